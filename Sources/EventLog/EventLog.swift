@@ -1,0 +1,4 @@
+import LZ4
+
+/// Namespace for the append-only log.
+public enum EventLog {}

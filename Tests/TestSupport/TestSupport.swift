@@ -1,0 +1,2 @@
+/// Shared helpers for RunLedger's test targets.
+public enum TestSupport {}
