@@ -1,0 +1,214 @@
+import LZ4
+
+/// Appends records to a log directory. One writer per log (an exclusive lock); sequence numbers
+/// are contiguous from 0; timestamps never decrease.
+///
+/// Records collect in a batch; a batch is sealed into one block (a metadata frame and an LZ4
+/// frame) when it reaches `batchBytes` or `batchRecords`, or on `flush()`. When the block reaches
+/// disk depends on `durability`. Not thread-safe: one writer, one caller.
+public final class LogWriter {
+    public let directory: String
+    public let options: WriterOptions
+    /// What opening had to repair.
+    public let recovery: RecoveryReport
+    /// The sequence number the next `append` returns.
+    public private(set) var nextSequence: UInt64
+
+    /// Held from open to close; dropping it releases the lock.
+    private var lock: WriterLock?
+    private let compressor: FrameCompressor
+    private var segment: OpenSegment?
+    private var lastTimestamp: Int64
+
+    // The open batch.
+    private var batch: [UInt8] = []
+    private var sideTable = SideTable()
+    private var batchFirstSequence: UInt64 = 0
+    private var batchCount = 0
+    private var batchFirstTimestamp: Int64 = 0
+
+    // Blocks sealed but not yet written (durability `none`), and the sync bookkeeping.
+    private var pendingOutput: [UInt8] = []
+    private var unsyncedSinceNanoseconds: UInt64?
+    private var isClosed = false
+
+    /// The segment being appended to.
+    private struct OpenSegment {
+        let file: SegmentFile
+        let firstSequence: UInt64
+        var size: UInt64
+        var index: [SegmentIndex.Entry]
+        var recordCount: UInt64
+    }
+
+    /// Opens (creating if needed) the log at `directory` for append, recovering a torn tail.
+    public init(directory: String, options: WriterOptions = WriterOptions()) throws {
+        try options.validate()
+        self.directory = directory
+        self.options = options
+        try LogDirectory.create(directory)
+        lock = try WriterLock(directory: directory)
+        compressor = try FrameCompressor(acceleration: options.acceleration)
+        let opened = try LogRecovery.openForAppend(directory: directory)
+        recovery = opened.report
+        nextSequence = opened.nextSequence
+        lastTimestamp = opened.lastTimestamp ?? Int64.min
+        if let tail = opened.openTail {
+            segment = OpenSegment(file: tail.file, firstSequence: tail.firstSequence, size: tail.size,
+                                  index: tail.index, recordCount: tail.recordCount)
+        }
+        batch.reserveCapacity(options.batchBytes + 64)
+    }
+
+    deinit {
+        // A writer dropped without close() still gets its data written; errors cannot surface here.
+        if !isClosed { try? close() }
+    }
+
+    /// Appends one record and returns its sequence number.
+    @discardableResult
+    public func append(_ record: [UInt8], timestamp: Int64) throws -> UInt64 {
+        try record.withUnsafeBytes { try append(bytes: $0, timestamp: timestamp) }
+    }
+
+    /// Appends one record and returns its sequence number.
+    @discardableResult
+    public func append(_ record: ArraySlice<UInt8>, timestamp: Int64) throws -> UInt64 {
+        try record.withUnsafeBytes { try append(bytes: $0, timestamp: timestamp) }
+    }
+
+    @inline(__always)
+    private func append(bytes: UnsafeRawBufferPointer, timestamp: Int64) throws -> UInt64 {
+        guard !isClosed else { throw EventLogError.closed }
+        guard bytes.count <= LogFormat.maximumRecordBytes else {
+            throw EventLogError.recordTooLarge(bytes: bytes.count, limit: LogFormat.maximumRecordBytes)
+        }
+        guard timestamp >= lastTimestamp else {
+            throw EventLogError.timestampWentBackwards(previous: lastTimestamp, given: timestamp)
+        }
+        if batchCount == 0 {
+            batchFirstSequence = nextSequence
+            batchFirstTimestamp = timestamp
+            sideTable.append(length: bytes.count, timestampDelta: 0)
+        } else {
+            sideTable.append(length: bytes.count, timestampDelta: UInt64(timestamp &- lastTimestamp))
+        }
+        batch.append(contentsOf: bytes)
+        lastTimestamp = timestamp
+        batchCount += 1
+        let sequence = nextSequence
+        nextSequence += 1
+        if batch.count >= options.batchBytes || batchCount >= options.batchRecords {
+            try sealBatch()
+        }
+        return sequence
+    }
+
+    /// Seals the open batch and makes everything appended so far as durable as the policy
+    /// promises: written for `none` and `flush`, written and synced for `fsync` and group commit.
+    public func flush() throws {
+        guard !isClosed else { throw EventLogError.closed }
+        try sealBatch()
+        try writePending()
+        switch options.durability {
+        case .none, .flush: break
+        case .fsync, .groupCommit: try synchronize()
+        }
+    }
+
+    /// Flushes, writes the index footer of the current segment and releases the lock.
+    public func close() throws {
+        guard !isClosed else { return }
+        try flush()
+        if segment != nil { try sealSegment() }
+        isClosed = true
+        lock = nil
+    }
+
+    // MARK: - Batches and blocks
+
+    private func sealBatch() throws {
+        guard batchCount > 0 else { return }
+        if segment == nil { try startSegment(firstSequence: batchFirstSequence) }
+        let storedSide = try sideTable.stored()
+        var dataFrame: [UInt8] = []
+        dataFrame.reserveCapacity(compressor.frameBound(sourceCount: batch.count))
+        try compressor.compress(batch, appendingTo: &dataFrame)
+        let metadata = BlockMetadata(
+            firstSequence: batchFirstSequence, recordCount: UInt32(batchCount),
+            firstTimestamp: batchFirstTimestamp, lastTimestamp: lastTimestamp,
+            uncompressedBytes: UInt32(batch.count), dataFrameBytes: UInt32(dataFrame.count),
+            dataFrameChecksum: CRC32C.checksum(dataFrame),
+            sideTableRawBytes: UInt32(sideTable.raw.count), sideTableStoredBytes: UInt32(storedSide.count))
+        let blockOffset = segment!.size + UInt64(pendingOutput.count)
+        metadata.encodeFrame(storedSideTable: storedSide, appendingTo: &pendingOutput)
+        pendingOutput.append(contentsOf: dataFrame)
+        segment!.index.append(SegmentIndex.Entry(
+            firstSequence: metadata.firstSequence, firstTimestamp: metadata.firstTimestamp,
+            lastTimestamp: metadata.lastTimestamp, offset: blockOffset))
+        segment!.recordCount += UInt64(batchCount)
+        batch.removeAll(keepingCapacity: true)
+        sideTable.removeAll()
+        batchCount = 0
+
+        switch options.durability {
+        case .none:
+            if pendingOutput.count >= 1 << 20 { try writePending() }
+        case .flush:
+            try writePending()
+        case .fsync:
+            try writePending()
+            try synchronize()
+        case let .groupCommit(maxDelay):
+            try writePending()
+            let now = options.monotonicNanoseconds()
+            if let since = unsyncedSinceNanoseconds {
+                if now &- since >= UInt64(maxDelay) * 1_000_000 { try synchronize() }
+            } else {
+                unsyncedSinceNanoseconds = now
+                if maxDelay == 0 { try synchronize() }
+            }
+        }
+        if let current = segment, current.size + UInt64(pendingOutput.count) >= UInt64(options.segmentBytes) {
+            try writePending()
+            try sealSegment()
+        }
+    }
+
+    private func writePending() throws {
+        guard !pendingOutput.isEmpty, segment != nil else { return }
+        try segment!.file.write(pendingOutput, at: segment!.size)
+        segment!.size += UInt64(pendingOutput.count)
+        pendingOutput.removeAll(keepingCapacity: true)
+    }
+
+    private func synchronize() throws {
+        try segment?.file.synchronize()
+        unsyncedSinceNanoseconds = nil
+    }
+
+    // MARK: - Segments
+
+    private func startSegment(firstSequence: UInt64) throws {
+        let path = LogDirectory.segmentPath(directory, firstSequence: firstSequence)
+        let file = try SegmentFile.openForWriting(path, create: true)
+        let header = SegmentHeader(firstSequence: firstSequence).encode()
+        try file.write(header, at: 0)
+        if options.durability != .none && options.durability != .flush {
+            try file.synchronize()
+            try LogDirectory.synchronize(directory)
+        }
+        segment = OpenSegment(file: file, firstSequence: firstSequence, size: UInt64(header.count),
+                              index: [], recordCount: 0)
+    }
+
+    /// Writes the index footer and trailer; the next batch starts a new segment.
+    private func sealSegment() throws {
+        guard let current = segment else { return }
+        let index = SegmentIndex(entries: current.index, recordCount: current.recordCount,
+                                 blocksEndOffset: current.size)
+        try current.file.write(index.encodeFooterAndTrailer(), at: current.size)
+        if options.durability != .none && options.durability != .flush { try current.file.synchronize() }
+        segment = nil
+    }
+}

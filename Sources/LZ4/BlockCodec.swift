@@ -1,0 +1,56 @@
+import CLZ4
+
+/// The raw LZ4 block format, for small side buffers that live inside RunLedger's own metadata
+/// frames (record lengths, timestamp deltas). Frames are for data other tools must read.
+public enum BlockCodec {
+    /// Appends the compressed form of `source` to `output`; returns the compressed length.
+    @discardableResult
+    public static func compress(_ source: [UInt8], appendingTo output: inout [UInt8]) throws -> Int {
+        guard source.count <= LZ4.maximumBlockInputSize else {
+            throw LZ4Error.contentTooLarge(declared: source.count, limit: LZ4.maximumBlockInputSize)
+        }
+        let bound = Int(LZ4_compressBound(Int32(source.count)))
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
+        let written = source.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { all in
+                let destination = UnsafeMutableRawBufferPointer(rebasing: all[start...])
+                return Int(LZ4_compress_default(
+                    input.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    Int32(source.count), Int32(bound)))
+            }
+        }
+        guard written > 0 || source.isEmpty else {
+            output.removeLast(bound)
+            throw LZ4Error.library(operation: "compress_default", name: "returned 0")
+        }
+        output.removeLast(bound - written)
+        return written
+    }
+
+    /// Decodes a block that must expand to exactly `originalCount` bytes.
+    public static func decompress(_ block: ArraySlice<UInt8>, originalCount: Int, limit: Int) throws -> [UInt8] {
+        guard originalCount <= limit, originalCount <= LZ4.maximumBlockInputSize else {
+            throw LZ4Error.contentTooLarge(declared: originalCount, limit: min(limit, LZ4.maximumBlockInputSize))
+        }
+        if originalCount == 0 {
+            guard block.count <= 1 else { throw LZ4Error.trailingBytes(count: block.count) }
+            return []
+        }
+        var output = [UInt8](repeating: 0, count: originalCount)
+        let produced = block.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { destination in
+                Int(LZ4_decompress_safe(
+                    input.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    Int32(block.count), Int32(originalCount)))
+            }
+        }
+        guard produced == originalCount else {
+            if produced < 0 { throw LZ4Error.library(operation: "decompress_safe", name: "malformed block") }
+            throw LZ4Error.contentSizeMismatch(expected: originalCount, actual: produced)
+        }
+        return output
+    }
+}

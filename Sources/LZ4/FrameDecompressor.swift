@@ -1,0 +1,75 @@
+import CLZ4
+
+/// Decodes one standard LZ4 frame at a time, checking liblz4's block and content checksums.
+///
+/// Owns one liblz4 decompression context and resets it between frames. Not thread-safe.
+public final class FrameDecompressor {
+    private let context: OpaquePointer
+
+    public init() throws {
+        var created: OpaquePointer?
+        let result = LZ4F_createDecompressionContext(&created, UInt32(LZ4F_VERSION))
+        guard let created, !LZ4FrameResult.isError(result) else {
+            throw LZ4Error.outOfMemory
+        }
+        context = created
+    }
+
+    deinit { LZ4F_freeDecompressionContext(context) }
+
+    /// Replaces `output` with the content of the single frame that fills `frame` exactly.
+    ///
+    /// - Parameters:
+    ///   - expectedContentCount: the length the caller already knows (from its own metadata);
+    ///     the frame must decode to exactly this many bytes.
+    ///   - limit: refuse frames that declare more than this, so a corrupt header cannot make us
+    ///     allocate gigabytes.
+    public func decompress(
+        _ frame: ArraySlice<UInt8>, expectedContentCount: Int, limit: Int, into output: inout [UInt8]
+    ) throws {
+        guard expectedContentCount <= limit else {
+            throw LZ4Error.contentTooLarge(declared: expectedContentCount, limit: limit)
+        }
+        LZ4F_resetDecompressionContext(context)
+        if output.count != expectedContentCount {
+            output = [UInt8](repeating: 0, count: expectedContentCount)
+        }
+        let context = self.context
+        let produced = try frame.withUnsafeBytes { (source) throws -> Int in
+            try output.withUnsafeMutableBytes { (destination) throws -> Int in
+                var sourceOffset = 0
+                var produced = 0
+                while true {
+                    var sourceCount = source.count - sourceOffset
+                    var destinationCount = destination.count - produced
+                    // liblz4 wants a non-null destination even when the frame is empty.
+                    var scratch: UInt8 = 0
+                    let hint = withUnsafeMutablePointer(to: &scratch) { scratchPointer in
+                        LZ4F_decompress(
+                            context,
+                            destination.count > 0 ? destination.baseAddress! + produced : UnsafeMutableRawPointer(scratchPointer),
+                            &destinationCount,
+                            source.baseAddress.map { $0 + sourceOffset },
+                            &sourceCount,
+                            nil)
+                    }
+                    _ = try checkFrameResult(hint, "decompress")
+                    sourceOffset += sourceCount
+                    produced += destinationCount
+                    if hint == 0 { break }  // the frame is complete and its checksum verified
+                    if sourceCount == 0 && destinationCount == 0 {
+                        if sourceOffset >= source.count { throw LZ4Error.truncated(operation: "decompress") }
+                        throw LZ4Error.contentSizeMismatch(expected: expectedContentCount, actual: produced + 1)
+                    }
+                }
+                if sourceOffset != source.count {
+                    throw LZ4Error.trailingBytes(count: source.count - sourceOffset)
+                }
+                return produced
+            }
+        }
+        if produced != expectedContentCount {
+            throw LZ4Error.contentSizeMismatch(expected: expectedContentCount, actual: produced)
+        }
+    }
+}

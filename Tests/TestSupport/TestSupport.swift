@@ -1,2 +1,0 @@
-/// Shared helpers for RunLedger's test targets.
-public enum TestSupport {}
