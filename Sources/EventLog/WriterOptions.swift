@@ -41,8 +41,8 @@ public struct WriterOptions: Sendable {
     public init() {}
 
     func validate() throws {
-        guard segmentBytes >= 4096 else {
-            throw EventLogError.invalidOption(name: "segment size", reason: "must be at least 4096 bytes")
+        guard segmentBytes >= 256 else {
+            throw EventLogError.invalidOption(name: "segment size", reason: "must be at least 256 bytes")
         }
         guard batchBytes >= 1, batchBytes <= LogFormat.maximumBatchBytes / 2 else {
             throw EventLogError.invalidOption(name: "batch size", reason: "must be 1 byte to 512 MiB")

@@ -11,9 +11,9 @@ struct WrittenRecord: Equatable {
 enum LogFixtures {
     static func smallOptions(durability: Durability = .flush) -> WriterOptions {
         var options = WriterOptions()
-        options.batchBytes = 700
+        options.batchBytes = 300
         options.batchRecords = 9
-        options.segmentBytes = 4096
+        options.segmentBytes = 600
         options.durability = durability
         return options
     }
@@ -33,6 +33,17 @@ enum LogFixtures {
         for record in records { try writer.append(record.bytes, timestamp: record.timestamp) }
         try writer.close()
         return writer
+    }
+
+    /// A copy of a log taken while its writer is still open after a flush: what a crash right
+    /// after that flush leaves behind (the tail segment has no index footer).
+    static func crashedCopy(_ records: [WrittenRecord], options: WriterOptions, into destination: String) throws {
+        let live = TemporaryDirectory("live")
+        let writer = try LogWriter(directory: live.path, options: options)
+        for record in records { try writer.append(record.bytes, timestamp: record.timestamp) }
+        try writer.flush()
+        TestFiles.copyDirectory(live.path, to: destination)
+        try writer.close()
     }
 
     static func readAll(_ directory: String) throws -> [WrittenRecord] {

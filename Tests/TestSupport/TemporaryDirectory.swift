@@ -28,6 +28,18 @@ public enum TestFiles {
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
 
+    /// Appends `bytes` to the file at `path` in place (same inode), creating it if needed, as a
+    /// writer would: a reader holding the file open sees it grow.
+    public static func append(_ bytes: [UInt8], to path: String) {
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        let handle = FileHandle(forWritingAtPath: path)!
+        handle.seekToEndOfFile()
+        handle.write(Data(bytes))
+        handle.closeFile()
+    }
+
     public static func list(_ directory: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }
