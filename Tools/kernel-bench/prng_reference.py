@@ -106,8 +106,18 @@ def main():
     g = Xoshiro.seeded(7)
     print("seeded 7 nextInt(below: 10):", [g.next_int_below(10) for _ in range(12)])
     g = Xoshiro.seeded(7)
-    print("seeded 7 nextInt(below: 3 * 2**62) (rejects a quarter of draws):",
-          [g.next_int_below(2 ** 62 * 3) for _ in range(6)])
+    print("seeded 7 nextInt(below: 2**62 + 1) (rejects about a quarter of draws):",
+          [g.next_int_below(2 ** 62 + 1) for _ in range(8)])
+    g = Xoshiro.seeded(7)
+    rejections, bound = 0, 2 ** 62 + 1
+    threshold = ((1 << 64) - bound) % bound
+    for _ in range(8):
+        while True:
+            m = g.next() * bound
+            if (m & MASK) >= threshold or (m & MASK) >= bound:
+                break
+            rejections += 1
+    print("  rejections among those draws:", rejections)
 
 
 if __name__ == "__main__":
