@@ -1,5 +1,5 @@
-// Our own draw helpers. The standard library's `Int.random(in:using:)` and
-// `Double.random(in:using:)` are free to change how many words they consume or how they map bits
+// Our own draw helpers. The standard library's ranged random helpers for Int and Double (even
+// with an explicit generator) are free to change how many words they consume or how they map bits
 // to values between toolchains; these are fixed here and pinned by golden tests, so a seed keeps
 // producing the same simulation.
 
