@@ -78,7 +78,7 @@ struct ExhaustiveSmallScopeTests {
                         #expect(profile.has(.busyBeforeRejectCheck) || state == base)
                     }
                     var frontier = [state]
-                    for depth in 1...3 {
+                    for depth in 1...2 {
                         var nextFrontier: [State] = []
                         for current in frontier {
                             for command in alphabet(current, now: 10 + Int64(depth) * 100) {
