@@ -1,0 +1,73 @@
+// Every writer of the cached thread status. The in-memory server has several uncoordinated
+// writers (§3 of the reference); the documented profile recomputes from the runs instead.
+
+extension Decision {
+    /// Writes `status` if the thread exists and the value changes.
+    mutating func setThreadStatus(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
+        guard let thread = state.thread(threadID), thread.status != status else { return }
+        emit(.threadStatusChanged(thread: threadID, status: status, at: at))
+    }
+
+    /// The worker's final write (`Threads.set_joint_status`): `busy` while another run of the
+    /// thread is pending or running, else `base`; then the cached values, when the run passes a
+    /// checkpoint. Temporary threads skip it. Under the documented profile another worker still
+    /// executing on the thread also keeps it `busy`; under the in-memory profile only statuses
+    /// count, which is how a late write from a cancelled worker overwrites a successor's result.
+    mutating func writeFinalThreadStatus(
+        _ threadID: ThreadID, endingRun runID: RunID, base: ThreadStatus, valuesFrom valuesRunID: RunID?,
+        at: Timestamp
+    ) {
+        guard let thread = state.thread(threadID), !thread.isTemporary else { return }
+        let otherRunInFlight = state.inFlightRuns(on: threadID).contains { $0.id != runID }
+        let otherWorkerExecuting =
+            !profile.has(.cancelledWorkerFreesThreadAtOnce)
+            && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
+        setThreadStatus(threadID, otherRunInFlight || otherWorkerExecuting ? .busy : base, at: at)
+        if let valuesRunID, thread.valuesFromRunID != valuesRunID {
+            emit(.threadValuesCached(thread: threadID, fromRun: valuesRunID, at: at))
+        }
+    }
+
+    /// The documented intent: the status follows the runs. `busy` while anything is in flight
+    /// or executing; otherwise `interrupted` if the latest checkpoint stopped mid-way, else
+    /// `idle`. (An earlier `error` is not remembered once a later run was cancelled.)
+    mutating func recomputeThreadStatus(_ threadID: ThreadID, at: Timestamp) {
+        guard let thread = state.thread(threadID), !thread.isTemporary else { return }
+        let busy =
+            !state.inFlightRuns(on: threadID).isEmpty || state.executions.contains { $0.threadID == threadID }
+        if busy {
+            setThreadStatus(threadID, .busy, at: at)
+        } else if thread.status == .busy {
+            setThreadStatus(threadID, thread.checkpoints.last?.lastHasNext == true ? .interrupted : .idle, at: at)
+        }
+    }
+
+    /// A pending run was cancelled without being deleted.
+    mutating func afterPendingRunCancelled(_ threadID: ThreadID, at: Timestamp) {
+        if profile.has(.idleAfterPendingCancel) {
+            setThreadStatus(threadID, .idle, at: at)
+        } else {
+            recomputeThreadStatus(threadID, at: at)
+        }
+    }
+
+    /// A run was deleted eagerly (rollback without subscriber, or `DELETE`) with no worker left.
+    mutating func afterEagerDeletion(_ threadID: ThreadID, at: Timestamp) {
+        if !profile.has(.eagerDeleteLeavesThreadBusy) {
+            recomputeThreadStatus(threadID, at: at)
+        }
+    }
+
+    /// A worker of a temporary (stateless) run ended: it deletes the thread and its runs,
+    /// answering blocked joins first with the run's result.
+    mutating func deleteTemporaryThread(_ threadID: ThreadID, at: Timestamp) {
+        guard let thread = state.thread(threadID), thread.isTemporary else { return }
+        guard !thread.runIDs.contains(where: { state.run($0)?.status.isInFlight == true }) else { return }
+        for runID in thread.runIDs {
+            if let run = state.run(runID), state.isSettled(run) {
+                answerWaiters(of: runID, with: .finished(run.status), at: at)
+            }
+        }
+        emit(.threadDeleted(thread: threadID, at: at))
+    }
+}

@@ -1,0 +1,108 @@
+// What a worker reports: steps, its own end, retriable failures, stopping after a cancel,
+// and a restart that stops every worker (§2, §3 and §6 of the reference).
+
+extension Decision {
+    mutating func checkpoint(_ runID: RunID, at: Timestamp) {
+        guard let run = state.run(runID) else { return refuse(.checkpoint, runID, .notFound, at: at) }
+        guard run.status == .running, state.execution(of: runID) != nil else {
+            // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
+            return refuse(.checkpoint, runID, .notRunning, at: at)
+        }
+        guard run.completedSteps < run.work.count else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
+        let thread = state.thread(run.threadID)
+        let persistedStep = thread.flatMap { $0.isTemporary ? nil : $0.nextCheckpointStep }
+        emit(
+            .checkpointed(
+                Checkpointed(
+                    runID: runID, threadID: run.threadID, stepIndex: run.completedSteps,
+                    checkpointStep: persistedStep, hasNext: run.completedSteps + 1 < run.work.count, at: at)))
+    }
+
+    mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
+        guard let execution = state.execution(of: runID) else {
+            return refuse(.finish, runID, state.run(runID) == nil ? .notFound : .notRunning, at: at)
+        }
+        // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
+        guard let run = state.run(runID), run.status == .running, execution.signal == nil else {
+            return stopWorker(runID, at: at)
+        }
+        let threadID = run.threadID
+        let base: ThreadStatus
+        switch outcome {
+        case .success:
+            emit(.succeeded(run: runID, thread: threadID, at: at))
+            // A graph that stopped at interrupt()/interrupt_before still has `next`.
+            base = run.lastCheckpointHasNext ? .interrupted : .idle
+        case .error:
+            emit(.failed(run: runID, thread: threadID, cause: .graphError, at: at))
+            base = .error
+        case .timeout:
+            emit(.timedOut(run: runID, thread: threadID, at: at))
+            base = .error
+        }
+        writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(of: run), at: at)
+        deleteTemporaryThread(threadID, at: at)
+    }
+
+    mutating func retry(_ runID: RunID, at: Timestamp) {
+        guard let run = state.run(runID) else { return refuse(.retry, runID, .notFound, at: at) }
+        guard run.status == .running, let execution = state.execution(of: runID), execution.signal == nil else {
+            return refuse(.retry, runID, .notRunning, at: at)
+        }
+        // The thread status is not touched; the temporary thread survives a retriable failure.
+        emit(.retried(run: runID, thread: run.threadID, cause: .retriableError, at: at))
+    }
+
+    /// The cancelled worker returns: it writes `interrupted` again, deletes its run (rollback
+    /// with subscriber), or finds its run gone and cannot write at all.
+    mutating func stopWorker(_ runID: RunID, at: Timestamp) {
+        guard let execution = state.execution(of: runID) else {
+            return refuse(.workerStopped, runID, .notExecuting, at: at)
+        }
+        let threadID = execution.threadID
+        guard let run = state.run(runID) else {
+            emit(.workerStopped(run: runID, thread: threadID, finalWrite: .runMissing, at: at))
+            // "Ignoring rollback error for missing run": the in-memory thread is left as it was.
+            afterEagerDeletion(threadID, at: at)
+            deleteTemporaryThread(threadID, at: at)
+            return
+        }
+        switch execution.signal {
+        case nil:
+            refuse(.workerStopped, runID, .noCancelSignal, at: at)
+        case .interrupt:
+            emit(.workerStopped(run: runID, thread: threadID, finalWrite: .interrupted, at: at))
+            let base: ThreadStatus = valuesRun(of: run) != nil && run.lastCheckpointHasNext ? .interrupted : .idle
+            writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(of: run), at: at)
+            deleteTemporaryThread(threadID, at: at)
+        case .rollback:
+            // The stream's `done` reaches joiners before the run disappears (d2: the join got 200).
+            answerWaiters(of: runID, with: .finished(run.status), at: at)
+            emit(.rolledBack(run: runID, thread: threadID, stage: .byWorker, at: at))
+            emit(.workerStopped(run: runID, thread: threadID, finalWrite: .rolledBack, at: at))
+            // A rollback passes no checkpoint: base idle, cached values untouched.
+            writeFinalThreadStatus(threadID, endingRun: runID, base: .idle, valuesFrom: nil, at: at)
+            deleteTemporaryThread(threadID, at: at)
+        }
+    }
+
+    /// Graceful shutdown: every worker is cancelled. `CancelledError` is retriable, so a run
+    /// still running goes back to pending; an already cancelled worker does its final write.
+    mutating func serverRestart(at: Timestamp) {
+        for execution in state.executions {
+            if let run = state.run(execution.runID), run.status == .running, execution.signal == nil {
+                emit(.retried(run: run.id, thread: run.threadID, cause: .serverShutdown, at: at))
+            } else {
+                stopWorker(execution.runID, at: at)
+            }
+        }
+        emit(.serverRestarted(attemptCountersReset: profile.has(.attemptCounterNotRestored), at: at))
+    }
+
+    /// The run whose checkpoint a final write copies into the thread's cached values: the run
+    /// itself when it persisted any checkpoint.
+    private func valuesRun(of run: Run) -> RunID? {
+        guard let thread = state.thread(run.threadID), thread.checkpointCount(of: run.id) > 0 else { return nil }
+        return run.id
+    }
+}

@@ -1,0 +1,90 @@
+// A thread and its checkpoint history, kept compact: one span per consecutive run of checkpoints.
+
+/// A consecutive block of checkpoints written by one run.
+///
+/// Checkpoint step numbers continue across the runs of a thread: the first checkpoint of an
+/// empty thread has step -1 (the input checkpoint), and each later one is the previous + 1.
+public struct CheckpointSpan: Hashable, Sendable {
+    /// The run whose `metadata.run_id` tags these checkpoints (rollback and delete match on it).
+    public let runID: RunID
+    /// The step number of the first checkpoint in the span.
+    public let firstStep: Int64
+    /// How many checkpoints the span holds (at least 1).
+    public internal(set) var count: Int
+    /// Whether the span's last checkpoint has `next` nodes (the graph stopped mid-way).
+    public internal(set) var lastHasNext: Bool
+
+    /// The step number of the span's last checkpoint.
+    public var lastStep: Int64 { firstStep + Int64(count) - 1 }
+}
+
+/// A thread (named `RunThread` to avoid Foundation's `Thread`).
+public struct RunThread: Hashable, Sendable {
+    /// The thread's id.
+    public let id: ThreadID
+    /// Created for a stateless run: writes no checkpoints, skips thread-status writes, and is
+    /// deleted with its runs when its run ends (§9 of the reference).
+    public let isTemporary: Bool
+    /// The cached API status; see ``ThreadStatus``.
+    public internal(set) var status: ThreadStatus
+    /// Which run's final checkpoint the cached `values` reflect (nil: never written). Cached
+    /// values lag behind checkpoints and may name a run that was since deleted.
+    public internal(set) var valuesFromRunID: RunID?
+    /// Ids of the thread's runs that still exist, ascending.
+    public internal(set) var runIDs: [RunID]
+    /// The checkpoint history, oldest first.
+    public internal(set) var checkpoints: [CheckpointSpan]
+
+    /// Creates an empty thread.
+    public init(id: ThreadID, isTemporary: Bool, status: ThreadStatus) {
+        self.id = id
+        self.isTemporary = isTemporary
+        self.status = status
+        self.valuesFromRunID = nil
+        self.runIDs = []
+        self.checkpoints = []
+    }
+
+    /// The step number the next checkpoint gets: -1 on an empty history.
+    public var nextCheckpointStep: Int64 {
+        guard let last = checkpoints.last else { return -1 }
+        return last.lastStep + 1
+    }
+
+    /// The number of checkpoints tagged with `runID`.
+    public func checkpointCount(of runID: RunID) -> Int {
+        checkpoints.reduce(0) { $0 + ($1.runID == runID ? $1.count : 0) }
+    }
+
+    /// The total number of checkpoints.
+    public var checkpointCount: Int { checkpoints.reduce(0) { $0 + $1.count } }
+
+    mutating func appendCheckpoint(runID: RunID, step: Int64, hasNext: Bool) {
+        if let lastIndex = checkpoints.indices.last, checkpoints[lastIndex].runID == runID,
+            checkpoints[lastIndex].lastStep + 1 == step
+        {
+            checkpoints[lastIndex].count += 1
+            checkpoints[lastIndex].lastHasNext = hasNext
+        } else {
+            checkpoints.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext))
+        }
+    }
+
+    mutating func removeCheckpoints(of runID: RunID) {
+        checkpoints.removeAll { $0.runID == runID }
+    }
+}
+
+/// A worker occupying a slot. It outlives its run's `running` status: after a cancel the run
+/// is `interrupted` (or deleted) at once, yet the worker keeps executing until the separate
+/// `workerStopped` command arrives.
+public struct Execution: Hashable, Sendable {
+    /// The run the worker executes (it may have been deleted since).
+    public let runID: RunID
+    /// The run's thread.
+    public let threadID: ThreadID
+    /// When the worker started.
+    public let startedAt: Timestamp
+    /// The cancel signal the worker received, if any; it decides the worker's final write.
+    public internal(set) var signal: CancelAction?
+}

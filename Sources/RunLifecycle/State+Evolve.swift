@@ -1,0 +1,164 @@
+// Applying facts. Total: never validates, never traps on a stream the decider could emit;
+// an event naming something absent is ignored, so an odd journal degrades, not crashes.
+
+extension State {
+    /// Applies one event. Replaying a journal is folding this over its events.
+    public mutating func evolve(_ event: Event) {
+        if !event.isRefusal, event.at > latestEventAt { latestEventAt = event.at }
+        switch event {
+        case .threadCreated(let threadID, let temporary, let status, _):
+            insertThread(RunThread(id: threadID, isTemporary: temporary, status: status))
+        case .created(let created):
+            insertRun(created)
+        case .rejected, .cancelRefused, .commandRefused:
+            break
+        case .started(let runID, let threadID, let attempt, let at):
+            updateRun(runID) { run in
+                run.status = .running
+                run.attempt = attempt
+                run.startedAt = at
+            }
+            pendingOrder.removeAll { $0 == runID }
+            executions.removeAll { $0.runID == runID }
+            executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
+        case .checkpointed(let checkpointed):
+            applyCheckpoint(checkpointed)
+        case .succeeded(let runID, _, let at):
+            endExecution(runID, status: .success, at: at)
+        case .failed(let runID, _, _, let at):
+            endExecution(runID, status: .error, at: at)
+        case .timedOut(let runID, _, let at):
+            endExecution(runID, status: .timeout, at: at)
+        case .retried(let runID, _, _, _):
+            executions.removeAll { $0.runID == runID }
+            updateRun(runID) { $0.status = .pending }
+            enqueuePending(runID)
+        case .interrupted(let runID, _, let action, _, let at):
+            updateRun(runID) { run in
+                run.status = .interrupted
+                run.updatedAt = at
+            }
+            pendingOrder.removeAll { $0 == runID }
+            signalExecution(of: runID, action)
+        case .rolledBack(let runID, _, _, _):
+            signalExecution(of: runID, .rollback)
+            removeRun(runID)
+        case .deleted(let runID, _, _):
+            removeRun(runID)
+        case .workerStopped(let runID, _, let finalWrite, let at):
+            executions.removeAll { $0.runID == runID }
+            switch finalWrite {
+            case .interrupted: updateRun(runID) { $0.updatedAt = at }
+            case .rolledBack, .runMissing: break
+            }
+        case .subscribed(let runID, _, let waits, _):
+            updateRun(runID) { run in
+                run.subscriberCount += 1
+                if waits { run.waiterCount += 1 }
+            }
+        case .unsubscribed(let runID, _, _):
+            updateRun(runID) { run in
+                run.subscriberCount = max(0, run.subscriberCount - 1)
+                run.waiterCount = min(run.waiterCount, run.subscriberCount)
+            }
+        case .joinAnswered(let runID, _, _):
+            updateRun(runID) { run in
+                run.waiterCount = max(0, run.waiterCount - 1)
+                run.subscriberCount = max(0, run.subscriberCount - 1)
+            }
+        case .threadStatusChanged(let threadID, let status, _):
+            updateThread(threadID) { $0.status = status }
+        case .threadValuesCached(let threadID, let runID, _):
+            updateThread(threadID) { $0.valuesFromRunID = runID }
+        case .threadDeleted(let threadID, _):
+            removeThread(threadID)
+        case .serverRestarted(let attemptCountersReset, _):
+            executions.removeAll()
+            if attemptCountersReset {
+                for index in runs.indices { runs[index].attempt = 0 }
+            }
+        }
+    }
+
+    // MARK: Leaves
+
+    private mutating func insertThread(_ thread: RunThread) {
+        if thread.id >= nextThreadID { nextThreadID = ThreadID(thread.id.rawValue + 1) }
+        if let index = threadIndex(of: thread.id) {
+            threads[index] = thread
+        } else {
+            threads.insert(thread, at: threadInsertionIndex(of: thread.id))
+        }
+    }
+
+    private mutating func insertRun(_ created: RunCreated) {
+        guard runIndex(of: created.runID) == nil else { return }
+        let run = Run(
+            id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
+            strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
+            work: created.work, subscriberCount: created.subscribed ? 1 : 0)
+        // Ids only grow, so appending keeps `runs` sorted; an out-of-order id is placed properly.
+        runs.insert(run, at: lowerBound(runs.count) { runs[$0].id < run.id })
+        if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
+        updateThread(run.threadID) { thread in
+            thread.runIDs.insert(run.id, at: lowerBound(thread.runIDs.count) { thread.runIDs[$0] < run.id })
+        }
+        enqueuePending(run.id)
+    }
+
+    private mutating func enqueuePending(_ runID: RunID) {
+        guard let run = run(runID), !pendingOrder.contains(runID) else { return }
+        pendingOrder.insert(runID, at: pendingInsertionIndex(createdAt: run.createdAt, id: runID))
+    }
+
+    private mutating func applyCheckpoint(_ checkpointed: Checkpointed) {
+        if let stepIndex = checkpointed.stepIndex {
+            updateRun(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+        }
+        if let step = checkpointed.checkpointStep {
+            updateThread(checkpointed.threadID) { thread in
+                thread.appendCheckpoint(runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            }
+        }
+    }
+
+    private mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
+        executions.removeAll { $0.runID == runID }
+        updateRun(runID) { run in
+            run.status = status
+            run.updatedAt = at
+        }
+    }
+
+    private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {
+        if let index = executions.firstIndex(where: { $0.runID == runID }) {
+            executions[index].signal = action
+        }
+    }
+
+    /// Deletes the record and every checkpoint tagged with it; a worker executing it stays.
+    private mutating func removeRun(_ runID: RunID) {
+        guard let index = runIndex(of: runID) else { return }
+        let threadID = runs[index].threadID
+        runs.remove(at: index)
+        pendingOrder.removeAll { $0 == runID }
+        updateThread(threadID) { thread in
+            thread.runIDs.removeAll { $0 == runID }
+            thread.removeCheckpoints(of: runID)
+        }
+    }
+
+    private mutating func removeThread(_ threadID: ThreadID) {
+        guard let index = threadIndex(of: threadID) else { return }
+        for runID in threads[index].runIDs { removeRun(runID) }
+        threads.remove(at: index)
+    }
+
+    private mutating func updateRun(_ runID: RunID, _ change: (inout Run) -> Void) {
+        if let index = runIndex(of: runID) { change(&runs[index]) }
+    }
+
+    private mutating func updateThread(_ threadID: ThreadID, _ change: (inout RunThread) -> Void) {
+        if let index = threadIndex(of: threadID) { change(&threads[index]) }
+    }
+}
