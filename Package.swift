@@ -22,6 +22,7 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
         ),
+        .target(name: "CRC32CHardware"),
         .target(name: "RunLifecycle"),
         .target(
             name: "DiscreteEvent",
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "LZ4", dependencies: ["CLZ4"]),
 
         // Layer 2: the domain-agnostic log, the independent oracle, the trace parsers.
-        .target(name: "EventLog", dependencies: ["LZ4"]),
+        .target(name: "EventLog", dependencies: ["LZ4", "CRC32CHardware"]),
         .target(name: "Invariants", dependencies: ["RunLifecycle"]),
         .target(name: "Traces", dependencies: ["RunLifecycle"]),
 

@@ -27,11 +27,7 @@ public final class LogReader {
     private var segmentSequences: [UInt64]
     private var segmentPosition = 0
     private var scanner: SegmentScanner?
-    private var block = DecodedBlock(metadata: BlockMetadata(
-        firstSequence: 0, recordCount: 0, firstTimestamp: 0, lastTimestamp: 0, uncompressedBytes: 0,
-        dataFrameBytes: 0, dataFrameChecksum: 0, sideTableRawBytes: 0, sideTableStoredBytes: 0))
-    private var recordIndex = 0
-    private var recordStart = 0
+    private var block = DecodedBlock()
     private var expectedSequence: UInt64?
     private let decompressor: FrameDecompressor
 
@@ -52,18 +48,19 @@ public final class LogReader {
     /// The next record, or nil at the current end of the log.
     public func next() throws -> LogRecord? {
         while true {
-            if recordIndex < block.endOffsets.count {
-                let end = block.endOffsets[recordIndex]
-                let record = LogRecord(
-                    sequence: block.metadata.firstSequence + UInt64(recordIndex),
-                    timestamp: block.timestamps[recordIndex],
-                    bytes: block.records[recordStart..<end])
-                recordStart = end
-                recordIndex += 1
-                return record
-            }
+            if let record = block.nextRecord() { return record }
             guard try loadNextBlock() else { return nil }
         }
+    }
+
+    /// Calls `body` with every record from the current position to the current end of the log,
+    /// in order: the bulk form of `next()`, a block at a time, lending each record's bytes
+    /// instead of copying or retaining them. Afterwards the reader stands at the end, as if
+    /// `next()` had returned nil.
+    public func forEachRecord(_ body: (RecordView) throws -> Void) throws {
+        repeat {
+            try block.forEachRemaining(body)
+        } while try loadNextBlock()
     }
 
     /// Positions the reader so that `next()` returns the record with `sequence`, or nil if the
@@ -78,7 +75,7 @@ public final class LogReader {
         }
         guard low > 0 else { resetToStart(); return }
         try position(atSegment: low - 1) { $0.entryIndex(containingSequence: sequence) }
-        while let next = try peekSequence(), next < sequence { skipRecord() }
+        while let next = try peekSequence(), next < sequence { block.skip() }
     }
 
     /// Positions the reader so that `next()` returns the first record whose timestamp is at or
@@ -97,20 +94,15 @@ public final class LogReader {
             return
         }
         try position(atSegment: low) { $0.entryIndex(firstEndingAtOrAfter: timestamp) }
-        while recordIndex < block.endOffsets.count, block.timestamps[recordIndex] < timestamp { skipRecord() }
+        while let next = block.peek(), next.timestamp < timestamp { block.skip() }
     }
 
     // MARK: - Internals
 
-    private func skipRecord() {
-        recordStart = block.endOffsets[recordIndex]
-        recordIndex += 1
-    }
-
     private func peekSequence() throws -> UInt64? {
-        if recordIndex < block.endOffsets.count { return block.metadata.firstSequence + UInt64(recordIndex) }
+        if let next = block.peek() { return next.sequence }
         guard try loadNextBlock() else { return nil }
-        return block.metadata.firstSequence + UInt64(recordIndex)
+        return block.peek()?.sequence
     }
 
     private func resetToStart() {
@@ -121,10 +113,7 @@ public final class LogReader {
     }
 
     private func clearBlock() {
-        block.endOffsets.removeAll(keepingCapacity: true)
-        block.timestamps.removeAll(keepingCapacity: true)
-        recordIndex = 0
-        recordStart = 0
+        block.clear()
     }
 
     private func seekToEnd() throws {
@@ -200,8 +189,7 @@ public final class LogReader {
                     throw EventLogError.corrupt(path: path, offset: offset,
                         reason: "block starts at sequence \(metadata.firstSequence), expected \(expected)")
                 }
-                clearBlock()
-                if let reason = DecodedBlock.decode(bytes!, metadata: metadata, decompressor: decompressor, reusing: &block) {
+                if let reason = block.decode(bytes!, metadata: metadata, decompressor: decompressor) {
                     throw EventLogError.corrupt(path: path, offset: offset, reason: reason)
                 }
                 expectedSequence = metadata.firstSequence + UInt64(metadata.recordCount)

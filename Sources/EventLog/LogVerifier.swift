@@ -64,10 +64,9 @@ public enum LogVerifier {
         try walk(directory: directory, report: &report) { block, _ in
             // A block whose time goes back cannot follow in the new log; count it lost.
             guard block.metadata.firstTimestamp >= lastTimestamp else { salvage.blocksLost += 1; return }
-            var start = 0
-            for (index, end) in block.endOffsets.enumerated() {
-                try writer.append(block.records[start..<end], timestamp: block.timestamps[index])
-                start = end
+            var records = block
+            try records.forEachRemaining { record in
+                try writer.append(record.bytes, timestamp: record.timestamp)
             }
             lastTimestamp = block.metadata.lastTimestamp
             salvage.blocksCopied += 1
@@ -87,9 +86,7 @@ public enum LogVerifier {
         }
         let sequences = try LogDirectory.segmentSequences(directory)
         let decompressor = try FrameDecompressor()
-        var decoded = DecodedBlock(metadata: BlockMetadata(
-            firstSequence: 0, recordCount: 0, firstTimestamp: 0, lastTimestamp: 0, uncompressedBytes: 0,
-            dataFrameBytes: 0, dataFrameChecksum: 0, sideTableRawBytes: 0, sideTableStoredBytes: 0))
+        var decoded = DecodedBlock()
         var expectedSequence: UInt64 = 0
         for (position, first) in sequences.enumerated() {
             let path = LogDirectory.segmentPath(directory, firstSequence: first)
@@ -121,7 +118,7 @@ public enum LogVerifier {
             walking: while true {
                 switch try scanner.next(readData: true) {
                 case let .block(metadata, offset, bytes):
-                    if let reason = DecodedBlock.decode(bytes!, metadata: metadata, decompressor: decompressor, reusing: &decoded) {
+                    if let reason = decoded.decode(bytes!, metadata: metadata, decompressor: decompressor) {
                         finding(.damagedBlock, offset, reason)
                         damaged = true
                         continue walking

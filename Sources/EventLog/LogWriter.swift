@@ -12,25 +12,20 @@ public final class LogWriter {
     /// What opening had to repair.
     public let recovery: RecoveryReport
     /// The sequence number the next `append` returns.
-    public private(set) var nextSequence: UInt64
+    public var nextSequence: UInt64 { batch.nextSequence }
 
     /// Held from open to close; dropping it releases the lock.
     private var lock: WriterLock?
     private let compressor: FrameCompressor
     private var segment: OpenSegment?
-    private var lastTimestamp: Int64
+    private var batch: OpenBatch
 
-    // The open batch.
-    private var batch: [UInt8] = []
-    private var sideTable = SideTable()
-    private var batchFirstSequence: UInt64 = 0
-    private var batchCount = 0
-    private var batchFirstTimestamp: Int64 = 0
-
+    /// Scratch buffer for one compressed data frame, reused for every batch.
+    private var dataFrame: [UInt8] = []
     // Blocks sealed but not yet written (durability `none`), and the sync bookkeeping.
     private var pendingOutput: [UInt8] = []
     private var unsyncedSinceNanoseconds: UInt64?
-    private var isClosed = false
+    private var isClosed: Bool { batch.isClosed }
 
     /// The segment being appended to.
     private struct OpenSegment {
@@ -51,13 +46,12 @@ public final class LogWriter {
         compressor = try FrameCompressor(acceleration: options.acceleration)
         let opened = try LogRecovery.openForAppend(directory: directory)
         recovery = opened.report
-        nextSequence = opened.nextSequence
-        lastTimestamp = opened.lastTimestamp ?? Int64.min
+        batch = OpenBatch(nextSequence: opened.nextSequence, lastTimestamp: opened.lastTimestamp ?? Int64.min,
+                          sealBytes: options.batchBytes, sealRecords: options.batchRecords)
         if let tail = opened.openTail {
             segment = OpenSegment(file: tail.file, firstSequence: tail.firstSequence, size: tail.size,
                                   index: tail.index, recordCount: tail.recordCount)
         }
-        batch.reserveCapacity(options.batchBytes + 64)
     }
 
     deinit {
@@ -73,35 +67,32 @@ public final class LogWriter {
 
     /// Appends one record and returns its sequence number.
     @discardableResult
+    public func append(_ record: UnsafeRawBufferPointer, timestamp: Int64) throws -> UInt64 {
+        try append(bytes: record, timestamp: timestamp)
+    }
+
+    /// Appends one record and returns its sequence number.
+    @discardableResult
     public func append(_ record: ArraySlice<UInt8>, timestamp: Int64) throws -> UInt64 {
         try record.withUnsafeBytes { try append(bytes: $0, timestamp: timestamp) }
     }
 
     @inline(__always)
     private func append(bytes: UnsafeRawBufferPointer, timestamp: Int64) throws -> UInt64 {
-        guard !isClosed else { throw EventLogError.closed }
         guard bytes.count <= LogFormat.maximumRecordBytes else {
             throw EventLogError.recordTooLarge(bytes: bytes.count, limit: LogFormat.maximumRecordBytes)
         }
-        guard timestamp >= lastTimestamp else {
-            throw EventLogError.timestampWentBackwards(previous: lastTimestamp, given: timestamp)
-        }
-        if batchCount == 0 {
-            batchFirstSequence = nextSequence
-            batchFirstTimestamp = timestamp
-            sideTable.append(length: bytes.count, timestampDelta: 0)
-        } else {
-            sideTable.append(length: bytes.count, timestampDelta: UInt64(timestamp &- lastTimestamp))
-        }
-        batch.append(contentsOf: bytes)
-        lastTimestamp = timestamp
-        batchCount += 1
-        let sequence = nextSequence
-        nextSequence += 1
-        if batch.count >= options.batchBytes || batchCount >= options.batchRecords {
+        switch batch.append(bytes, timestamp: timestamp) {
+        case let .appended(sequence):
+            return sequence
+        case let .appendedAndFull(sequence):
             try sealBatch()
+            return sequence
+        case let .timestampWentBackwards(previous):
+            throw EventLogError.timestampWentBackwards(previous: previous, given: timestamp)
+        case .closed:
+            throw EventLogError.closed
         }
-        return sequence
     }
 
     /// Seals the open batch and makes everything appended so far as durable as the policy
@@ -121,35 +112,32 @@ public final class LogWriter {
         guard !isClosed else { return }
         try flush()
         if segment != nil { try sealSegment() }
-        isClosed = true
+        batch.isClosed = true
         lock = nil
     }
 
     // MARK: - Batches and blocks
 
     private func sealBatch() throws {
-        guard batchCount > 0 else { return }
-        if segment == nil { try startSegment(firstSequence: batchFirstSequence) }
-        let storedSide = try sideTable.stored()
-        var dataFrame: [UInt8] = []
-        dataFrame.reserveCapacity(compressor.frameBound(sourceCount: batch.count))
-        try compressor.compress(batch, appendingTo: &dataFrame)
+        guard batch.count > 0 else { return }
+        if segment == nil { try startSegment(firstSequence: batch.firstSequence) }
+        let storedSide = try SideTable.store(batch.sideTableSlice)
+        dataFrame.removeAll(keepingCapacity: true)
+        try compressor.compress(batch.recordSlice, appendingTo: &dataFrame)
         let metadata = BlockMetadata(
-            firstSequence: batchFirstSequence, recordCount: UInt32(batchCount),
-            firstTimestamp: batchFirstTimestamp, lastTimestamp: lastTimestamp,
-            uncompressedBytes: UInt32(batch.count), dataFrameBytes: UInt32(dataFrame.count),
+            firstSequence: batch.firstSequence, recordCount: UInt32(batch.count),
+            firstTimestamp: batch.firstTimestamp, lastTimestamp: batch.lastTimestamp,
+            uncompressedBytes: UInt32(batch.recordBytes), dataFrameBytes: UInt32(dataFrame.count),
             dataFrameChecksum: CRC32C.checksum(dataFrame),
-            sideTableRawBytes: UInt32(sideTable.raw.count), sideTableStoredBytes: UInt32(storedSide.count))
+            sideTableRawBytes: UInt32(batch.sideTableBytes), sideTableStoredBytes: UInt32(storedSide.count))
         let blockOffset = segment!.size + UInt64(pendingOutput.count)
         metadata.encodeFrame(storedSideTable: storedSide, appendingTo: &pendingOutput)
         pendingOutput.append(contentsOf: dataFrame)
         segment!.index.append(SegmentIndex.Entry(
             firstSequence: metadata.firstSequence, firstTimestamp: metadata.firstTimestamp,
             lastTimestamp: metadata.lastTimestamp, offset: blockOffset))
-        segment!.recordCount += UInt64(batchCount)
-        batch.removeAll(keepingCapacity: true)
-        sideTable.removeAll()
-        batchCount = 0
+        segment!.recordCount += UInt64(batch.count)
+        batch.reset()
 
         switch options.durability {
         case .none:

@@ -113,34 +113,3 @@ struct SegmentScanner {
         return nil
     }
 }
-
-/// One block's records, decompressed and split, ready to hand out one by one.
-struct DecodedBlock {
-    var metadata: BlockMetadata
-    var records: [UInt8] = []
-    var endOffsets: [Int] = []
-    var timestamps: [Int64] = []
-
-    /// Decodes the block's bytes (as returned by the scanner with `readData`), checking the LZ4
-    /// content checksum and that the side table agrees with the data.
-    static func decode(
-        _ block: [UInt8], metadata: BlockMetadata, decompressor: FrameDecompressor, reusing: inout DecodedBlock
-    ) -> String? {
-        reusing.metadata = metadata
-        let sideStart = LogFormat.frameHeaderBytes + LogFormat.blockMetadataFixedBytes
-        let sideEnd = sideStart + Int(metadata.sideTableStoredBytes)
-        if let reason = SideTable.decode(
-            stored: block[sideStart..<sideEnd], metadata: metadata,
-            endOffsets: &reusing.endOffsets, timestamps: &reusing.timestamps) {
-            return reason
-        }
-        do {
-            try decompressor.decompress(
-                block[metadata.frameBytes...], expectedContentCount: Int(metadata.uncompressedBytes),
-                limit: LogFormat.maximumBatchBytes, into: &reusing.records)
-        } catch {
-            return "data frame: \(error)"
-        }
-        return nil
-    }
-}

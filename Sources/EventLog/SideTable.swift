@@ -3,33 +3,21 @@ import LZ4
 /// The per-record lengths and timestamp deltas of one block, kept beside the data frame so that
 /// the frame itself holds nothing but the records (and `lz4 -dc` prints exactly them).
 ///
-/// Raw form: for each record, a varint length, then a varint timestamp delta from the previous
+/// Raw form (built by `OpenBatch`): for each record, a varint length, then a varint timestamp delta from the previous
 /// record (from the block's first timestamp for the first record). Stored form: an LZ4 block.
-struct SideTable {
-    var raw: [UInt8] = []
-
-    mutating func removeAll() { raw.removeAll(keepingCapacity: true) }
-
-    @inline(__always)
-    mutating func append(length: Int, timestampDelta: UInt64) {
-        raw.appendVarint(UInt64(length))
-        raw.appendVarint(timestampDelta)
-    }
-
-    func stored() throws -> [UInt8] {
+enum SideTable {
+    /// The stored (LZ4 block) form of a raw side table.
+    static func store(_ raw: ArraySlice<UInt8>) throws -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(raw.count / 4 + 16)
         try BlockCodec.compress(raw, appendingTo: &output)
         return output
     }
 
-    /// Decodes a stored side table into per-record end offsets and timestamps, checking that
-    /// the lengths add up to the data frame's content and the timestamps end where the block says.
-    static func decode(
-        stored: ArraySlice<UInt8>, metadata: BlockMetadata,
-        endOffsets: inout [Int], timestamps: inout [Int64]
-    ) -> String? {
-        let raw: [UInt8]
+    /// Decompresses a stored side table into `raw` and checks it against the block: the lengths
+    /// add up to the data frame's content, the timestamps end where the block says, nothing is
+    /// left over. Returns a reason when it does not hold.
+    static func decode(stored: ArraySlice<UInt8>, metadata: BlockMetadata, into raw: inout [UInt8]) -> String? {
         do {
             raw = try BlockCodec.decompress(
                 stored, originalCount: Int(metadata.sideTableRawBytes),
@@ -37,30 +25,64 @@ struct SideTable {
         } catch {
             return "side table: \(error)"
         }
-        endOffsets.removeAll(keepingCapacity: true)
-        timestamps.removeAll(keepingCapacity: true)
-        endOffsets.reserveCapacity(Int(metadata.recordCount))
-        timestamps.reserveCapacity(Int(metadata.recordCount))
-        var cursor = ByteCursor(raw[...])
-        var offset = 0
-        var timestamp = metadata.firstTimestamp
-        for _ in 0..<metadata.recordCount {
-            guard let length = cursor.readVarint(), let delta = cursor.readVarint(),
-                  length <= UInt64(LogFormat.maximumRecordBytes), delta <= UInt64(Int64.max)
-            else { return "side table is cut short or holds an out-of-range value" }
-            offset += Int(length)
-            let (next, overflow) = timestamp.addingReportingOverflow(Int64(delta))
-            guard !overflow else { return "side table timestamp overflows" }
-            timestamp = next
-            endOffsets.append(offset)
-            timestamps.append(timestamp)
+        return raw.withUnsafeBytes { table -> String? in
+            var cursor = SideTableCursor(table: table, timestamp: metadata.firstTimestamp)
+            var total = 0
+            for _ in 0..<metadata.recordCount {
+                guard let length = cursor.next() else {
+                    return "side table is cut short or holds an out-of-range value"
+                }
+                total += length
+            }
+            guard cursor.position == table.count else {
+                return "side table has \(table.count - cursor.position) extra bytes"
+            }
+            guard total == Int(metadata.uncompressedBytes) else {
+                return "record lengths add up to \(total), the block holds \(metadata.uncompressedBytes)"
+            }
+            guard cursor.timestamp == metadata.lastTimestamp else {
+                return "record timestamps disagree with the block's time range"
+            }
+            return nil
         }
-        guard cursor.remaining == 0 else { return "side table has \(cursor.remaining) extra bytes" }
-        guard offset == Int(metadata.uncompressedBytes) else {
-            return "record lengths add up to \(offset), the block holds \(metadata.uncompressedBytes)"
-        }
-        guard timestamps.first == metadata.firstTimestamp, timestamps.last == metadata.lastTimestamp else {
-            return "record timestamps disagree with the block's time range"
+    }
+}
+
+/// Walks a raw side table: each step yields a record's length and advances the timestamp.
+struct SideTableCursor {
+    let table: UnsafeRawBufferPointer
+    var position = 0
+    var timestamp: Int64
+
+    init(table: UnsafeRawBufferPointer, timestamp: Int64, position: Int = 0) {
+        self.table = table
+        self.timestamp = timestamp
+        self.position = position
+    }
+
+    /// The next record's length (its timestamp is then `timestamp`), or nil when the table is
+    /// cut short or holds a value out of range.
+    @inline(__always)
+    mutating func next() -> Int? {
+        guard let length = readVarint(), length <= UInt64(LogFormat.maximumRecordBytes),
+              let delta = readVarint(), delta <= UInt64(Int64.max)
+        else { return nil }
+        let (sum, overflow) = timestamp.addingReportingOverflow(Int64(delta))
+        guard !overflow else { return nil }
+        timestamp = sum
+        return Int(length)
+    }
+
+    @inline(__always)
+    private mutating func readVarint() -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < table.count, shift < 64 {
+            let byte = table[position]
+            position += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
         }
         return nil
     }

@@ -6,6 +6,12 @@ public enum BlockCodec {
     /// Appends the compressed form of `source` to `output`; returns the compressed length.
     @discardableResult
     public static func compress(_ source: [UInt8], appendingTo output: inout [UInt8]) throws -> Int {
+        try compress(source[...], appendingTo: &output)
+    }
+
+    /// Appends the compressed form of `source` to `output`; returns the compressed length.
+    @discardableResult
+    public static func compress(_ source: ArraySlice<UInt8>, appendingTo output: inout [UInt8]) throws -> Int {
         guard source.count <= LZ4.maximumBlockInputSize else {
             throw LZ4Error.contentTooLarge(declared: source.count, limit: LZ4.maximumBlockInputSize)
         }

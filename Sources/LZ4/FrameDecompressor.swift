@@ -24,17 +24,26 @@ public final class FrameDecompressor {
     ///     the frame must decode to exactly this many bytes.
     ///   - limit: refuse frames that declare more than this, so a corrupt header cannot make us
     ///     allocate gigabytes.
+    ///   - verifyContentChecksum: check the frame's xxHash32 content checksum. A caller that has
+    ///     already checked its own stronger checksum of the compressed frame (the event log checks
+    ///     CRC-32C) may skip it and decode at block speed.
     public func decompress(
-        _ frame: ArraySlice<UInt8>, expectedContentCount: Int, limit: Int, into output: inout [UInt8]
+        _ frame: ArraySlice<UInt8>, expectedContentCount: Int, limit: Int, into output: inout [UInt8],
+        verifyContentChecksum: Bool = true
     ) throws {
         guard expectedContentCount <= limit else {
             throw LZ4Error.contentTooLarge(declared: expectedContentCount, limit: limit)
         }
         LZ4F_resetDecompressionContext(context)
         if output.count != expectedContentCount {
-            output = [UInt8](repeating: 0, count: expectedContentCount)
+            // Keep the allocation: one buffer serves every frame of a scan.
+            output.removeAll(keepingCapacity: true)
+            output.append(contentsOf: repeatElement(0, count: expectedContentCount))
         }
         let context = self.context
+        var options = LZ4F_decompressOptions_t()
+        options.stableDst = 1  // the whole output buffer stays put: no internal copy
+        options.skipChecksums = verifyContentChecksum ? 0 : 1
         let produced = try frame.withUnsafeBytes { (source) throws -> Int in
             try output.withUnsafeMutableBytes { (destination) throws -> Int in
                 var sourceOffset = 0
@@ -51,7 +60,7 @@ public final class FrameDecompressor {
                             &destinationCount,
                             source.baseAddress.map { $0 + sourceOffset },
                             &sourceCount,
-                            nil)
+                            &options)
                     }
                     _ = try checkFrameResult(hint, "decompress")
                     sourceOffset += sourceCount

@@ -70,7 +70,7 @@ struct BenchLogCommand: ParsableCommand {
             let reader = try LogReader(directory: log)
             var scanned = 0
             var scannedBytes = 0
-            while let record = try reader.next() {
+            try reader.forEachRecord { record in
                 scanned += 1
                 scannedBytes &+= record.bytes.count
             }

@@ -26,10 +26,20 @@ import TestSupport
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Wait for the child to open the log (its first line), then kill it mid-append, at a
-            // random moment, so the kills land among appends however slow the machine is.
-            let opened = output.fileHandleForReading.availableData
-            usleep(UInt32(2_000 + random.next() % 40_000))
+            // Let the child acknowledge a random number of flushes (0 to 20: 0 kills it while it
+            // opens or recovers), then kill it a random moment later, so the kills land among
+            // appends however fast or slow the machine is. Bounded: never waits past 20 s.
+            let wantedAcknowledgements = Int(random.next() % 21)
+            var opened = Data()
+            let deadline = Date().addingTimeInterval(20)
+            while wantedAcknowledgements > 0, Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                opened += chunk
+                let acks = String(decoding: opened, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("acked ") }.count
+                if acks >= wantedAcknowledgements { break }
+            }
+            usleep(UInt32(random.next() % 3_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let lines = String(decoding: opened + output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
