@@ -86,9 +86,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "InvariantsTests", dependencies: ["Invariants", "RunLifecycle", "TestSupport"]),
 
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "TestSupport"]),
 
         .testTarget(name: "CLITests", dependencies: ["EventLog", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),
