@@ -87,6 +87,13 @@ let package = Package(
             ]
         ),
 
+        .testTarget(
+            name: "JournalTests",
+            dependencies: [
+                "Journal", "RunLifecycle", "EventLog", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
 
         .testTarget(name: "CLITests", dependencies: ["EventLog", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),

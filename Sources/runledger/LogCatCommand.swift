@@ -26,6 +26,7 @@ struct LogCatCommand: ParsableCommand {
             if let fromSequence { try reader.seek(toSequence: fromSequence) }
             if let since { try reader.seek(toTimestamp: since) }
             var output = OutputBuffer()
+            var formatter = RecordFormatter(directory: log)
             var printed: UInt64 = 0
             while limit.map({ printed < $0 }) ?? true {
                 guard let record = try reader.next() else {
@@ -34,7 +35,7 @@ struct LogCatCommand: ParsableCommand {
                     usleep(200_000)
                     continue
                 }
-                output.write(json ? RecordFormatter.jsonLine(record) : RecordFormatter.textLine(record))
+                output.write(json ? formatter.jsonLine(record) : formatter.textLine(record))
                 printed += 1
             }
             output.flush()
@@ -42,20 +43,5 @@ struct LogCatCommand: ParsableCommand {
                 Terminal.warning("\(path): the log ends inside a block at byte \(offset) (\(reason)); run `runledger log verify`")
             }
         }
-    }
-}
-
-/// How opaque records are shown until a codec claims them.
-enum RecordFormatter {
-    static func jsonLine(_ record: LogRecord) -> String {
-        "{\"seq\":\(record.sequence),\"timestamp\":\(record.timestamp),\"length\":\(record.bytes.count),\"base64\":\"\(Data(record.bytes).base64EncodedString())\"}\n"
-    }
-
-    static func textLine(_ record: LogRecord) -> String {
-        let preview = record.bytes.prefix(32).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
-        return "\(record.sequence)\t\(record.timestamp)\t\(record.bytes.count)\t\(preview)\(record.bytes.count > 32 ? "..." : "")\n"
     }
 }
