@@ -87,9 +87,11 @@ extension InvariantChecker {
                 quirk = .eagerDeleteLeavesThreadBusy
             }
         } else if status != .busy && active {
-            let inFlight = thread.inFlight.isEmpty ? "" : "\(thread.inFlight) in flight"
-            let executing = thread.executing.isEmpty ? "" : " workers of \(thread.executing) executing"
-            expected = "busy while \(inFlight)\(executing)"
+            let parts = [
+                thread.inFlight.isEmpty ? nil : "\(thread.inFlight) in flight",
+                thread.executing.isEmpty ? nil : "workers of \(thread.executing) executing",
+            ]
+            expected = "busy while " + parts.compactMap { $0 }.joined(separator: " and ")
             if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
                 quirk = .idleAfterPendingCancel
             } else if thread.inFlight.isEmpty, allows(.cancelledWorkerFreesThreadAtOnce) {
