@@ -160,5 +160,6 @@ let scenarios: [Scenario] = [
         let violations = harness.finish()
         #expect(violations.failures.isEmpty, "\(scenario.name):\n\(violations.text)")
         #expect(scenario.inmemQuirks.isSubset(of: violations.quirks), "\(scenario.name):\n\(violations.text)")
+        checkExplanations(violations)
     }
 }
