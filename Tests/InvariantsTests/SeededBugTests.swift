@@ -162,7 +162,7 @@ let seededBugs: [SeededBug] = [
         events.removeAll()
     },
     SeededBug(
-        name: "gap_in_sequence", commands: [create(1, at: 0), poll(at: 600)],
+        name: "start_of_unknown_run", commands: [create(1, at: 0), poll(at: 600)],
         expected: .legalTransition
     ) { command, state, events in
         // A started event for a run that was never created.
