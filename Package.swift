@@ -86,6 +86,13 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(
+            name: "InvariantsTests",
+            dependencies: [
+                "Invariants", "RunLifecycle", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
 
         .testTarget(
             name: "JournalTests",

@@ -1,0 +1,33 @@
+// What the checker must know that the events do not say: profile, slots, poll interval, retries.
+import RunLifecycle
+
+/// The server the stream came from.
+public struct CheckerConfiguration: Hashable, Sendable {
+    /// Which quirks are allowed: under ``BehaviourProfile/documented`` none is, under
+    /// ``BehaviourProfile/langgraphInmem`` behaviour an enabled quirk explains becomes a
+    /// ``ViolationKind/profileDivergence`` instead of a safety violation.
+    public var profile: BehaviourProfile
+    /// Worker slots (`N_JOBS_PER_WORKER`).
+    public var slotCount: Int
+    /// The poller's sleep (0.5 s in the in-memory server); nil when dispatch is event-driven,
+    /// which disables ``Rule/pollerFillsFreeSlots``.
+    public var pollInterval: Microseconds?
+    /// `BG_JOB_MAX_RETRIES`: a run started with `attempt > maximumRetries` must fail at once.
+    public var maximumRetries: UInt32
+    /// A cap on stored violations, so a badly broken stream cannot exhaust memory; later ones
+    /// are counted in ``InvariantChecker/droppedViolationCount``.
+    public var maximumStoredViolations: Int
+
+    public init(
+        profile: BehaviourProfile, slotCount: Int, pollInterval: Microseconds? = nil, maximumRetries: UInt32 = 3,
+        maximumStoredViolations: Int = 10_000
+    ) {
+        precondition(slotCount >= 0, "slot count must not be negative, got \(slotCount)")
+        precondition(pollInterval.map { $0.count > 0 } ?? true, "a poll interval must be positive")
+        self.profile = profile
+        self.slotCount = slotCount
+        self.pollInterval = pollInterval
+        self.maximumRetries = maximumRetries
+        self.maximumStoredViolations = maximumStoredViolations
+    }
+}

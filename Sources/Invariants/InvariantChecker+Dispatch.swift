@@ -1,0 +1,99 @@
+// Rule 9's liveness half and the head-of-line coverage: what the in-memory poller must have
+// done with a free slot, from the dispatch model of real-server-notes.md.
+//
+// The poller loops: wait for a free slot; capture `now`; sleep one interval (or not at all
+// after a poll that started something); then examine the oldest `free` pending runs with
+// `created_at < now`, starting each whose thread has no running run. Suppose that from time t0
+// on, without any change, a slot is free, and run r is due (`created_at < t0`), sits at the
+// same rank among the oldest `free` due pending runs, and its thread is not blocked. The
+// iteration in progress at t0 ends by t0 + I; the next one captures `now >= t0` (r is due for
+// it) and ends by t0 + 2I, examining r with the same `free` limit. So r has started by t0 + 2I.
+// The checker tracks exactly that: the oldest eligible run, its rank and the free slot count,
+// restarting the clock whenever any of them changes (which only events can do), and reports
+// when an event arrives more than 2I after the clock started while nothing changed.
+import RunLifecycle
+
+/// The run that should be dispatched next, and since when nothing has changed about that.
+struct StallClock {
+    var runID: RunID?
+    var rank = 0
+    var free = 0
+    var since = Timestamp.zero
+    var event: EventReference?
+    var reported = false
+}
+
+extension InvariantChecker {
+    /// Whether the poller must skip runs of `threadID` now.
+    func isThreadBlocked(_ threadID: ThreadID) -> Bool {
+        guard let thread = threads[threadID] else { return true }
+        if thread.running != nil { return true }
+        // The documented intent keeps the thread blocked until a cancelled worker stops.
+        return !allows(.cancelledWorkerFreesThreadAtOnce) && !thread.executing.isEmpty
+    }
+
+    /// The oldest eligible run at `now`: due, among the oldest `free` due pending runs, thread
+    /// not blocked; with its rank in that window and the free slot count.
+    func dispatchCandidate(now: Timestamp) -> (runID: RunID, createdAt: Timestamp, rank: Int, free: Int)? {
+        let free = configuration.slotCount - executingCount
+        guard free > 0 else { return nil }
+        var rank = 0
+        for key in globalPending.keys.prefix(free) {
+            guard key.createdAt < now else { break }
+            if !isThreadBlocked(key.threadID) { return (key.runID, key.createdAt, rank, free) }
+            rank += 1
+        }
+        return nil
+    }
+
+    /// Called when time advances to `now`, before the event at `now` is applied.
+    mutating func checkStall(now: Timestamp, reference: EventReference) {
+        guard let interval = configuration.pollInterval, let latest = latestTime else { return }
+        let candidate = dispatchCandidate(now: now)
+        if let candidate, candidate.runID != stall.runID || candidate.rank != stall.rank || candidate.free != stall.free {
+            // Nothing changed since `latest`, so the run became eligible when it became due.
+            stall = StallClock(
+                runID: candidate.runID, rank: candidate.rank, free: candidate.free,
+                since: max(latest, candidate.createdAt), event: runs[candidate.runID]?.createdEvent)
+        } else if candidate == nil {
+            stall = StallClock()
+        }
+        guard let runID = stall.runID, !stall.reported, (now - stall.since).count > 2 * interval.count else { return }
+        stall.reported = true
+        report(
+            .pollerFillsFreeSlots, events: [stall.event, reference].compactMap { $0 }, runs: [runID],
+            threads: runs[runID].map { [$0.threadID] } ?? [],
+            expected: "\(runID) started within 2 poll intervals (\(2 * interval.count)us) of \(stall.since): "
+                + "\(stall.free) slots free, due, rank \(stall.rank) among the oldest free, thread not blocked",
+            observed: "still pending at \(now)")
+    }
+
+    /// After each state change: restart the stall clock if the candidate changed, and count
+    /// head-of-line blocks.
+    mutating func afterStateChange(at now: Timestamp) {
+        let candidate = dispatchCandidate(now: now)
+        if let candidate {
+            if candidate.runID != stall.runID || candidate.rank != stall.rank || candidate.free != stall.free {
+                stall = StallClock(
+                    runID: candidate.runID, rank: candidate.rank, free: candidate.free, since: now,
+                    event: EventReference(sequence: lastSequence ?? 0, at: now))
+            }
+            inHeadOfLineBlock = false
+            return
+        }
+        stall = StallClock()
+        let blocked = isHeadOfLineBlocked(now: now)
+        if blocked && !inHeadOfLineBlock { coverage.headOfLineBlocks += 1 }
+        inHeadOfLineBlock = blocked
+    }
+
+    /// A free slot, every run of the oldest-`free` window blocked, and a dispatchable due run
+    /// just beyond it (a bounded look).
+    private func isHeadOfLineBlocked(now: Timestamp) -> Bool {
+        let free = configuration.slotCount - executingCount
+        guard free > 0 else { return false }
+        let due = globalPending.keys.prefix(free + 64).prefix { $0.createdAt < now }
+        guard due.count > free else { return false }
+        return due.dropFirst(free).contains { !isThreadBlocked($0.threadID) }
+    }
+}

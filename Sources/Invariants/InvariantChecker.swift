@@ -1,0 +1,226 @@
+// The streaming checker: `observe` each event in order (O(1) amortized, memory bounded by the
+// runs in flight or awaited and the live threads), then `finish` for the liveness rules.
+import RunLifecycle
+
+/// Checks an event stream against the invariants of ``Rule``, using its own shadow model.
+public struct InvariantChecker: Sendable {
+    /// The server the stream came from.
+    public let configuration: CheckerConfiguration
+    /// Violations so far, in the order they were noticed.
+    public internal(set) var violations: [Violation] = []
+    /// Violations not stored because ``CheckerConfiguration/maximumStoredViolations`` was reached.
+    public internal(set) var droppedViolationCount = 0
+    /// Rare interleavings reached so far.
+    public internal(set) var coverage = Coverage()
+    /// Events observed so far.
+    public internal(set) var observedEventCount = 0
+
+    var runs: [RunID: ShadowRun] = [:]
+    var threads: [ThreadID: ShadowThread] = [:]
+    var fates = RunFateTable()
+    /// Waiters of runs the checker no longer tracks (a join on a settled run).
+    var settledWaiters: [RunID: Int] = [:]
+    var globalPending = PendingQueue()
+    var executingCount = 0
+
+    var lastSequence: UInt64?
+    var latestTime: Timestamp?
+    var previousEvent: (event: Event, reference: EventReference)?
+    /// Threads touched since the last time advance; their status is checked when time moves.
+    var dirtyThreads: Set<ThreadID> = []
+    /// Runs that received an obligation since the last time advance.
+    var openObligations: [RunID] = []
+    /// A run started with `attempt > maximumRetries`: the next event must fail it.
+    var awaitingMaximumAttemptFailure: (runID: RunID, event: EventReference)?
+    var stall = StallClock()
+    var inHeadOfLineBlock = false
+    var finished = false
+
+    /// A checker for a stream from `configuration`'s server, which starts empty.
+    public init(configuration: CheckerConfiguration) {
+        self.configuration = configuration
+    }
+
+    var profile: BehaviourProfile { configuration.profile }
+
+    /// Whether the profile enables `quirk`.
+    func allows(_ quirk: Quirk) -> Bool { profile.has(quirk) }
+
+    // MARK: Observing
+
+    /// Checks one event. `sequence` is its position in the stream (contiguous).
+    public mutating func observe(_ event: Event, sequence: UInt64) {
+        observedEventCount += 1
+        let reference = EventReference(sequence: sequence, at: event.at)
+        checkSequence(sequence, reference)
+        if !event.isRefusal { checkTime(event, reference) }
+        checkAwaitedMaximumAttemptFailure(event, reference)
+        dispatch(event, reference)
+        if !event.isRefusal { afterStateChange(at: event.at) }
+        previousEvent = (event, reference)
+    }
+
+    /// Ends the stream: settles pending checks and, when `drained` (the producer ran out of
+    /// work), checks the liveness rules. Returns every violation.
+    public mutating func finish(drained: Bool) -> [Violation] {
+        guard !finished else { return violations }
+        finished = true
+        settleDecisionBoundary()
+        if drained { checkDrained() }
+        return violations
+    }
+
+    private mutating func checkSequence(_ sequence: UInt64, _ reference: EventReference) {
+        if let last = lastSequence, sequence != last &+ 1 {
+            report(
+                .sequenceContiguous, events: [reference],
+                expected: "sequence \(last &+ 1) after #\(last)", observed: "sequence \(sequence)")
+        }
+        lastSequence = sequence
+    }
+
+    private mutating func checkTime(_ event: Event, _ reference: EventReference) {
+        guard let latest = latestTime else {
+            latestTime = event.at
+            return
+        }
+        if event.at < latest {
+            report(
+                .timeMonotonic, events: [reference], runs: event.runID.map { [$0] } ?? [],
+                expected: "time at or after \(latest)", observed: "\(eventName(event)) at \(event.at)")
+        } else if event.at > latest {
+            // A later time means the decisions at the earlier time are complete.
+            checkStall(now: event.at, reference: reference)
+            settleDecisionBoundary()
+            latestTime = event.at
+        }
+    }
+
+    /// Checks what must hold once every decision at the current time is complete: the
+    /// supersession obligations and the thread statuses.
+    mutating func settleDecisionBoundary() {
+        let obligations = openObligations
+        openObligations.removeAll(keepingCapacity: true)
+        for runID in obligations {
+            guard let run = runs[runID], let obligation = run.obligation else { continue }
+            runs[runID]?.obligation = nil
+            let rule: Rule = obligation.action == .interrupt ? .interruptCancelsInFlight : .rollbackDeletesInFlight
+            let verb = obligation.action == .interrupt ? "interrupted" : "deleted"
+            report(
+                rule, events: [run.createdEvent, obligation.event], runs: [runID, obligation.by], threads: [run.threadID],
+                expected: "\(runID) \(verb) when \(obligation.by) (\(obligation.action) strategy) was created",
+                observed: "\(runID) still \(run.deleted ? "deleted" : String(describing: run.status)) after that decision")
+        }
+        let dirty = dirtyThreads
+        dirtyThreads.removeAll(keepingCapacity: true)
+        for threadID in dirty { checkThreadStatus(threadID) }
+    }
+
+    private mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
+        guard let awaited = awaitingMaximumAttemptFailure else { return }
+        awaitingMaximumAttemptFailure = nil
+        if case .failed(let runID, _, .exceededMaxAttempts, _) = event, runID == awaited.runID { return }
+        report(
+            .attemptCounting, events: [awaited.event, reference], runs: [awaited.runID],
+            expected: "\(awaited.runID) failed at once for exceeding \(configuration.maximumRetries) attempts",
+            observed: "\(eventName(event)) instead")
+    }
+
+    private mutating func dispatch(_ event: Event, _ reference: EventReference) {
+        switch event {
+        case .threadCreated(let threadID, let temporary, let status, _):
+            observeThreadCreated(threadID, temporary: temporary, status: status, reference)
+        case .created(let created):
+            observeCreated(created, reference)
+        case .rejected(let threadID, let strategy, let reason, _):
+            observeRejected(threadID, strategy: strategy, reason: reason, reference)
+        case .started(let runID, let threadID, let attempt, _):
+            observeStarted(runID, threadID, attempt: attempt, reference)
+        case .checkpointed(let checkpointed):
+            observeCheckpointed(checkpointed, reference)
+        case .succeeded(let runID, _, _):
+            observeWorkerEnded(runID, status: .success, cause: nil, reference)
+        case .failed(let runID, _, let cause, _):
+            observeWorkerEnded(runID, status: .error, cause: cause, reference)
+        case .timedOut(let runID, _, _):
+            observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
+        case .retried(let runID, _, _, _):
+            observeRetried(runID, reference)
+        case .interrupted(let runID, _, let action, let cause, _):
+            observeInterrupted(runID, action: action, cause: cause, reference)
+        case .rolledBack(let runID, _, let stage, _):
+            observeRolledBack(runID, stage: stage, reference)
+        case .deleted(let runID, let threadID, _):
+            observeDeleted(runID, threadID: threadID, reference)
+        case .workerStopped(let runID, _, let finalWrite, _):
+            observeWorkerStopped(runID, finalWrite: finalWrite, reference)
+        case .subscribed(let runID, _, let waits, _):
+            observeSubscribed(runID, waits: waits, reference)
+        case .unsubscribed(let runID, _, _):
+            observeUnsubscribed(runID, reference)
+        case .joinAnswered(let runID, let answer, _):
+            observeJoinAnswered(runID, answer: answer, reference)
+        case .threadStatusChanged(let threadID, let status, _):
+            observeThreadStatusChanged(threadID, status: status, reference)
+        case .threadValuesCached(let threadID, let runID, _):
+            observeValuesCached(threadID, runID: runID, reference)
+        case .threadDeleted(let threadID, _):
+            observeThreadDeleted(threadID, reference)
+        case .cancelRefused(let runID, let reason, _):
+            observeCancelRefused(runID, reason: reason, reference)
+        case .commandRefused:
+            break
+        case .serverRestarted(let attemptCountersReset, _):
+            observeServerRestarted(attemptCountersReset: attemptCountersReset, reference)
+        }
+    }
+
+    // MARK: Reporting
+
+    /// Records a violation whose explanation reads "expected …; observed … (events …)".
+    mutating func report(
+        _ rule: Rule, quirk: Quirk? = nil, events: [EventReference], runs runIDs: [RunID] = [],
+        threads threadIDs: [ThreadID] = [], expected: String, observed: String
+    ) {
+        let kind: ViolationKind = quirk == nil ? rule.naturalKind : .profileDivergence
+        let eventList = events.map(\.description).joined(separator: ", ")
+        let quirkText = quirk.map { "; allowed by quirk \($0) of profile \(profile.name)" } ?? ""
+        let line = "expected \(expected); observed \(observed) (events \(eventList))\(quirkText)"
+        let violation = Violation(
+            rule: rule, kind: kind, quirk: quirk, events: events, runIDs: runIDs, threadIDs: threadIDs,
+            explanation: String(line.map { $0.isNewline ? " " : $0 }))
+        if violations.count < configuration.maximumStoredViolations {
+            violations.append(violation)
+        } else {
+            droppedViolationCount += 1
+        }
+    }
+
+    /// A short name for an event in explanations.
+    func eventName(_ event: Event) -> String {
+        switch event {
+        case .threadCreated(let thread, _, _, _): "threadCreated(\(thread))"
+        case .created(let created): "created(\(created.runID) on \(created.threadID), \(created.strategy))"
+        case .rejected(let thread, let strategy, _, _): "rejected(\(thread.map(String.init(describing:)) ?? "-"), \(strategy))"
+        case .started(let run, _, let attempt, _): "started(\(run), attempt \(attempt))"
+        case .checkpointed(let checkpointed): "checkpointed(\(checkpointed.runID))"
+        case .succeeded(let run, _, _): "succeeded(\(run))"
+        case .failed(let run, _, let cause, _): "failed(\(run), \(cause))"
+        case .timedOut(let run, _, _): "timedOut(\(run))"
+        case .retried(let run, _, _, _): "retried(\(run))"
+        case .interrupted(let run, _, let action, _, _): "interrupted(\(run), \(action))"
+        case .rolledBack(let run, _, let stage, _): "rolledBack(\(run), \(stage))"
+        case .deleted(let run, _, _): "deleted(\(run))"
+        case .workerStopped(let run, _, let write, _): "workerStopped(\(run), \(write))"
+        case .subscribed(let run, _, let waits, _): "subscribed(\(run)\(waits ? ", waits" : ""))"
+        case .unsubscribed(let run, _, _): "unsubscribed(\(run))"
+        case .joinAnswered(let run, let answer, _): "joinAnswered(\(run), \(answer))"
+        case .threadStatusChanged(let thread, let status, _): "threadStatusChanged(\(thread), \(status))"
+        case .threadValuesCached(let thread, let run, _): "threadValuesCached(\(thread), \(run))"
+        case .threadDeleted(let thread, _): "threadDeleted(\(thread))"
+        case .cancelRefused(let run, let reason, _): "cancelRefused(\(run.map(String.init(describing:)) ?? "-"), \(reason))"
+        case .commandRefused(_, let command, let reason, _): "commandRefused(\(command), \(reason))"
+        case .serverRestarted: "serverRestarted"
+        }
+    }
+}
