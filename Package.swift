@@ -102,7 +102,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "CLITests", dependencies: ["EventLog", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -60,6 +60,12 @@ public struct InvariantChecker: Sendable {
         previousEvent = (event, reference)
     }
 
+    /// Accounts for a record at `sequence` that is not an event (a journal's header or name
+    /// definition), so that the event sequence numbers the checker reports are the log's own.
+    public mutating func observeNonEvent(sequence: UInt64) {
+        lastSequence = sequence
+    }
+
     /// Ends the stream: settles pending checks and, when `drained` (the producer ran out of
     /// work), checks the liveness rules. Returns every violation.
     public mutating func finish(drained: Bool) -> [Violation] {
