@@ -6,11 +6,15 @@ extension Decision {
     mutating func dequeue(snapshot: Timestamp, limit: Int, at: Timestamp) {
         let window = min(max(0, limit), state.freeSlotCount)
         guard window > 0 else { return }
-        // `pendingOrder` is sorted by createdAt, so the due runs form its prefix.
-        let snapshotState = state
-        let candidates = Array(
-            snapshotState.pendingOrder.lazy.compactMap { snapshotState.run($0) }
-                .prefix { $0.createdAt < snapshot }.prefix(window))
+        // `pendingOrder` is sorted by createdAt, so the due runs form its prefix. The candidates
+        // are copied out first (not the whole state), so starting them mutates in place.
+        var candidates: [Run] = []
+        for runID in state.pendingOrder {
+            if candidates.count == window { break }
+            guard let run = state.run(runID) else { continue }
+            guard run.createdAt < snapshot else { break }
+            candidates.append(run)
+        }
         for candidate in candidates {
             // "Unexpected missing thread in Runs.next": skipped.
             guard state.thread(candidate.threadID) != nil else { continue }

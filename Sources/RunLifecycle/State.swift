@@ -38,6 +38,9 @@ public struct State: Hashable, Sendable {
             latestEventAt: Timestamp(microsecondsSinceEpoch: .min))
     }
 
+    /// An empty state to swap in while ``Decider/handle(_:_:)`` holds the real one.
+    static let placeholder = State.initial(profile: .documented, slots: 0)
+
     // MARK: Lookups
 
     /// The run with this id, or nil if it never existed or was deleted.
