@@ -88,6 +88,8 @@ let package = Package(
         .testTarget(name: "InvariantsTests", dependencies: ["Invariants", "RunLifecycle", "TestSupport"]),
 
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TestSupport"]),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle"]),
 
         .testTarget(name: "CLITests", dependencies: ["EventLog", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),

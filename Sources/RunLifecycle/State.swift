@@ -71,7 +71,8 @@ public struct State: Hashable, Sendable {
 
     /// The thread's pending and running runs, ascending by id.
     public func inFlightRuns(on threadID: ThreadID) -> [Run] {
-        runs(on: threadID).filter { $0.status.isInFlight }
+        guard let thread = thread(threadID) else { return [] }
+        return thread.inFlightRunIDs.compactMap { run($0) }.filter { $0.status.isInFlight }
     }
 
     /// Slots held by executing workers, cancelled ones included.

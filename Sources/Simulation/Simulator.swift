@@ -92,6 +92,13 @@ public struct Simulator<Sink: EventSink> {
         return true
     }
 
+    /// Schedules a client command at its own time (`command.at`, which must not be in the
+    /// past): scripted scenarios, and later recorded traces, drive the same server model.
+    public mutating func inject(_ command: Command) {
+        schedule(.scripted(command), at: SimulatedTime(microsecondsSinceStart: command.at.microsecondsSinceEpoch))
+        if case .idle = poller, !eventDriven { startPollIteration() }
+    }
+
     /// Domain events produced so far.
     public var eventCount: UInt64 { eventSequence }
 
@@ -147,6 +154,11 @@ public struct Simulator<Sink: EventSink> {
         case .pollerWake(let snapshot): pollerWoke(snapshot: snapshot)
         case .becameDue:
             queueMayMove = true
+        case .scripted(let command):
+            if case .createRun = command { metrics.runsRequested += 1 }
+            currentCreate = .scripted
+            execute(command)
+            currentCreate = nil
         case .stepDone(let run, let attempt): stepDone(run, attempt: attempt)
         case .workerStop(let run): execute(.workerStopped(run: run, at: kernel.now.timestamp))
         case .timeout(let run, let attempt):
@@ -169,6 +181,8 @@ enum Action {
     case clientJoin(run: RunID)
     /// The poller's sleep (or yield) ends; `snapshot` is the `now` it captured before it.
     case pollerWake(snapshot: Timestamp)
+    /// A command given to ``Simulator/inject(_:)``.
+    case scripted(Command)
     /// A delayed run's `created_at` arrived (event-driven mode).
     case becameDue
     /// A worker completed a step of attempt `attempt`.
@@ -182,7 +196,7 @@ enum Action {
     var priority: Int {
         switch self {
         case .stepDone, .workerStop, .timeout: 0
-        case .arrival, .userRequest, .followUp, .clientCancel, .clientJoin: 1
+        case .arrival, .userRequest, .followUp, .clientCancel, .clientJoin, .scripted: 1
         case .becameDue, .pollerWake: 2
         }
     }
@@ -231,6 +245,7 @@ enum PollerState {
 enum CreateOrigin {
     case firstText(user: Int32)
     case doubleText
+    case scripted
 }
 
 extension ZipfDistribution {

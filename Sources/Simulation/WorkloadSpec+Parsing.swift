@@ -23,7 +23,7 @@ extension WorkloadSpec {
             try wholeNumber(value, path, minimum: 0, maximum: Double(UInt64(1) << 53))
         }
         let runs = try fields.optional("runs") { value, path throws(WorkloadError) in
-            try wholeNumber(value, path, minimum: 1, maximum: 1e12)
+            try wholeNumber(value, path, minimum: 0, maximum: 1e12)
         }
         let duration = try fields.optional("duration_ms") { value, path throws(WorkloadError) in
             try positiveNumber(value, path)
