@@ -90,11 +90,21 @@ public struct State: Hashable, Sendable {
     // MARK: Index helpers (binary search over the sorted arrays)
 
     func runIndex(of id: RunID) -> Int? {
+        // Ids are dense and rarely deleted, so the offset from the first id is usually exact:
+        // try it before the binary search (O(1) instead of O(log n) cache misses).
+        if let first = runs.first, id >= first.id {
+            let guess = Int(id.rawValue - first.id.rawValue)
+            if guess < runs.count, runs[guess].id == id { return guess }
+        }
         let index = lowerBound(runs.count) { runs[$0].id < id }
         return index < runs.count && runs[index].id == id ? index : nil
     }
 
     func threadIndex(of id: ThreadID) -> Int? {
+        if let first = threads.first, id >= first.id {
+            let guess = Int(id.rawValue - first.id.rawValue)
+            if guess < threads.count, threads[guess].id == id { return guess }
+        }
         let index = lowerBound(threads.count) { threads[$0].id < id }
         return index < threads.count && threads[index].id == id ? index : nil
     }
