@@ -101,6 +101,8 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle"]),
 
         .testTarget(name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),

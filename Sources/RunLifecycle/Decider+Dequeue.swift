@@ -6,11 +6,15 @@ extension Decision {
     mutating func dequeue(snapshot: Timestamp, limit: Int, at: Timestamp) {
         let window = min(max(0, limit), state.freeSlotCount)
         guard window > 0 else { return }
-        // `pendingOrder` is sorted by createdAt, so the due runs form its prefix.
-        let snapshotState = state
-        let candidates = Array(
-            snapshotState.pendingOrder.lazy.compactMap { snapshotState.run($0) }
-                .prefix { $0.createdAt < snapshot }.prefix(window))
+        // `pendingOrder` is sorted by createdAt, so the due runs form its prefix. The candidates
+        // are copied out first (not the whole state), so starting them mutates in place.
+        var candidates: [Run] = []
+        for runID in state.pendingOrder {
+            if candidates.count == window { break }
+            guard let run = state.run(runID) else { continue }
+            guard run.createdAt < snapshot else { break }
+            candidates.append(run)
+        }
         for candidate in candidates {
             // "Unexpected missing thread in Runs.next": skipped.
             guard state.thread(candidate.threadID) != nil else { continue }
@@ -22,7 +26,7 @@ extension Decision {
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
     /// documented intent also counts a cancelled worker that has not stopped yet.
     func isThreadBlocked(_ threadID: ThreadID) -> Bool {
-        let hasRunningRun = state.runs(on: threadID).contains { $0.status == .running }
+        let hasRunningRun = state.inFlightRuns(on: threadID).contains { $0.status == .running }
         let hasExecutingWorker = state.executions.contains { $0.threadID == threadID }
         return hasRunningRun || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && hasExecutingWorker)
     }

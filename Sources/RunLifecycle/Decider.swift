@@ -11,22 +11,7 @@ public enum Decider {
             return [.commandRefused(run: command.runID, command: command.kind, reason: .clockWentBackwards, at: at)]
         }
         var decision = Decision(state: state)
-        switch command {
-        case .createRun(let request): decision.createRun(request)
-        case .dequeue(let snapshot, let limit, _): decision.dequeue(snapshot: snapshot, limit: limit, at: at)
-        case .checkpoint(let runID, _): decision.checkpoint(runID, at: at)
-        case .finish(let runID, let outcome, _): decision.finish(runID, outcome: outcome, at: at)
-        case .retry(let runID, _): decision.retry(runID, at: at)
-        case .cancel(let runID, let action, let wait, _): decision.cancel(runID, action: action, wait: wait, at: at)
-        case .bulkCancel(let selection, let action, _): decision.bulkCancel(selection, action: action, at: at)
-        case .join(let runID, _): decision.join(runID, at: at)
-        case .subscribe(let runID, _): decision.subscribe(runID, at: at)
-        case .unsubscribe(let runID, _): decision.unsubscribe(runID, at: at)
-        case .deleteRun(let runID, _): decision.deleteRun(runID, at: at)
-        case .workerStopped(let runID, _): decision.stopWorker(runID, at: at)
-        case .serverRestart: decision.serverRestart(at: at)
-        }
-        decision.answerSettledJoins(at: at)
+        decision.apply(command)
         return decision.events
     }
 
@@ -43,11 +28,20 @@ public enum Decider {
     }
 
     /// Decides `command`, applies its events to `state` and returns them.
+    ///
+    /// Equivalent to ``decide(_:_:)`` followed by ``evolve(_:_:)`` of each event, but the
+    /// decision works on `state` itself: `decide` must leave the caller's state untouched, so
+    /// its scratch copy pays a copy-on-write of every array it changes, which grows with the
+    /// number of runs. Here the state is moved into the decision and back, so it stays
+    /// uniquely referenced and every change happens in place, and each event is applied once.
     @discardableResult
     public static func handle(_ command: Command, _ state: inout State) -> [Event] {
-        let events = decide(command, state)
-        for event in events { state.evolve(event) }
-        return events
+        guard command.at >= state.latestEventAt else { return decide(command, state) }
+        var decision = Decision(state: State.placeholder)
+        swap(&decision.state, &state)
+        decision.apply(command)
+        swap(&decision.state, &state)
+        return decision.events
     }
 }
 
@@ -55,12 +49,34 @@ public enum Decider {
 /// once, so later steps of the same decision (several victims, the thread's final status)
 /// see the effect of earlier ones.
 struct Decision {
-    private(set) var state: State
+    /// Settable only so ``Decider/handle(_:_:)`` can move a state in and out without a copy.
+    var state: State
     private(set) var events: [Event] = []
     /// Waiters of runs that vanished during this decision; they are answered "Run not found".
     private var vanishedWaiters: [(runID: RunID, count: Int)] = []
 
     init(state: State) { self.state = state }
+
+    /// Decides `command` (its time already checked against the state's clock).
+    mutating func apply(_ command: Command) {
+        let at = command.at
+        switch command {
+        case .createRun(let request): createRun(request)
+        case .dequeue(let snapshot, let limit, _): dequeue(snapshot: snapshot, limit: limit, at: at)
+        case .checkpoint(let runID, _): checkpoint(runID, at: at)
+        case .finish(let runID, let outcome, _): finish(runID, outcome: outcome, at: at)
+        case .retry(let runID, _): retry(runID, at: at)
+        case .cancel(let runID, let action, let wait, _): cancel(runID, action: action, wait: wait, at: at)
+        case .bulkCancel(let selection, let action, _): bulkCancel(selection, action: action, at: at)
+        case .join(let runID, _): join(runID, at: at)
+        case .subscribe(let runID, _): subscribe(runID, at: at)
+        case .unsubscribe(let runID, _): unsubscribe(runID, at: at)
+        case .deleteRun(let runID, _): deleteRun(runID, at: at)
+        case .workerStopped(let runID, _): stopWorker(runID, at: at)
+        case .serverRestart: serverRestart(at: at)
+        }
+        answerSettledJoins(at: at)
+    }
 
     var profile: BehaviourProfile { state.profile }
 

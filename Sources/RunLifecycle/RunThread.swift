@@ -32,6 +32,10 @@ public struct RunThread: Hashable, Sendable {
     public internal(set) var valuesFromRunID: RunID?
     /// Ids of the thread's runs that still exist, ascending.
     public internal(set) var runIDs: [RunID]
+    /// The subset of ``runIDs`` whose status is pending or running, ascending. Derived (kept by
+    /// `evolve`), so that the reject check, the dequeue's blocked-thread test and the final
+    /// status write cost O(in flight) instead of O(every run the thread ever had).
+    public internal(set) var inFlightRunIDs: [RunID]
     /// The checkpoint history, oldest first.
     public internal(set) var checkpoints: [CheckpointSpan]
 
@@ -42,6 +46,7 @@ public struct RunThread: Hashable, Sendable {
         self.status = status
         self.valuesFromRunID = nil
         self.runIDs = []
+        self.inFlightRunIDs = []
         self.checkpoints = []
     }
 

@@ -34,6 +34,7 @@ extension State {
             updateRun(runID) { $0.status = .pending }
             enqueuePending(runID)
         case .interrupted(let runID, _, let action, _, let at):
+            markNotInFlight(runID)
             updateRun(runID) { run in
                 run.status = .interrupted
                 run.updatedAt = at
@@ -102,6 +103,8 @@ extension State {
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
         updateThread(run.threadID) { thread in
             thread.runIDs.insert(run.id, at: lowerBound(thread.runIDs.count) { thread.runIDs[$0] < run.id })
+            thread.inFlightRunIDs.insert(
+                run.id, at: lowerBound(thread.inFlightRunIDs.count) { thread.inFlightRunIDs[$0] < run.id })
         }
         enqueuePending(run.id)
     }
@@ -124,10 +127,17 @@ extension State {
 
     private mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
         executions.removeAll { $0.runID == runID }
+        markNotInFlight(runID)
         updateRun(runID) { run in
             run.status = status
             run.updatedAt = at
         }
+    }
+
+    /// The run's status became terminal: it leaves its thread's in-flight list.
+    private mutating func markNotInFlight(_ runID: RunID) {
+        guard let index = runIndex(of: runID) else { return }
+        updateThread(runs[index].threadID) { $0.inFlightRunIDs.removeAll { $0 == runID } }
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {
@@ -144,6 +154,7 @@ extension State {
         pendingOrder.removeAll { $0 == runID }
         updateThread(threadID) { thread in
             thread.runIDs.removeAll { $0 == runID }
+            thread.inFlightRunIDs.removeAll { $0 == runID }
             thread.removeCheckpoints(of: runID)
         }
     }

@@ -34,6 +34,8 @@ extension State {
         for thread in threads {
             let owned = runs.filter { $0.threadID == thread.id }.map(\.id)
             check(thread.runIDs == owned, "\(thread.id) runIDs \(thread.runIDs) != \(owned)")
+            let inFlight = owned.filter { run($0)?.status.isInFlight == true }
+            check(thread.inFlightRunIDs == inFlight, "\(thread.id) inFlightRunIDs \(thread.inFlightRunIDs) != \(inFlight)")
             let running = owned.filter { run($0)?.status == .running }
             check(running.count <= 1, "\(thread.id) has \(running.count) running runs")
             check(thread.checkpoints.allSatisfy { owned.contains($0.runID) }, "\(thread.id) keeps checkpoints of a deleted run")

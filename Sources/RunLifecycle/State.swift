@@ -38,6 +38,9 @@ public struct State: Hashable, Sendable {
             latestEventAt: Timestamp(microsecondsSinceEpoch: .min))
     }
 
+    /// An empty state to swap in while ``Decider/handle(_:_:)`` holds the real one.
+    static let placeholder = State.initial(profile: .documented, slots: 0)
+
     // MARK: Lookups
 
     /// The run with this id, or nil if it never existed or was deleted.
@@ -68,7 +71,8 @@ public struct State: Hashable, Sendable {
 
     /// The thread's pending and running runs, ascending by id.
     public func inFlightRuns(on threadID: ThreadID) -> [Run] {
-        runs(on: threadID).filter { $0.status.isInFlight }
+        guard let thread = thread(threadID) else { return [] }
+        return thread.inFlightRunIDs.compactMap { run($0) }.filter { $0.status.isInFlight }
     }
 
     /// Slots held by executing workers, cancelled ones included.
@@ -86,11 +90,21 @@ public struct State: Hashable, Sendable {
     // MARK: Index helpers (binary search over the sorted arrays)
 
     func runIndex(of id: RunID) -> Int? {
+        // Ids are dense and rarely deleted, so the offset from the first id is usually exact:
+        // try it before the binary search (O(1) instead of O(log n) cache misses).
+        if let first = runs.first, id >= first.id {
+            let guess = Int(id.rawValue - first.id.rawValue)
+            if guess < runs.count, runs[guess].id == id { return guess }
+        }
         let index = lowerBound(runs.count) { runs[$0].id < id }
         return index < runs.count && runs[index].id == id ? index : nil
     }
 
     func threadIndex(of id: ThreadID) -> Int? {
+        if let first = threads.first, id >= first.id {
+            let guess = Int(id.rawValue - first.id.rawValue)
+            if guess < threads.count, threads[guess].id == id { return guess }
+        }
         let index = lowerBound(threads.count) { threads[$0].id < id }
         return index < threads.count && threads[index].id == id ? index : nil
     }

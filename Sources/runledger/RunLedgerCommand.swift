@@ -8,7 +8,9 @@ struct RunLedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runledger",
         abstract: "Event-sourced simulation and replay of LangGraph-style run queues.",
-        subcommands: [LogCommand.self, VerifyCommand.self, DemoCommand.self, DevelopmentCommand.self]
+        subcommands: [
+            SimulateCommand.self, VerifyCommand.self, LogCommand.self, DemoCommand.self, DevelopmentCommand.self,
+        ]
     )
 
     /// Runs the command and turns every failure into one line on stderr and the documented status.

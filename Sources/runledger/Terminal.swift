@@ -10,6 +10,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(("runledger: warning: " + message + "\n").utf8))
     }
 
+    /// A progress line on stderr (long runs), never on stdout.
+    static func progress(_ message: String) {
+        FileHandle.standardError.write(Data(("runledger: " + message + "\n").utf8))
+    }
+
     /// Prints one JSON object (sorted, snake_case keys) as a single line on stdout.
     static func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()

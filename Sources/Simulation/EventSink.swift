@@ -1,0 +1,82 @@
+// Where the simulator's events go. The journal writer and the invariant checker plug in here
+// later; the simulator knows only this protocol, so it depends on neither of their APIs.
+import RunLifecycle
+
+/// Receives every domain event the simulator produces, in order, with its sequence number.
+///
+/// Sinks are generic parameters of ``Simulator``, not existentials, so a sink's `receive` is
+/// specialised and inlined into the simulation loop.
+public protocol EventSink {
+    /// Called once per event, after the simulator's state has applied it. `sequence` counts
+    /// events from 0 with no gaps.
+    mutating func receive(_ event: Event, sequence: UInt64)
+
+    /// Invariant violations this sink has found so far (0 for sinks that check nothing).
+    var violationCount: Int { get }
+}
+
+extension EventSink {
+    public var violationCount: Int { 0 }
+}
+
+/// Discards events: the fastest sink, for benchmarks of the fold itself.
+public struct DiscardingSink: EventSink {
+    public init() {}
+    @inlinable public mutating func receive(_ event: Event, sequence: UInt64) {}
+}
+
+/// Counts events and refusals.
+public struct CountingSink: EventSink {
+    /// Events received.
+    public private(set) var eventCount: UInt64 = 0
+    /// Of which refusals (`rejected`, `cancelRefused`, `commandRefused`).
+    public private(set) var refusalCount: UInt64 = 0
+    /// The last sequence number seen, to check there are no gaps.
+    public private(set) var lastSequence: UInt64?
+
+    public init() {}
+
+    public mutating func receive(_ event: Event, sequence: UInt64) {
+        precondition(sequence == eventCount, "CountingSink: sequence \(sequence) after \(eventCount) events")
+        eventCount += 1
+        if event.isRefusal { refusalCount += 1 }
+        lastSequence = sequence
+    }
+}
+
+/// A stable 64-bit FNV-1a digest of the event stream: equal streams give equal digests in any
+/// process on any platform (it never uses Swift's randomly seeded `Hasher`).
+public struct DigestSink: EventSink {
+    private var hasher = FNV1a64()
+    /// Events mixed in so far.
+    public private(set) var eventCount: UInt64 = 0
+
+    public init() {}
+
+    /// The digest of every event received so far.
+    public var digest: UInt64 { hasher.value }
+
+    public mutating func receive(_ event: Event, sequence: UInt64) {
+        hasher.mix(sequence)
+        EventDigest.mix(event, into: &hasher)
+        eventCount += 1
+    }
+}
+
+/// Two sinks in one: each event goes to `first`, then to `second`.
+public struct TeeSink<First: EventSink, Second: EventSink>: EventSink {
+    public var first: First
+    public var second: Second
+
+    public init(_ first: First, _ second: Second) {
+        self.first = first
+        self.second = second
+    }
+
+    public mutating func receive(_ event: Event, sequence: UInt64) {
+        first.receive(event, sequence: sequence)
+        second.receive(event, sequence: sequence)
+    }
+
+    public var violationCount: Int { first.violationCount + second.violationCount }
+}

@@ -1,0 +1,152 @@
+// The client model: first texts from an arrival process (open) or from users who wait for
+// their run and think (closed), double texts on the same thread, cancels, joins and delayed
+// runs, each decided with its own probability from the clients' random stream.
+import DiscreteEvent
+import RunLifecycle
+
+/// Arrival-process bookkeeping.
+struct ClientState {
+    /// First texts sent so far (the `runs` length counts these).
+    var firstTextsSent = 0
+    /// The last fresh thread id handed out.
+    var lastFreshThread: UInt32 = 0
+    /// Bursty arrivals: the end of the current on period.
+    var burstOnUntil: Int64 = 0
+}
+
+extension Simulator {
+    mutating func startClients() {
+        switch spec.arrivals {
+        case .poisson, .diurnal:
+            scheduleNextArrival()
+        case .bursty(_, let onMean, _):
+            clientState.burstOnUntil = drawMilliseconds(mean: onMean)
+            scheduleNextArrival()
+        case .closedLoop(let users, let thinkTime):
+            for user in 0..<users {
+                let think = thinkTime.sampleMicroseconds(using: &random.arrivals)
+                schedule(.userRequest(user: Int32(user)), after: think)
+            }
+        }
+    }
+
+    /// Whether the workload may still send a first text.
+    var mayArrive: Bool {
+        switch spec.length {
+        case .runs(let count): clientState.firstTextsSent < count
+        case .durationMilliseconds(let duration): kernel.now.microsecondsSinceStart < duration * 1_000
+        }
+    }
+
+    private mutating func drawMilliseconds(mean: Double) -> Int64 {
+        let uniform = random.arrivals.nextDouble()
+        return Int64((-mean * 1_000 * log1pNegative(uniform)).rounded())
+    }
+
+    /// The next open-loop arrival time, per process.
+    private mutating func scheduleNextArrival() {
+        let now = kernel.now.microsecondsSinceStart
+        var next: Int64
+        switch spec.arrivals {
+        case .poisson(let rate):
+            next = now + drawMilliseconds(mean: 1_000 / rate)
+        case .bursty(let rate, let onMean, let offMean):
+            // Memoryless: a gap that overruns the on period restarts at the next on period.
+            next = now + drawMilliseconds(mean: 1_000 / rate)
+            while next > clientState.burstOnUntil {
+                let onStart = clientState.burstOnUntil + drawMilliseconds(mean: offMean)
+                clientState.burstOnUntil = onStart + drawMilliseconds(mean: onMean)
+                next = onStart + drawMilliseconds(mean: 1_000 / rate)
+            }
+        case .diurnal(let rate, let amplitude, let period):
+            // Thinning (Lewis–Shedler): candidates at the peak rate, kept with λ(t)/λmax.
+            let peak = rate * (1 + amplitude)
+            next = now
+            while true {
+                next += drawMilliseconds(mean: 1_000 / peak)
+                let phase = 2 * Double.pi * Double(next) / (period * 1_000)
+                let keep = (1 + amplitude * sine(phase)) / (1 + amplitude)
+                if random.arrivals.nextDouble() < keep { break }
+            }
+        case .closedLoop:
+            return
+        }
+        schedule(.arrival, at: SimulatedTime(microsecondsSinceStart: next))
+    }
+
+    mutating func arrive() {
+        guard mayArrive else { return }
+        sendFirstText(user: -1)
+        scheduleNextArrival()
+    }
+
+    /// A closed-loop user's run settled (or was rejected): think, then send again.
+    mutating func userDone(_ user: Int32) {
+        guard case .closedLoop(_, let thinkTime) = spec.arrivals else { return }
+        schedule(.userRequest(user: user), after: thinkTime.sampleMicroseconds(using: &random.arrivals))
+    }
+
+    mutating func sendFirstText(user: Int32) {
+        guard user < 0 || mayArrive else { return }
+        clientState.firstTextsSent += 1
+        metrics.firstTexts += 1
+        let threadID: ThreadID
+        if let popularity = threadPopularity {
+            threadID = ThreadID(UInt32(popularity.sample(using: &random.threads) + 1))
+        } else {
+            clientState.lastFreshThread += 1
+            threadID = ThreadID(clientState.lastFreshThread)
+        }
+        let strategy = spec.strategyMix.strategies[spec.strategyMix.choice.sample(using: &random.strategies)]
+        var after: Int64 = 0
+        if let delayed = spec.afterSeconds, random.clients.nextBool(probability: delayed.probability) {
+            after = delayed.delay.sampleMicroseconds(using: &random.clients)
+        }
+        sendCreate(threadID, strategy: strategy, after: after, origin: .firstText(user: user))
+    }
+
+    mutating func sendDoubleText(on threadID: ThreadID) {
+        guard let doubleText = spec.doubleText else { return }
+        metrics.doubleTexts += 1
+        let mix = doubleText.strategyMix
+        let strategy = mix.strategies[mix.choice.sample(using: &random.strategies)]
+        sendCreate(threadID, strategy: strategy, after: 0, origin: .doubleText)
+    }
+
+    private mutating func sendCreate(_ threadID: ThreadID, strategy: MultitaskStrategy, after: Int64, origin: CreateOrigin) {
+        metrics.runsRequested += 1
+        let request = CreateRun(
+            threadID: threadID, strategy: strategy, ifNotExists: .create, after: Microseconds(after),
+            work: drawWork(), at: kernel.now.timestamp)
+        currentCreate = origin
+        execute(.createRun(request))
+        currentCreate = nil
+    }
+
+    /// The run's steps: a total drawn from `run_time`, split evenly (the remainder goes last).
+    private mutating func drawWork() -> [Microseconds] {
+        let total = spec.runTime.sampleMicroseconds(using: &random.runTimes)
+        let steps = Int64(spec.steps)
+        guard steps > 1 else { return [Microseconds(total)] }
+        let each = total / steps
+        var work = [Microseconds](repeating: Microseconds(each), count: spec.steps)
+        work[spec.steps - 1] = Microseconds(total - each * (steps - 1))
+        return work
+    }
+
+    /// Decides, for a run just created, whether its client double texts, cancels or joins.
+    mutating func clientActions(after created: RunCreated) {
+        if case .firstText? = currentCreate, let doubleText = spec.doubleText,
+            random.clients.nextBool(probability: doubleText.probability)
+        {
+            schedule(.followUp(thread: created.threadID), after: doubleText.delay.sampleMicroseconds(using: &random.clients))
+        }
+        if let cancel = spec.cancel, random.clients.nextBool(probability: cancel.probability) {
+            let action = cancel.actions[cancel.actionChoice.sample(using: &random.clients)]
+            schedule(.clientCancel(run: created.runID, action: action), after: cancel.delay.sampleMicroseconds(using: &random.clients))
+        }
+        if let join = spec.join, random.clients.nextBool(probability: join.probability) {
+            schedule(.clientJoin(run: created.runID), after: join.delay.sampleMicroseconds(using: &random.clients))
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// Reacting to each event: bookkeeping for metrics and the worker model. The state has already
+// applied the event; this code only schedules what the event sets in motion.
+import DiscreteEvent
+import RunLifecycle
+
+extension Simulator {
+    mutating func observe(_ event: Event) {
+        switch event {
+        case .created(let created):
+            runCreated(created)
+        case .rejected:
+            metrics.runsRejected += 1
+            if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
+        case .started(let runID, let threadID, let attempt, _):
+            workerStarted(runID, thread: threadID, attempt: attempt)
+        case .succeeded(let runID, let threadID, _):
+            ended(runID, thread: threadID, outcome: .succeeded)
+        case .failed(let runID, let threadID, _, _):
+            ended(runID, thread: threadID, outcome: .failed)
+        case .timedOut(let runID, let threadID, _):
+            ended(runID, thread: threadID, outcome: .timedOut)
+        case .retried(let runID, let threadID, _, _):
+            metrics.retries += 1
+            runs[runID]?.outcome = .pending
+            workerLeft(runID, thread: threadID)
+        case .interrupted(let runID, let threadID, let action, _, _):
+            signalWorker(runID, rollback: action == .rollback)
+            // A rollback deferred to the worker (inmem, subscriber) ends as rolled back later.
+            ended(runID, thread: threadID, outcome: action == .rollback ? .rolledBack : .interrupted)
+        case .rolledBack(let runID, let threadID, let stage, _):
+            if stage == .eager { signalWorker(runID, rollback: true) }
+            ended(runID, thread: threadID, outcome: .rolledBack)
+        case .deleted(let runID, let threadID, _):
+            // DELETE is not a cancel: the worker carries on until it ends on its own.
+            if runs[runID]?.ended == false { ended(runID, thread: threadID, outcome: .rolledBack) }
+        case .workerStopped(let runID, let threadID, _, _):
+            workerLeft(runID, thread: threadID)
+            settleIfDone(runID)
+        case .serverRestarted:
+            for runID in workers.keys.sorted() {
+                workers[runID] = nil
+                queueMayMove = true
+            }
+        case .threadCreated, .checkpointed, .subscribed, .unsubscribed, .joinAnswered, .threadStatusChanged,
+            .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused:
+            break
+        }
+    }
+
+    private mutating func runCreated(_ created: RunCreated) {
+        metrics.runsCreated += 1
+        var user: Int32 = -1
+        if case .firstText(let sender)? = currentCreate { user = sender }
+        runs[created.runID] = RunRecord(
+            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, user: user)
+        var thread = threads[created.threadID] ?? ThreadRecord()
+        thread.unsettled += 1
+        threads[created.threadID] = thread
+        metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, thread.unsettled)
+        if created.after.count > 0, eventDriven {
+            schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt.microsecondsSinceEpoch))
+        }
+        queueMayMove = true
+        clientActions(after: created)
+    }
+
+    /// The run reached a terminal status or was deleted; it settles once its worker is gone.
+    private mutating func ended(_ runID: RunID, thread: ThreadID, outcome: RunOutcome) {
+        guard var record = runs[runID] else { return }
+        record.ended = true
+        record.outcome = outcome
+        runs[runID] = record
+        if outcome != .interrupted && outcome != .rolledBack { workerLeft(runID, thread: thread) }
+        queueMayMove = true
+        settleIfDone(runID)
+    }
+
+    /// Counts the run's outcome and forgets it once it ended and no worker holds it.
+    mutating func settleIfDone(_ runID: RunID) {
+        guard let record = runs[runID], record.ended, workers[runID] == nil else { return }
+        runs[runID] = nil
+        metrics.count(record.outcome)
+        if var thread = threads[record.threadID] {
+            thread.unsettled -= 1
+            threads[record.threadID] = thread.unsettled == 0 ? nil : thread
+        }
+        if record.user >= 0 { userDone(record.user) }
+    }
+}

@@ -1,0 +1,146 @@
+// The server model: the poller (§6 of the run-semantics reference), workers executing steps,
+// cancelled workers stopping a moment later, timeouts and errors.
+import DiscreteEvent
+import RunLifecycle
+
+extension Simulator {
+    mutating func schedule(_ action: Action, at time: SimulatedTime) {
+        kernel.schedule(at: time, priority: action.priority, action)
+    }
+
+    mutating func schedule(_ action: Action, after microseconds: Int64) {
+        schedule(action, at: kernel.now + .microseconds(microseconds))
+    }
+
+    // MARK: Poller (polling mode)
+
+    /// One loop iteration after "wait until a slot is free": capture `now`, then sleep the poll
+    /// interval if the previous poll started nothing, else only yield.
+    mutating func startPollIteration() {
+        let snapshot = kernel.now.timestamp
+        poller = .sleeping
+        schedule(.pollerWake(snapshot: snapshot), after: lastPollDispatched ? 0 : pollInterval.microseconds)
+    }
+
+    mutating func pollerWoke(snapshot: Timestamp) {
+        metrics.pollsIssued += 1
+        execute(.dequeue(snapshot: snapshot, limit: state.freeSlotCount, at: kernel.now.timestamp))
+        // A run that fails its attempt check frees its slot at once, yet it was dispatched.
+        lastPollDispatched = lastCommandStarted
+        if state.freeSlotCount == 0 {
+            poller = .waitingForSlot
+        } else if kernel.pendingCount == 0 && state.pendingOrder.isEmpty {
+            // Nothing is due and nothing will arrive: the loop would sleep forever.
+            poller = .idle
+        } else {
+            startPollIteration()
+        }
+    }
+
+    // MARK: Event-driven queue (poll interval 0)
+
+    /// Dequeues whenever a slot is free and a run is due, with no delay; repeats while polls
+    /// start runs, as the real loop re-polls without sleeping after a dispatch.
+    mutating func dequeueEventDriven() {
+        while state.freeSlotCount > 0, let first = state.pendingOrder.first,
+            let run = state.run(first), run.createdAt <= kernel.now.timestamp
+        {
+            metrics.pollsIssued += 1
+            // `created_at < snapshot`: a snapshot 1 µs ahead makes runs due now eligible.
+            execute(.dequeue(snapshot: kernel.now.timestamp + Microseconds(1), limit: state.freeSlotCount,
+                             at: kernel.now.timestamp))
+            guard lastCommandStarted else { return }
+        }
+    }
+
+    // MARK: Workers
+
+    mutating func stepDone(_ runID: RunID, attempt: UInt32) {
+        guard var worker = workers[runID], worker.attempt == attempt, !worker.cancelled else { return }
+        guard let run = state.run(runID) else { return }
+        let now = kernel.now.microsecondsSinceStart
+        let stepIndex = run.completedSteps
+        let stepMicroseconds = now - worker.stepStartedAt
+        let server = spec.server
+        if server.retryProbability > 0 || server.errorProbability > 0 {
+            let draw = random.server.nextDouble()
+            if draw < server.retryProbability {
+                metrics.wastedByRetryMicroseconds += Double(stepMicroseconds)
+                return execute(.retry(run: runID, at: kernel.now.timestamp))
+            }
+            if draw < server.retryProbability + server.errorProbability {
+                return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
+            }
+        }
+        runs[runID]?.executedMicroseconds += stepMicroseconds
+        metrics.executedMicroseconds += Double(stepMicroseconds)
+        execute(.checkpoint(run: runID, at: kernel.now.timestamp))
+        if stepIndex + 1 >= run.work.count {
+            execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
+        } else {
+            worker.stepStartedAt = now
+            workers[runID] = worker
+            schedule(.stepDone(run: runID, attempt: attempt), after: run.work[stepIndex + 1].count)
+        }
+    }
+
+    /// A worker took a slot: schedule its next step (a retried run resumes where it stopped).
+    mutating func workerStarted(_ runID: RunID, thread: ThreadID, attempt: UInt32) {
+        let now = kernel.now.microsecondsSinceStart
+        lastCommandStarted = true
+        queueMayMove = true
+        if var record = runs[runID], !record.started {
+            record.started = true
+            runs[runID] = record
+            recordWait(of: record, startedAt: now)
+        }
+        runs[runID]?.outcome = .running
+        workers[runID] = Worker(attempt: attempt, stepStartedAt: now)
+        guard let run = state.run(runID), run.completedSteps < run.work.count else { return }
+        schedule(.stepDone(run: runID, attempt: attempt), after: run.work[run.completedSteps].count)
+        if let timeout = spec.server.timeoutMilliseconds {
+            schedule(.timeout(run: runID, attempt: attempt), after: timeout * 1_000)
+        }
+    }
+
+    /// Splits the first attempt's wait into the time behind the thread's own earlier runs and
+    /// the rest (waiting for a slot or the poller).
+    mutating func recordWait(of record: RunRecord, startedAt now: Int64) {
+        let wait = now - record.createdAt
+        let ownEnd = threads[record.threadID]?.lastWorkerEndAt ?? .min
+        let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - record.createdAt))
+        metrics.queueWait.record(microseconds: wait)
+        metrics.ownThreadWait.record(microseconds: own)
+        metrics.slotWait.record(microseconds: wait - own)
+    }
+
+    /// The worker of `runID` left its slot (ended, retried, or stopped after a cancel).
+    mutating func workerLeft(_ runID: RunID, thread: ThreadID) {
+        guard workers.removeValue(forKey: runID) != nil else { return }
+        threads[thread]?.lastWorkerEndAt = kernel.now.microsecondsSinceStart
+        queueMayMove = true
+    }
+
+    /// A running run's worker got a cancel signal: the step in progress is discarded and the
+    /// worker stops after a short delay (observed 0.1–3.4 ms).
+    mutating func signalWorker(_ runID: RunID, rollback: Bool) {
+        let now = kernel.now.microsecondsSinceStart
+        guard var worker = workers[runID], !worker.cancelled else {
+            // A pending victim: a rollback still throws away the steps of earlier attempts.
+            if rollback, workers[runID] == nil, let record = runs[runID] {
+                metrics.wastedByRollbackMicroseconds += Double(record.executedMicroseconds)
+            }
+            return
+        }
+        worker.cancelled = true
+        workers[runID] = worker
+        let inProgress = Double(now - worker.stepStartedAt)
+        if rollback {
+            metrics.wastedByRollbackMicroseconds += inProgress + Double(runs[runID]?.executedMicroseconds ?? 0)
+        } else {
+            metrics.cutShortByInterruptMicroseconds += inProgress
+        }
+        let delay = spec.server.cancelStopDelay.sampleMicroseconds(using: &random.server)
+        schedule(.workerStop(run: runID), after: delay)
+    }
+}

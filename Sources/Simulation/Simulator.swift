@@ -1,0 +1,256 @@
+// The simulator: one fold drives everything. Agenda items become commands, commands go into
+// the decider, each resulting event is applied to the state, handed to the sink, counted by
+// the metrics, and may schedule more items (a started run schedules its first step).
+import DiscreteEvent
+import RunLifecycle
+
+/// Plays a LangGraph-style server and its clients in simulated time.
+///
+/// ```swift
+/// var simulator = Simulator(spec: spec, sink: CountingSink())
+/// let summary = simulator.run()
+/// ```
+/// Time and randomness are parameters: the clock starts at 0 and every draw comes from
+/// streams split from ``seed``, so the same spec and seed give the same events.
+public struct Simulator<Sink: EventSink> {
+    /// The workload being played.
+    public let spec: WorkloadSpec
+    /// The seed in force (``WorkloadSpec/seed`` unless overridden).
+    public let seed: UInt64
+    /// Where every event goes.
+    public var sink: Sink
+    /// The server state the decider sees.
+    public private(set) var state: State
+
+    var kernel = Kernel<Action>()
+    var random: RandomStreams
+    var metrics = MetricsCollector()
+    var eventSequence: UInt64 = 0
+    /// Runs not yet settled (terminal or deleted, with no worker left), by id.
+    var runs: [RunID: RunRecord] = [:]
+    /// Threads with runs not yet settled.
+    var threads: [ThreadID: ThreadRecord] = [:]
+    /// Workers holding slots, by run.
+    var workers: [RunID: Worker] = [:]
+    var poller = PollerState.idle
+    var lastPollDispatched = true
+    /// Whether an event of the current command may let the queue move (event-driven mode).
+    var queueMayMove = false
+    /// Whether the command being executed started a run.
+    var lastCommandStarted = false
+    var clientState: ClientState
+    /// What the create request being decided is, so its `created` event can be attributed.
+    var currentCreate: CreateOrigin?
+    var lastIntegratedAt: Int64 = 0
+    var finished = false
+
+    let threadPopularity: WeightedChoice?
+    let eventDriven: Bool
+    let pollInterval: SimulatedSpan
+
+    /// Prepares a simulation of `spec`; `seed` overrides the spec's seed.
+    public init(spec: WorkloadSpec, seed: UInt64? = nil, sink: Sink) {
+        self.spec = spec
+        self.seed = seed ?? spec.seed
+        self.sink = sink
+        self.state = State.initial(
+            profile: spec.server.profile, slots: spec.server.slots, maxRetries: spec.server.maxRetries)
+        self.random = RandomStreams(seed: self.seed)
+        self.eventDriven = spec.server.pollIntervalMilliseconds == 0
+        self.pollInterval = .milliseconds(spec.server.pollIntervalMilliseconds)
+        switch spec.threads.mode {
+        case .fresh:
+            threadPopularity = nil
+        case .pool(let count, .uniform):
+            threadPopularity = try! WeightedChoice(weights: [Double](repeating: 1, count: count))
+        case .pool(let count, .zipf(let exponent)):
+            threadPopularity = try! ZipfDistribution(count: count, exponent: exponent).choiceTable
+        }
+        self.clientState = ClientState()
+        startClients()
+        if !eventDriven { startPollIteration() }
+    }
+
+    /// Runs until nothing is left to do and returns the summary.
+    public mutating func run() -> SimulationSummary {
+        while advance(maximumItems: .max) {}
+        return summary()
+    }
+
+    /// Processes at most `maximumItems` agenda items; returns false once the simulation has
+    /// nothing left to do. Lets a caller report progress between slices.
+    public mutating func advance(maximumItems: Int) -> Bool {
+        var processed = 0
+        while processed < maximumItems {
+            guard let entry = kernel.step() else {
+                finished = true
+                return false
+            }
+            perform(entry.payload)
+            processed += 1
+        }
+        return true
+    }
+
+    /// Schedules a client command at its own time (`command.at`, which must not be in the
+    /// past): scripted scenarios, and later recorded traces, drive the same server model.
+    public mutating func inject(_ command: Command) {
+        schedule(.scripted(command), at: SimulatedTime(microsecondsSinceStart: command.at.microsecondsSinceEpoch))
+        if case .idle = poller, !eventDriven { startPollIteration() }
+    }
+
+    /// Domain events produced so far.
+    public var eventCount: UInt64 { eventSequence }
+
+    /// The current simulated time.
+    public var now: SimulatedTime { kernel.now }
+
+    // MARK: The fold
+
+    /// Decides `command` at the current time, applies its events and reacts to each.
+    mutating func execute(_ command: Command) {
+        integrateBusySlots()
+        metrics.commands += 1
+        lastCommandStarted = false
+        let events = Decider.handle(command, &state)
+        for event in events {
+            sink.receive(event, sequence: eventSequence)
+            eventSequence += 1
+            observe(event)
+        }
+    }
+
+    /// Busy slots only change inside commands, so integrating before each one is exact.
+    mutating func integrateBusySlots() {
+        let now = kernel.now.microsecondsSinceStart
+        metrics.busySlotMicroseconds += Double(state.busySlotCount) * Double(now - lastIntegratedAt)
+        lastIntegratedAt = now
+    }
+
+    /// After each agenda item: the event-driven queue dequeues at once; the poller, if it was
+    /// waiting for a slot, starts its next iteration.
+    mutating func afterAction() {
+        if eventDriven {
+            guard queueMayMove else { return }
+            dequeueEventDriven()
+            queueMayMove = false
+        } else if case .waitingForSlot = poller, state.freeSlotCount > 0 {
+            startPollIteration()
+        }
+    }
+
+    /// Performs one agenda item.
+    mutating func perform(_ action: Action) {
+        switch action {
+        case .arrival: arrive()
+        case .userRequest(let user): sendFirstText(user: user)
+        case .followUp(let thread): sendDoubleText(on: thread)
+        case .clientCancel(let run, let action):
+            metrics.cancelsSent += 1
+            execute(.cancel(run: run, action: action, wait: false, at: kernel.now.timestamp))
+        case .clientJoin(let run):
+            metrics.joinsSent += 1
+            execute(.join(run: run, at: kernel.now.timestamp))
+        case .pollerWake(let snapshot): pollerWoke(snapshot: snapshot)
+        case .becameDue:
+            queueMayMove = true
+        case .scripted(let command):
+            if case .createRun = command { metrics.runsRequested += 1 }
+            currentCreate = .scripted
+            execute(command)
+            currentCreate = nil
+        case .stepDone(let run, let attempt): stepDone(run, attempt: attempt)
+        case .workerStop(let run): execute(.workerStopped(run: run, at: kernel.now.timestamp))
+        case .timeout(let run, let attempt):
+            guard let worker = workers[run], worker.attempt == attempt, !worker.cancelled else { return }
+            execute(.finish(run: run, outcome: .timeout, at: kernel.now.timestamp))
+        }
+        afterAction()
+    }
+}
+
+/// An agenda item: something that happens at a simulated instant.
+enum Action {
+    /// The next open-loop first text.
+    case arrival
+    /// A closed-loop user sends its next first text.
+    case userRequest(user: Int32)
+    /// A double text on `thread`.
+    case followUp(thread: ThreadID)
+    case clientCancel(run: RunID, action: CancelAction)
+    case clientJoin(run: RunID)
+    /// The poller's sleep (or yield) ends; `snapshot` is the `now` it captured before it.
+    case pollerWake(snapshot: Timestamp)
+    /// A command given to ``Simulator/inject(_:)``.
+    case scripted(Command)
+    /// A delayed run's `created_at` arrived (event-driven mode).
+    case becameDue
+    /// A worker completed a step of attempt `attempt`.
+    case stepDone(run: RunID, attempt: UInt32)
+    /// A cancelled worker finally returns.
+    case workerStop(run: RunID)
+    /// `BG_JOB_TIMEOUT_SECS` expired for attempt `attempt`.
+    case timeout(run: RunID, attempt: UInt32)
+
+    /// Ties at one instant: workers report first, then clients act, then the poller looks.
+    var priority: Int {
+        switch self {
+        case .stepDone, .workerStop, .timeout: 0
+        case .arrival, .userRequest, .followUp, .clientCancel, .clientJoin, .scripted: 1
+        case .becameDue, .pollerWake: 2
+        }
+    }
+}
+
+/// What the simulator remembers of an unsettled run.
+struct RunRecord {
+    var threadID: ThreadID
+    var createdAt: Int64
+    /// The closed-loop user who sent it, or -1.
+    var user: Int32
+    var started = false
+    var outcome: RunOutcome = .pending
+    /// Execution of completed steps so far (all attempts), for wasted-work accounting.
+    var executedMicroseconds: Int64 = 0
+    /// Whether its status is terminal or it was deleted (it settles when its worker is gone).
+    var ended = false
+}
+
+/// Per-thread bookkeeping for queue-wait attribution and depth.
+struct ThreadRecord {
+    /// Unsettled runs of the thread.
+    var unsettled: Int = 0
+    /// When the thread's latest worker stopped holding a slot.
+    var lastWorkerEndAt: Int64 = .min
+}
+
+/// A worker holding a slot.
+struct Worker {
+    var attempt: UInt32
+    var stepStartedAt: Int64
+    var cancelled = false
+}
+
+/// The poller of polling mode.
+enum PollerState {
+    /// Not started, or stopped because nothing will ever be due again.
+    case idle
+    /// Sleeping (or yielding); a `pollerWake` is on the agenda.
+    case sleeping
+    /// Blocked until a slot frees (step 1 of the loop).
+    case waitingForSlot
+}
+
+/// Where a create request came from.
+enum CreateOrigin {
+    case firstText(user: Int32)
+    case doubleText
+    case scripted
+}
+
+extension ZipfDistribution {
+    /// The Zipf weights as a weighted choice, so the simulator can hold one table type.
+    var choiceTable: WeightedChoice {
+        try! WeightedChoice(weights: (0..<count).map { probability(of: $0) })
+    }
+}
