@@ -13,15 +13,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULTS = {"runs": 160, "threads": 24, "rate": 1.1}
+DEFAULTS = {"runs": 170, "threads": 24, "rate": 1.5}
 
 # Strategy mix: None = omit multitask_strategy (server default, enqueue).
 STRATEGIES = [("enqueue", 0.45), (None, 0.10), ("reject", 0.17), ("interrupt", 0.16), ("rollback", 0.12)]
 P_AFTER = 0.08        # after_seconds in [1, 3] s
 P_JOIN = 0.12         # a join issued 0-2 s after the create
 P_CANCEL = 0.07       # a cancel issued 0.3-3 s after the create
-STEP_CHOICES = [1, 2, 2, 3, 3, 4]
-STEP_MS_RANGE = (150, 450)
+STEP_CHOICES = [2, 3, 3, 4, 4, 5]
+STEP_MS_RANGE = (200, 600)
 
 
 @dataclass
