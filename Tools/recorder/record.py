@@ -732,6 +732,11 @@ def attach_server_times(sess: Session, run_lines: list[dict], json_lines: list[d
         o["run_exec_ms"] = last.get("run_exec_ms") if last else None
         o["end_event"] = last.get("event") if last else None
         o["end_reason"] = last.get("reason") if last else None
+        if o.get("created_at") is None and o.get("run_id"):
+            # wait/stream creates of a run that was then deleted: no run record and no create
+            # body to read it from; the worker's terminal line carries it.
+            src = last or (starts[0] if starts else None)
+            o["created_at"] = norm_iso(src.get("run_created_at")) if src else None
         o["logged_created"] = bool(created)
         o["logged_cancels"] = [{"action": c.get("action"), "at": norm_iso(c.get("timestamp"))} for c in cancels]
         o["eager_deleted"] = any(e.get("event", "").startswith("Eagerly deleting") for e in evs)

@@ -124,7 +124,7 @@ def expectations(name: str, c: Checker) -> None:
              f"R2 sent no strategy and got enqueue (got {got})")
     elif name == "c1_interrupt_after_partial_progress":
         S(R1="interrupted", R2="success"); c.ckpts("R1", 5)
-        g = acts(t, "get", "R1")
+        g = [a for a in acts(t, "get", "R1") if a.get("what") == "run"]
         c.ok(g and g[0].get("run_status") == "interrupted", "runs.get(R1) right after -> interrupted")
     elif name == "x_interrupt_victim_still_pending":
         S(R1="interrupted", R2="success"); c.never_started("R1")
@@ -136,7 +136,7 @@ def expectations(name: str, c: Checker) -> None:
         S(R1="interrupted", R2="interrupted", R3="success")
     elif name == "d1_rollback_after_partial_progress":
         S(R1="deleted", R2="success"); c.ckpts("R1", 0)
-        g = acts(t, "get", "R1")
+        g = [a for a in acts(t, "get", "R1") if a.get("what") == "run"]
         c.ok(g and g[0].get("status_code") == 404, "runs.get(R1) right after -> 404")
     elif name == "d2_rollback_after_partial_progress_while_joined":
         S(R1="deleted", R2="success"); c.ckpts("R1", 0)
