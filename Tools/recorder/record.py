@@ -738,6 +738,8 @@ def attach_server_times(sess: Session, run_lines: list[dict], json_lines: list[d
             src = last or (starts[0] if starts else None)
             o["created_at"] = norm_iso(src.get("run_created_at")) if src else None
         o["logged_created"] = bool(created)
+        if o.get("multitask_strategy") is None and created:
+            o["multitask_strategy"] = created[0].get("multitask_strategy")
         o["logged_cancels"] = [{"action": c.get("action"), "at": norm_iso(c.get("timestamp"))} for c in cancels]
         o["eager_deleted"] = any(e.get("event", "").startswith("Eagerly deleting") for e in evs)
         for k in ("created_at", "started_at", "ended_at"):
