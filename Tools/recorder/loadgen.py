@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULTS = {"runs": 180, "threads": 24, "rate": 1.8}
+DEFAULTS = {"runs": 220, "threads": 24, "rate": 2.2}
 
 # Strategy mix: None = omit multitask_strategy (server default, enqueue).
 STRATEGIES = [("enqueue", 0.45), (None, 0.10), ("reject", 0.17), ("interrupt", 0.16), ("rollback", 0.12)]

@@ -236,6 +236,28 @@ def expectations(name: str, c: Checker) -> None:
         c.ok(True, "no expectations written")
 
 
+def hol_blocked(t, slack_us: int = 1_000_000) -> int:
+    """Runs that, while pending, spent more than `slack_us` with a free slot and no running run
+    on their own thread (beyond the 0.5-1 s poll delay): head-of-line blocking in the queue."""
+    slots = t["header"]["server"]["slots"]
+    iv = [(o["started_t_us"], o["ended_t_us"], o["thread"]) for o in t["outcomes"].values()
+          if o.get("started_t_us") is not None and o.get("ended_t_us") is not None]
+    n = 0
+    for o in t["outcomes"].values():
+        a, b = o.get("created_t_us"), o.get("started_t_us")
+        if a is None or b is None or b - a <= slack_us:
+            continue
+        cuts = sorted({a, b} | {x for s, e, _ in iv for x in (s, e) if a < x < b})
+        free = 0
+        for lo, hi in zip(cuts, cuts[1:]):
+            mid = (lo + hi) / 2
+            running = [th for s, e, th in iv if s <= mid < e]
+            if len(running) < slots and o["thread"] not in running:
+                free += hi - lo
+        n += free > slack_us
+    return n
+
+
 def summary(t) -> str:
     counts: dict[str, int] = {}
     for o in t["outcomes"].values():
@@ -251,6 +273,7 @@ def summary(t) -> str:
         for x in t["threads"].values():
             th[x["status"]] = th.get(x["status"], 0) + 1
         return (", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                + f"; head-of-line held (>1 s with a free slot and an idle thread): {hol_blocked(t)}"
                 + f"; run_queue_ms median {q[len(q) // 2]}, p90 {q[int(len(q) * 0.9)]}, max {q[-1]} ({len(q)} started)"
                 + "; answers: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items()))
                 + "; threads at end: " + ", ".join(f"{k} {v}" for k, v in sorted(th.items())))
@@ -282,7 +305,9 @@ def main() -> int:
                 "`Tools/recorder/record-all`. Each `<name>.trace.jsonl` (format: `traces/README.md`) has a\n"
                 "`<name>.server.jsonl` beside it with the server's own log lines. This table is written by\n"
                 "`Tools/recorder/verify.py`, which also checks each recording against\n"
-                "`shared/reference/real-server-notes.md` (column *checks*).\n\n")
+                "`shared/reference/real-server-notes.md` (column *checks*). For the loads, *head-of-line held*\n"
+                "counts runs that spent more than 1 s pending while a slot was free and no run of their own\n"
+                "thread was running (from the worker start/end log times).\n\n")
         f.write("| file | scenario | slots | runs | what it shows | recorded outcomes | checks |\n")
         f.write("| --- | --- | --- | --- | --- | --- | --- |\n")
         for name, t, bad, res, ssz, tsz in rows:
