@@ -95,6 +95,45 @@ class Checker:
             self.ok(best == n, f"max concurrent runs {n} (got {best})")
 
 
+ACTION_TYPES = {"thread_create", "create", "join", "cancel", "cancel_many", "delete", "get"}
+OUTCOME_STATUSES = {"success", "interrupted", "error", "timeout", "pending", "running", "deleted", "not_created"}
+
+
+def _iso_plus(t0: str, t_us: int) -> str:
+    import datetime as dt
+    base = dt.datetime.fromisoformat(t0.replace("Z", "+00:00"))
+    t = base + dt.timedelta(microseconds=t_us)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond:06d}Z"
+
+
+def format_checks(path: Path, c: Checker) -> None:
+    """Invariants of runledger-trace v1 that the Swift importer may rely on (traces/README.md)."""
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    types = [o["type"] for o in lines]
+    h = lines[0]
+    ok = h["type"] == "header" and h["format"] == "runledger-trace" and h["version"] == 1
+    # header, then actions, then outcomes, then threads
+    order = {"header": 0, "outcome": 2, "thread": 3}
+    ranks = [order.get(x, 1) for x in types]
+    ok &= ranks == sorted(ranks) and types.count("header") == 1
+    acts_ = [o for o in lines if order.get(o["type"], 1) == 1]
+    ok &= all(a["type"] in ACTION_TYPES for a in acts_)
+    ok &= [a["seq"] for a in acts_] == list(range(1, len(acts_) + 1))
+    ok &= all(x["t_us"] <= y["t_us"] for x, y in zip(acts_, acts_[1:]))
+    ok &= all(a["at"] == _iso_plus(h["t0"], a["t_us"]) and a["done_at"] == _iso_plus(h["t0"], a["done_t_us"])
+              and a["done_t_us"] >= a["t_us"] for a in acts_)
+    outs = [o for o in lines if o["type"] == "outcome"]
+    ok &= [o["run"] for o in outs] == [a["run"] for a in acts_ if a["type"] == "create"]
+    ok &= all(o["status"] in OUTCOME_STATUSES for o in outs)
+    ok &= all((o["run_id"] is None) == (o["status"] == "not_created") for o in outs)
+    ths = {o["thread"] for o in lines if o["type"] == "thread"}
+    ok &= {a["thread"] for a in acts_ if a.get("thread")} <= ths
+    ok &= h["counts"] == {"actions": len(acts_), "runs": len(outs), "threads": len(ths)}
+    srv = path.with_name(path.name.replace(".trace.jsonl", ".server.jsonl"))
+    ok &= srv.exists() and h["server"]["server_log"] == srv.name
+    c.ok(bool(ok), "runledger-trace v1 format invariants")
+
+
 def expectations(name: str, c: Checker) -> None:
     t = c.t
     S = c.status
@@ -290,6 +329,10 @@ def main() -> int:
         name = p.name[: -len(".trace.jsonl")]
         t = load(p)
         c = Checker(t)
+        try:
+            format_checks(p, c)
+        except Exception as e:
+            c.ok(False, f"format check crashed: {type(e).__name__}: {e}")
         try:
             expectations(name, c)
         except Exception as e:
