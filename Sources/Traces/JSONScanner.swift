@@ -369,3 +369,21 @@ func hexValue(_ byte: UInt8) -> UInt32? {
     default: nil
     }
 }
+
+/// The scanner's public face: checks that a line is exactly one JSON object, naming the byte
+/// offset of the first fault. The importers use the same scan and then read fields in place.
+public enum JSONLineValidator {
+    /// Throws unless `line` holds one JSON object (whitespace around it allowed).
+    public static func validateObject(_ line: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
+        var members: [JSONMember] = []
+        try JSONScanner.scanObject(line, into: &members)
+    }
+
+    /// Throws unless `line` holds one JSON object.
+    public static func validateObject(_ line: [UInt8]) throws(JSONSyntaxError) {
+        let result: Result<Void, JSONSyntaxError> = line.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try validateObject(buffer) }
+        }
+        try result.get()
+    }
+}

@@ -14,47 +14,51 @@ public struct TraceLineSplitter {
         self.maximumLineBytes = maximumLineBytes
     }
 
-    /// Calls `body` with every line completed by `chunk`, in order, without the `\n`.
-    public mutating func feed<E: Error>(
-        _ chunk: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void
-    ) throws(SplitError<E>) {
+    /// Calls `body` with every line completed by `chunk`, in order, without the `\n`. Throws
+    /// `lineTooLong` naming the line once a line outgrows ``maximumLineBytes``, or what `body` throws.
+    public mutating func feed(
+        _ chunk: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws(TraceError) -> Void
+    ) throws(TraceError) {
         var start = 0
         while start < chunk.count {
             guard let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-                guard pending.count + chunk.count - start <= maximumLineBytes else {
-                    throw .lineTooLong(TraceError(line: lineCount + 1, column: nil, reason: .lineTooLong(maximumBytes: maximumLineBytes)))
-                }
+                try checkLength(pending.count + chunk.count - start)
                 pending.append(contentsOf: chunk[start...])
                 return
             }
-            guard pending.count + newline - start <= maximumLineBytes else {
-                throw .lineTooLong(TraceError(line: lineCount + 1, column: nil, reason: .lineTooLong(maximumBytes: maximumLineBytes)))
-            }
+            try checkLength(pending.count + newline - start)
             lineCount += 1
             if pending.isEmpty {
-                do { try body(UnsafeBufferPointer(rebasing: chunk[start..<newline])) } catch { throw .body(error) }
+                try body(UnsafeBufferPointer(rebasing: chunk[start..<newline]))
             } else {
                 pending.append(contentsOf: chunk[start..<newline])
-                let line = pending
-                pending.removeAll(keepingCapacity: true)
-                do { try line.withUnsafeBufferPointer { buffer throws(E) in try body(buffer) } } catch { throw .body(error) }
+                try deliverPending(body)
             }
             start = newline + 1
         }
     }
 
     /// Delivers the last line if the input did not end with a newline.
-    public mutating func finish<E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(SplitError<E>) {
+    public mutating func finish(_ body: (UnsafeBufferPointer<UInt8>) throws(TraceError) -> Void) throws(TraceError) {
         guard !pending.isEmpty else { return }
         lineCount += 1
-        let line = pending
-        pending.removeAll()
-        do { try line.withUnsafeBufferPointer { buffer throws(E) in try body(buffer) } } catch { throw .body(error) }
+        try deliverPending(body)
     }
 
-    /// Either a line was too long, or the line handler failed.
-    public enum SplitError<Failure: Error>: Error {
-        case lineTooLong(TraceError)
-        case body(Failure)
+    private mutating func deliverPending(
+        _ body: (UnsafeBufferPointer<UInt8>) throws(TraceError) -> Void
+    ) throws(TraceError) {
+        let line = pending
+        pending.removeAll(keepingCapacity: true)
+        let result: Result<Void, TraceError> = line.withUnsafeBufferPointer { buffer in
+            Result { () throws(TraceError) in try body(buffer) }
+        }
+        try result.get()
+    }
+
+    private func checkLength(_ length: Int) throws(TraceError) {
+        guard length <= maximumLineBytes else {
+            throw TraceError(line: lineCount + 1, column: nil, reason: .lineTooLong(maximumBytes: maximumLineBytes))
+        }
     }
 }

@@ -8,7 +8,7 @@ struct RunLedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runledger",
         abstract: "Event-sourced simulation and replay of LangGraph-style run queues.",
-        subcommands: [LogCommand.self, DemoCommand.self, DevelopmentCommand.self]
+        subcommands: [LogCommand.self, DemoCommand.self, DevelopmentCommand.self, TraceCommand.self]
     )
 
     /// Runs the command and turns every failure into one line on stderr and the documented status.
