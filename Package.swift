@@ -102,6 +102,8 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "RunLifecycle", "TestSupport"]),
+
         .testTarget(name: "CLITests", dependencies: ["EventLog", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),
     ],

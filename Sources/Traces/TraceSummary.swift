@@ -86,11 +86,19 @@ public struct TraceSummary: Hashable, Sendable {
     public struct UnknownLineType: Hashable, Sendable {
         public var type: String
         public var lines: Int
+        public init(type: String, lines: Int) {
+            self.type = type
+            self.lines = lines
+        }
     }
 
     /// One outcome status and how many runs ended with it.
     public struct StatusCount: Hashable, Sendable {
         public var status: String
         public var runs: Int
+        public init(status: String, runs: Int) {
+            self.status = status
+            self.runs = runs
+        }
     }
 }
