@@ -144,7 +144,8 @@ struct TraceStatCommand: ParsableCommand {
 }
 
 /// `runledger trace bench FILE` (hidden): this module's scanner and importer against Foundation's
-/// `JSONDecoder` on the same lines, in MB/s. Run it from a release build.
+/// `JSONDecoder` on the same lines, in MB/s, best of `--rounds`. Run it from a release build:
+/// `swift build -c release && .build/release/runledger trace bench traces/real/load_2slots.server.jsonl`.
 struct TraceBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmark the trace parsers against JSONDecoder.", shouldDisplay: false)
@@ -161,7 +162,6 @@ struct TraceBenchCommand: ParsableCommand {
         var runId: String?
         var threadId: String?
         var runIds: [String]?
-        var status: Int?
     }
 
     struct Output: Encodable {
