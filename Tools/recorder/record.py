@@ -15,7 +15,7 @@ Usage (inside Tools/recorder/.venv):
   record.py --list
   record.py --scenario a1_reject_while_running [--out DIR]
   record.py --all-scenarios [--out DIR]
-  record.py --load load_2slots --slots 2 --seed 2 [--runs 160 --threads 24 --rate 1.1]
+  record.py --load load_2slots --slots 2 --seed 2 [--runs 220 --threads 24 --rate 2.2]
 """
 from __future__ import annotations
 

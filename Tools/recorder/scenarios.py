@@ -352,6 +352,30 @@ async def frpw(s):
     await s.get("R2")
 
 
+@scenario("f3_cancel_rollback_pending_only_run_1jobs", "1 slot: TA/A1 (3x500 ms) running; TB/B1 queued behind it (its thread's only run); cancel(B1, rollback): B1 deleted at once, TB stays busy with no run (stuck busy, seen in the loads).", slots=1)
+async def f3(s):
+    await s.thread("TA")
+    await s.thread("TB")
+    await s.create("A1", "TA", steps=3, step_ms=500)
+    await s.wait_status("A1", {"running"})
+    await s.create("B1", "TB", steps=1, step_ms=300)
+    await s.sleep(0.3)
+    await s.cancel("B1", action="rollback")
+    await s.get("B1")
+    await s.get_thread("TB")
+
+
+@scenario("h4_after_seconds_then_cancel_rollback", "R1 after_seconds=3 (delayed, the thread's only run); cancel(R1, rollback) after 0.5 s: R1 deleted, never runs; T1 stays busy.")
+async def h4(s):
+    await s.thread("T1")
+    await s.create("R1", "T1", after_seconds=3, steps=1, step_ms=300)
+    await s.sleep(0.5)
+    await s.cancel("R1", action="rollback")
+    await s.get("R1")
+    await s.sleep(3.5)
+    await s.get_thread("T1")
+
+
 @scenario("f_cancel_finished_run", "cancel a finished (success) run with both actions: 404 'No matching runs to cancel'; R1 unchanged.")
 async def ffin(s):
     await s.thread("T1")

@@ -227,6 +227,10 @@ def expectations(name: str, c: Checker) -> None:
         S(R1="success", R2="interrupted"); c.never_started("R2")
     elif name == "f_cancel_rollback_pending_wait":
         S(R1="success", R2="interrupted"); c.never_started("R2")
+    elif name == "f3_cancel_rollback_pending_only_run_1jobs":
+        S(A1="success", B1="deleted"); c.never_started("B1"); c.thread("TB", "busy")
+    elif name == "h4_after_seconds_then_cancel_rollback":
+        S(R1="deleted"); c.never_started("R1"); c.thread("T1", "busy")
     elif name == "f_cancel_finished_run":
         S(R1="success")
         c.ok([a["status_code"] for a in acts(t, "cancel")] == [404, 404], "both cancels -> 404")
