@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle"]),
 
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "RunLifecycle", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),
     ],

@@ -1,5 +1,5 @@
 // Parsers for recorded trace formats: bytes or lines in, requests out. This module never opens
-// files itself; the command line hands it bytes. The importers land with the replay issue.
+// files itself; the command line hands it bytes (`TraceLineSplitter`) or lines (`TraceImporter`).
 
 /// Namespace for the trace formats RunLedger reads.
 public enum TraceFormat: String, Sendable, CaseIterable {

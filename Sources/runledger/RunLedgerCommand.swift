@@ -9,7 +9,12 @@ struct RunLedgerCommand: ParsableCommand {
         commandName: "runledger",
         abstract: "Event-sourced simulation and replay of LangGraph-style run queues.",
         subcommands: [
-            SimulateCommand.self, VerifyCommand.self, LogCommand.self, DemoCommand.self, DevelopmentCommand.self,
+            SimulateCommand.self,
+            VerifyCommand.self,
+            LogCommand.self,
+            TraceCommand.self,
+            DemoCommand.self,
+            DevelopmentCommand.self,
         ]
     )
 
