@@ -2,15 +2,16 @@ import LZ4
 
 /// One block's records, decompressed, with a cursor over them. The side table was checked once
 /// when the block was decoded, so walking it cannot fail.
+@usableFromInline
 struct DecodedBlock {
-    var metadata: BlockMetadata
-    var records: [UInt8] = []
-    var sideTable: [UInt8] = []
+    @usableFromInline var metadata: BlockMetadata
+    @usableFromInline var records: [UInt8] = []
+    @usableFromInline var sideTable: [UInt8] = []
     /// Index of the next record, its byte offset, its side-table offset and the previous timestamp.
-    private(set) var index = 0
-    private var recordStart = 0
-    private var sidePosition = 0
-    private var timestamp: Int64 = 0
+    @usableFromInline var index = 0
+    @usableFromInline var recordStart = 0
+    @usableFromInline var sidePosition = 0
+    @usableFromInline var timestamp: Int64 = 0
 
     init() {
         metadata = BlockMetadata(
@@ -80,6 +81,7 @@ struct DecodedBlock {
 
     /// Calls `body` with every remaining record, borrowing the block's buffer, and ends at the
     /// end of the block (or just after the record whose `body` threw).
+    @inlinable
     mutating func forEachRemaining(_ body: (RecordView) throws -> Void) rethrows {
         let count = Int(metadata.recordCount)
         let first = metadata.firstSequence
@@ -129,6 +131,13 @@ public struct RecordView {
     public let sequence: UInt64
     public let timestamp: Int64
     public let bytes: UnsafeRawBufferPointer
+
+    @inlinable
+    init(sequence: UInt64, timestamp: Int64, bytes: UnsafeRawBufferPointer) {
+        self.sequence = sequence
+        self.timestamp = timestamp
+        self.bytes = bytes
+    }
 
     /// An owning copy.
     public var record: LogRecord { LogRecord(sequence: sequence, timestamp: timestamp, bytes: ArraySlice(bytes)) }

@@ -27,7 +27,7 @@ public final class LogReader {
     private var segmentSequences: [UInt64]
     private var segmentPosition = 0
     private var scanner: SegmentScanner?
-    private var block = DecodedBlock()
+    @usableFromInline var block = DecodedBlock()
     private var expectedSequence: UInt64?
     private let decompressor: FrameDecompressor
 
@@ -57,6 +57,7 @@ public final class LogReader {
     /// in order: the bulk form of `next()`, a block at a time, lending each record's bytes
     /// instead of copying or retaining them. Afterwards the reader stands at the end, as if
     /// `next()` had returned nil.
+    @inlinable
     public func forEachRecord(_ body: (RecordView) throws -> Void) throws {
         repeat {
             try block.forEachRemaining(body)
@@ -154,7 +155,8 @@ public final class LogReader {
     }
 
     /// Loads the next block into `block`; false at the current end of the log.
-    private func loadNextBlock() throws -> Bool {
+    @usableFromInline
+    func loadNextBlock() throws -> Bool {
         while true {
             if scanner == nil {
                 if segmentPosition >= segmentSequences.count { try refreshSegments() }

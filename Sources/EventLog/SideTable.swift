@@ -49,11 +49,13 @@ enum SideTable {
 }
 
 /// Walks a raw side table: each step yields a record's length and advances the timestamp.
+@usableFromInline
 struct SideTableCursor {
-    let table: UnsafeRawBufferPointer
-    var position = 0
-    var timestamp: Int64
+    @usableFromInline let table: UnsafeRawBufferPointer
+    @usableFromInline var position = 0
+    @usableFromInline var timestamp: Int64
 
+    @inlinable
     init(table: UnsafeRawBufferPointer, timestamp: Int64, position: Int = 0) {
         self.table = table
         self.timestamp = timestamp
@@ -62,7 +64,7 @@ struct SideTableCursor {
 
     /// The next record's length (its timestamp is then `timestamp`), or nil when the table is
     /// cut short or holds a value out of range.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func next() -> Int? {
         guard let length = readVarint(), length <= UInt64(LogFormat.maximumRecordBytes),
               let delta = readVarint(), delta <= UInt64(Int64.max)
@@ -73,8 +75,8 @@ struct SideTableCursor {
         return Int(length)
     }
 
-    @inline(__always)
-    private mutating func readVarint() -> UInt64? {
+    @inlinable @inline(__always)
+    mutating func readVarint() -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while position < table.count, shift < 64 {
