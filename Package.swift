@@ -104,7 +104,8 @@ let package = Package(
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle"]),
 
-        .testTarget(name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "TestSupport"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "Simulation", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,10 @@ public struct InvariantChecker: Sendable {
     public internal(set) var violations: [Violation] = []
     /// Violations not stored because ``CheckerConfiguration/maximumStoredViolations`` was reached.
     public internal(set) var droppedViolationCount = 0
+    /// Safety and liveness violations reported so far, stored or dropped.
+    public internal(set) var failureCount = 0
+    /// Profile divergences reported so far, stored or dropped.
+    public internal(set) var profileDivergenceCount = 0
     /// Rare interleavings reached so far.
     public internal(set) var coverage = Coverage()
     /// Events observed so far.
@@ -189,6 +193,7 @@ public struct InvariantChecker: Sendable {
         threads threadIDs: [ThreadID] = [], expected: String, observed: String
     ) {
         let kind: ViolationKind = quirk == nil ? rule.naturalKind : .profileDivergence
+        if kind == .profileDivergence { profileDivergenceCount += 1 } else { failureCount += 1 }
         let eventList = events.map(\.description).joined(separator: ", ")
         let quirkText = quirk.map { "; allowed by quirk \($0) of profile \(profile.name)" } ?? ""
         let line = "expected \(expected); observed \(observed) (events \(eventList))\(quirkText)"

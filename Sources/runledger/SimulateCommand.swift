@@ -1,5 +1,7 @@
 import ArgumentParser
+import EventLog
 import Foundation
+import Journal
 import RunLifecycle
 import Simulation
 
@@ -11,8 +13,11 @@ struct SimulateCommand: ParsableCommand {
 
     @Argument(help: "The workload spec (JSON; see traces/workloads/README.md).") var workload: String
     @Option(help: "Override the spec's seed.") var seed: UInt64?
-    @Option(help: "Write the event log here (not yet available: the journal codec is not in this build).")
+    @Option(help: "Write every event to a journal in this (new or empty) log directory.")
     var log: String?
+    // Small segments and batches, so tests can compare logs of several segments.
+    @Option(name: .customLong("log-segment-bytes"), help: .hidden) var logSegmentBytes: Int?
+    @Option(name: .customLong("log-batch-records"), help: .hidden) var logBatchRecords: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     struct WaitOutput: Encodable {
@@ -55,9 +60,6 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if log != nil {
-            throw CommandFailure("--log: not yet available (the journal codec is not in this build)", status: .badInput)
-        }
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: workload)))
@@ -72,10 +74,49 @@ struct SimulateCommand: ParsableCommand {
         }
         let effectiveSeed = seed ?? spec.seed
         if !json {
-            print("seed \(effectiveSeed)  (reproduce: runledger simulate \(workload) --seed \(effectiveSeed))")
+            print("seed \(effectiveSeed)  (reproduce: \(reproduceCommand(seed: effectiveSeed)))")
             print(spec.expandedOptions)
         }
-        var simulator = Simulator(spec: spec, seed: effectiveSeed, sink: DiscardingSink())
+        if let log {
+            let header = spec.journalHeader(
+                seed: effectiveSeed, workloadName: URL(fileURLWithPath: workload).lastPathComponent)
+            let writer = try reportingFailures { () throws -> JournalWriter in
+                do {
+                    return try JournalWriter(directory: log, header: header, options: journalOptions)
+                } catch let error as JournalError {
+                    throw CommandFailure("\(log): \(error)", status: .badInput)
+                }
+            }
+            let (summary, sink, elapsed) = play(Simulator(spec: spec, seed: effectiveSeed, sink: JournalSink(writer: writer)))
+            if let error = sink.error {
+                if let error = error as? EventLogError { throw CommandFailure(error) }
+                throw CommandFailure("\(log): \(error)", status: .badInput)
+            }
+            try report(summary, elapsed: elapsed)
+        } else {
+            let (summary, _, elapsed) = play(Simulator(spec: spec, seed: effectiveSeed, sink: DiscardingSink()))
+            try report(summary, elapsed: elapsed)
+        }
+    }
+
+    /// Large batches and no per-batch write: the journal is flushed once, when it is closed.
+    var journalOptions: WriterOptions {
+        var options = WriterOptions()
+        options.durability = .none
+        if let logSegmentBytes { options.segmentBytes = logSegmentBytes }
+        if let logBatchRecords { options.batchRecords = logBatchRecords }
+        return options
+    }
+
+    /// The command that reruns this simulation.
+    func reproduceCommand(seed: UInt64) -> String {
+        "runledger simulate \(workload) --seed \(seed)"
+    }
+
+    /// Runs the simulation to its end, with progress on stderr; returns the summary, the sink
+    /// (finished) and the wall-clock seconds.
+    func play<Sink: EventSink>(_ initial: Simulator<Sink>) -> (SimulationSummary, Sink, Double) {
+        var simulator = initial
         let clock = ContinuousClock()
         let start = clock.now
         var lastReport = start
@@ -88,7 +129,10 @@ struct SimulateCommand: ParsableCommand {
         }
         let elapsed = clock.now - start
         let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let summary = simulator.summary()
+        return (simulator.summary(), simulator.sink, wallSeconds)
+    }
+
+    func report(_ summary: SimulationSummary, elapsed wallSeconds: Double) throws {
         let eventsPerSecond = wallSeconds > 0 ? Double(summary.events) / wallSeconds : 0
         if json {
             try Terminal.printJSON(Self.output(summary, workload: workload, eventsPerSecond: eventsPerSecond))
@@ -97,7 +141,7 @@ struct SimulateCommand: ParsableCommand {
         }
         if summary.invariantViolations > 0 {
             Terminal.error(
-                "\(summary.invariantViolations) invariant violations; reproduce: runledger simulate \(workload) --seed \(effectiveSeed)")
+                "\(summary.invariantViolations) invariant violations; reproduce: \(reproduceCommand(seed: summary.seed))")
             throw ExitCode(ExitStatus.violation.rawValue)
         }
     }
