@@ -102,7 +102,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "SimulationTests", dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle"]),
+            name: "SimulationTests",
+            dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle", "Invariants"]),
 
         .testTarget(
             name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "Simulation", "TestSupport"]),

@@ -114,4 +114,22 @@ import TestSupport
         #expect(again.status == 2, "\(again.standardError)")
         #expect(again.standardError.contains(directory.child("log")))
     }
+
+    /// Online checking: in-memory quirks are listed as profile divergences with the command that
+    /// reproduces the run, and they do not fail it (exit 0); the JSON summary counts them apart.
+    @Test func divergencesAreListedWithTheirReproduceCommand() throws {
+        let directory = TemporaryDirectory("simulate-divergences")
+        let workload = directory.child("inmem.json")
+        TestFiles.write(Array(Self.workload(profile: "langgraph-inmem").utf8), to: workload)
+        let text = try ExternalCommand.run(binary, ["simulate", workload, "--seed", "4", "--limit", "3"])
+        #expect(text.status == 0, "\(text.standardError)")
+        #expect(text.outputText.contains("0 violations"), "\(text.outputText)")
+        #expect(text.outputText.contains("[profileDivergence]"), "\(text.outputText)")
+        #expect(text.outputText.contains("reproduce: runledger simulate \(workload) --seed 4"))
+        let json = try ExternalCommand.run(binary, ["simulate", workload, "--seed", "4", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput)) as! [String: Any]
+        #expect(object["invariant_violations"] as? Int == 0)
+        #expect((object["profile_divergences"] as? Int ?? 0) > 0)
+        #expect((object["coverage"] as? [String: Int])?["slots_filled"] ?? 0 > 0)
+    }
 }
