@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "runledger",
             dependencies: [
-                "EventLog", "Journal", "Invariants", "Simulation", "Replay", "Capacity", "Traces",
+                "DiscreteEvent", "EventLog", "Journal", "Invariants", "Simulation", "Replay", "Capacity", "Traces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

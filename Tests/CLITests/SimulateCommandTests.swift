@@ -132,4 +132,16 @@ import TestSupport
         #expect((object["profile_divergences"] as? Int ?? 0) > 0)
         #expect((object["coverage"] as? [String: Int])?["slots_filled"] ?? 0 > 0)
     }
+
+    /// A smoke test of the soak (Tools/soak runs it for as long as asked): a few random cases
+    /// pass, the coverage is printed, and a case seed replays one case with its workload.
+    @Test func soakSmoke() throws {
+        let soak = try ExternalCommand.run(binary, ["dev", "soak", "--seconds", "5", "--seed", "1", "--maximum-cases", "4"])
+        #expect(soak.status == 0, "\(soak.outputText) \(soak.standardError)")
+        #expect(soak.outputText.contains("4 cases"), "\(soak.outputText)")
+        #expect(soak.outputText.contains("0 failing") && soak.outputText.contains("slots_filled"))
+        let replay = try ExternalCommand.run(binary, ["dev", "soak", "--case", "12345"])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        #expect(replay.outputText.contains("\"strategy_mix\"") && replay.outputText.contains("case 12345: seed 12345"))
+    }
 }
