@@ -20,7 +20,7 @@ public struct InvariantChecker: Sendable {
     public internal(set) var observedEventCount = 0
 
     var runs: [RunID: ShadowRun] = [:]
-    var threads: [ThreadID: ShadowThread] = [:]
+    var threads = ThreadTable()
     var fates = RunFateTable()
     /// Waiters of runs the checker no longer tracks (a join on a settled run).
     var settledWaiters: [RunID: Int] = [:]
@@ -30,8 +30,9 @@ public struct InvariantChecker: Sendable {
     var lastSequence: UInt64?
     var latestTime: Timestamp?
     var previousEvent: (event: Event, reference: EventReference)?
-    /// Threads touched since the last time advance; their status is checked when time moves.
-    var dirtyThreads: Set<ThreadID> = []
+    /// Threads touched since the last time advance (with repeats); their status is checked,
+    /// in id order, when time moves.
+    var dirtyThreads: [ThreadID] = []
     /// Runs that received an obligation since the last time advance.
     var openObligations: [RunID] = []
     /// A run started with `attempt > maximumRetries`: the next event must fail it.
@@ -121,9 +122,14 @@ public struct InvariantChecker: Sendable {
                 expected: "\(runID) \(verb) when \(obligation.by) (\(obligation.action) strategy) was created",
                 observed: "\(runID) still \(run.deleted ? "deleted" : String(describing: run.status)) after that decision")
         }
+        dirtyThreads.sort()
         let dirty = dirtyThreads
         dirtyThreads.removeAll(keepingCapacity: true)
-        for threadID in dirty { checkThreadStatus(threadID) }
+        var previous: ThreadID?
+        for threadID in dirty where threadID != previous {
+            previous = threadID
+            checkThreadStatus(threadID)
+        }
     }
 
     private mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
