@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "runledger",
             dependencies: [
-                "EventLog", "Journal", "Invariants", "Simulation", "Replay", "Capacity", "Traces",
+                "DiscreteEvent", "EventLog", "Journal", "Invariants", "Simulation", "Replay", "Capacity", "Traces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,10 +102,12 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "SimulationTests", dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle"]),
+            name: "SimulationTests",
+            dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle", "Invariants"]),
 
         .testTarget(name: "TracesTests", dependencies: ["Traces", "RunLifecycle", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "TestSupport"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "Simulation", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -69,7 +69,7 @@ extension InvariantChecker {
         }
         thread.settlingHint = nil
         threads[thread.id] = thread
-        dirtyThreads.insert(thread.id)
+        dirtyThreads.append(thread.id)
     }
 
     /// The status §3 recomputes when a run leaves without a final write of its own.

@@ -15,7 +15,7 @@ extension InvariantChecker {
         thread.status = status
         thread.statusEvent = reference
         threads[threadID] = thread
-        dirtyThreads.insert(threadID)
+        dirtyThreads.append(threadID)
     }
 
     mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
@@ -27,7 +27,7 @@ extension InvariantChecker {
         thread.statusWriteCause = thread.lastCause
         thread.lastCause = .none
         threads[threadID] = thread
-        dirtyThreads.insert(threadID)
+        dirtyThreads.append(threadID)
     }
 
     mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
@@ -63,7 +63,7 @@ extension InvariantChecker {
         }
         for runID in thread.settledTemporaryRuns { fates[runID] = .deleted }
         threads[threadID] = nil
-        dirtyThreads.remove(threadID)
+        dirtyThreads.removeAll { $0 == threadID }
         for runID in owned {
             if let run = runs[runID], run.executing {
                 // A worker outliving its thread keeps its slot; it can only report runMissing.
@@ -329,7 +329,7 @@ extension InvariantChecker {
                 .joinEventuallyAnswered, events: [], runs: [runID], expected: "joins of settled \(runID) answered",
                 observed: "\(count) still waiting at drain")
         }
-        for thread in threads.values.sorted(by: { $0.id < $1.id }) where !thread.temporary && thread.status == .busy {
+        for thread in threads.values where !thread.temporary && thread.status == .busy {
             guard !thread.isActive else { continue }
             let quirk: Quirk? =
                 thread.quiescence?.cause == .eagerDeletion && allows(.eagerDeleteLeavesThreadBusy) ? .eagerDeleteLeavesThreadBusy : nil

@@ -10,13 +10,17 @@ public struct InvariantChecker: Sendable {
     public internal(set) var violations: [Violation] = []
     /// Violations not stored because ``CheckerConfiguration/maximumStoredViolations`` was reached.
     public internal(set) var droppedViolationCount = 0
+    /// Safety and liveness violations reported so far, stored or dropped.
+    public internal(set) var failureCount = 0
+    /// Profile divergences reported so far, stored or dropped.
+    public internal(set) var profileDivergenceCount = 0
     /// Rare interleavings reached so far.
     public internal(set) var coverage = Coverage()
     /// Events observed so far.
     public internal(set) var observedEventCount = 0
 
     var runs: [RunID: ShadowRun] = [:]
-    var threads: [ThreadID: ShadowThread] = [:]
+    var threads = ThreadTable()
     var fates = RunFateTable()
     /// Waiters of runs the checker no longer tracks (a join on a settled run).
     var settledWaiters: [RunID: Int] = [:]
@@ -26,8 +30,9 @@ public struct InvariantChecker: Sendable {
     var lastSequence: UInt64?
     var latestTime: Timestamp?
     var previousEvent: (event: Event, reference: EventReference)?
-    /// Threads touched since the last time advance; their status is checked when time moves.
-    var dirtyThreads: Set<ThreadID> = []
+    /// Threads touched since the last time advance (with repeats); their status is checked,
+    /// in id order, when time moves.
+    var dirtyThreads: [ThreadID] = []
     /// Runs that received an obligation since the last time advance.
     var openObligations: [RunID] = []
     /// A run started with `attempt > maximumRetries`: the next event must fail it.
@@ -117,9 +122,14 @@ public struct InvariantChecker: Sendable {
                 expected: "\(runID) \(verb) when \(obligation.by) (\(obligation.action) strategy) was created",
                 observed: "\(runID) still \(run.deleted ? "deleted" : String(describing: run.status)) after that decision")
         }
+        dirtyThreads.sort()
         let dirty = dirtyThreads
         dirtyThreads.removeAll(keepingCapacity: true)
-        for threadID in dirty { checkThreadStatus(threadID) }
+        var previous: ThreadID?
+        for threadID in dirty where threadID != previous {
+            previous = threadID
+            checkThreadStatus(threadID)
+        }
     }
 
     private mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
@@ -189,6 +199,7 @@ public struct InvariantChecker: Sendable {
         threads threadIDs: [ThreadID] = [], expected: String, observed: String
     ) {
         let kind: ViolationKind = quirk == nil ? rule.naturalKind : .profileDivergence
+        if kind == .profileDivergence { profileDivergenceCount += 1 } else { failureCount += 1 }
         let eventList = events.map(\.description).joined(separator: ", ")
         let quirkText = quirk.map { "; allowed by quirk \($0) of profile \(profile.name)" } ?? ""
         let line = "expected \(expected); observed \(observed) (events \(eventList))\(quirkText)"

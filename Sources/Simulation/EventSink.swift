@@ -11,12 +11,21 @@ public protocol EventSink {
     /// events from 0 with no gaps.
     mutating func receive(_ event: Event, sequence: UInt64)
 
-    /// Invariant violations this sink has found so far (0 for sinks that check nothing).
+    /// Safety and liveness violations this sink has found so far (0 for sinks that check nothing).
     var violationCount: Int { get }
+
+    /// Divergences from the documented intent that the profile's quirks explain (not failures).
+    var profileDivergenceCount: Int { get }
+
+    /// Called once when the simulation ends; `drained` when it ran out of work rather than
+    /// being stopped, so end-of-stream (liveness) checks apply.
+    mutating func finish(drained: Bool)
 }
 
 extension EventSink {
     public var violationCount: Int { 0 }
+    public var profileDivergenceCount: Int { 0 }
+    public mutating func finish(drained: Bool) {}
 }
 
 /// Discards events: the fastest sink, for benchmarks of the fold itself.
@@ -79,4 +88,10 @@ public struct TeeSink<First: EventSink, Second: EventSink>: EventSink {
     }
 
     public var violationCount: Int { first.violationCount + second.violationCount }
+    public var profileDivergenceCount: Int { first.profileDivergenceCount + second.profileDivergenceCount }
+
+    public mutating func finish(drained: Bool) {
+        first.finish(drained: drained)
+        second.finish(drained: drained)
+    }
 }

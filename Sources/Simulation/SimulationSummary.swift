@@ -47,8 +47,10 @@ public struct SimulationSummary: Hashable, Sendable {
     public var joinsSent: UInt64
     /// The most runs in flight (pending or running, or still stopping) on one thread at once.
     public var threadQueueDepthMax: Int
-    /// Violations reported by the sinks.
+    /// Safety and liveness violations reported by the sinks.
     public var invariantViolations: Int
+    /// Divergences from the documented intent that the profile's quirks explain.
+    public var profileDivergences: Int
 
     /// The count of one outcome.
     public func count(_ outcome: RunOutcome) -> UInt64 {

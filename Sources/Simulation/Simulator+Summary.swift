@@ -30,6 +30,7 @@ extension Simulator {
             cutShortByInterruptMilliseconds: metrics.cutShortByInterruptMicroseconds / 1_000,
             wastedByRetryMilliseconds: metrics.wastedByRetryMicroseconds / 1_000,
             retries: metrics.retries, cancelsSent: metrics.cancelsSent, joinsSent: metrics.joinsSent,
-            threadQueueDepthMax: metrics.threadQueueDepthMax, invariantViolations: sink.violationCount)
+            threadQueueDepthMax: metrics.threadQueueDepthMax, invariantViolations: sink.violationCount,
+            profileDivergences: sink.profileDivergenceCount)
     }
 }

@@ -83,7 +83,11 @@ public struct Simulator<Sink: EventSink> {
         var processed = 0
         while processed < maximumItems {
             guard let entry = kernel.step() else {
-                finished = true
+                if !finished {
+                    finished = true
+                    // The agenda is empty: the work drained, so end-of-stream checks apply.
+                    sink.finish(drained: true)
+                }
                 return false
             }
             perform(entry.payload)

@@ -1,5 +1,8 @@
 import ArgumentParser
+import EventLog
 import Foundation
+import Invariants
+import Journal
 import RunLifecycle
 import Simulation
 
@@ -11,8 +14,14 @@ struct SimulateCommand: ParsableCommand {
 
     @Argument(help: "The workload spec (JSON; see traces/workloads/README.md).") var workload: String
     @Option(help: "Override the spec's seed.") var seed: UInt64?
-    @Option(help: "Write the event log here (not yet available: the journal codec is not in this build).")
+    @Option(help: "Write every event to a journal in this (new or empty) log directory.")
     var log: String?
+    // Small segments and batches, so tests can compare logs of several segments.
+    @Option(name: .customLong("log-segment-bytes"), help: .hidden) var logSegmentBytes: Int?
+    @Option(name: .customLong("log-batch-records"), help: .hidden) var logBatchRecords: Int?
+    @Flag(help: "Skip the online invariant checker (for measuring the simulator alone).")
+    var noInvariants = false
+    @Option(help: "Print at most this many violations.") var limit: Int = 20
     @Flag(help: "Print one JSON object.") var json = false
 
     struct WaitOutput: Encodable {
@@ -52,12 +61,13 @@ struct SimulateCommand: ParsableCommand {
         var events: UInt64
         var eventsPerS: Double
         var invariantViolations: Int
+        var profileDivergences: Int
+        var violations: [String]?
+        var coverage: [String: Int]?
+        var reproduce: String
     }
 
     func run() throws {
-        if log != nil {
-            throw CommandFailure("--log: not yet available (the journal codec is not in this build)", status: .badInput)
-        }
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: workload)))
@@ -72,10 +82,67 @@ struct SimulateCommand: ParsableCommand {
         }
         let effectiveSeed = seed ?? spec.seed
         if !json {
-            print("seed \(effectiveSeed)  (reproduce: runledger simulate \(workload) --seed \(effectiveSeed))")
+            print("seed \(effectiveSeed)  (reproduce: \(reproduceCommand(seed: effectiveSeed)))")
             print(spec.expandedOptions)
         }
-        var simulator = Simulator(spec: spec, seed: effectiveSeed, sink: DiscardingSink())
+        let writer = try log.map { try openJournal($0, spec: spec, seed: effectiveSeed) }
+        // Sequence numbers as the journal numbers its records (the header is record 0), with
+        // or without a log, so a reported violation names the same event either way.
+        let checking = InvariantSink(spec: spec, sequenceOffset: 1)
+        let summary: SimulationSummary
+        let checker: InvariantChecker?
+        let elapsed: Double
+        var journalError: (any Error)?
+        switch (writer, noInvariants) {
+        case (let writer?, false):
+            let result = play(Simulator(spec: spec, seed: effectiveSeed, sink: TeeSink(checking, JournalSink(writer: writer))))
+            (summary, checker, elapsed, journalError) = (result.0, result.1.first.checker, result.2, result.1.second.error)
+        case (let writer?, true):
+            let result = play(Simulator(spec: spec, seed: effectiveSeed, sink: JournalSink(writer: writer)))
+            (summary, checker, elapsed, journalError) = (result.0, nil, result.2, result.1.error)
+        case (nil, false):
+            let result = play(Simulator(spec: spec, seed: effectiveSeed, sink: checking))
+            (summary, checker, elapsed) = (result.0, result.1.checker, result.2)
+        case (nil, true):
+            let result = play(Simulator(spec: spec, seed: effectiveSeed, sink: DiscardingSink()))
+            (summary, checker, elapsed) = (result.0, nil, result.2)
+        }
+        if let journalError, let log {
+            if let error = journalError as? EventLogError { throw CommandFailure(error) }
+            throw CommandFailure("\(log): \(journalError)", status: .badInput)
+        }
+        try report(summary, checker: checker, elapsed: elapsed)
+    }
+
+    func openJournal(_ log: String, spec: WorkloadSpec, seed: UInt64) throws -> JournalWriter {
+        let header = spec.journalHeader(seed: seed, workloadName: URL(fileURLWithPath: workload).lastPathComponent)
+        return try reportingFailures { () throws -> JournalWriter in
+            do {
+                return try JournalWriter(directory: log, header: header, options: journalOptions)
+            } catch let error as JournalError {
+                throw CommandFailure("\(log): \(error)", status: .badInput)
+            }
+        }
+    }
+
+    /// Large batches and no per-batch write: the journal is flushed once, when it is closed.
+    var journalOptions: WriterOptions {
+        var options = WriterOptions()
+        options.durability = .none
+        if let logSegmentBytes { options.segmentBytes = logSegmentBytes }
+        if let logBatchRecords { options.batchRecords = logBatchRecords }
+        return options
+    }
+
+    /// The command that reruns this simulation.
+    func reproduceCommand(seed: UInt64) -> String {
+        "runledger simulate \(workload) --seed \(seed)"
+    }
+
+    /// Runs the simulation to its end, with progress on stderr; returns the summary, the sink
+    /// (finished) and the wall-clock seconds.
+    func play<Sink: EventSink>(_ initial: Simulator<Sink>) -> (SimulationSummary, Sink, Double) {
+        var simulator = initial
         let clock = ContinuousClock()
         let start = clock.now
         var lastReport = start
@@ -88,16 +155,30 @@ struct SimulateCommand: ParsableCommand {
         }
         let elapsed = clock.now - start
         let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let summary = simulator.summary()
+        return (simulator.summary(), simulator.sink, wallSeconds)
+    }
+
+    func report(_ summary: SimulationSummary, checker: InvariantChecker?, elapsed wallSeconds: Double) throws {
         let eventsPerSecond = wallSeconds > 0 ? Double(summary.events) / wallSeconds : 0
+        let reproduce = reproduceCommand(seed: summary.seed)
+        let shown = (checker?.violations ?? []).prefix(max(0, limit))
         if json {
-            try Terminal.printJSON(Self.output(summary, workload: workload, eventsPerSecond: eventsPerSecond))
+            var output = Self.output(summary, workload: workload, eventsPerSecond: eventsPerSecond)
+            output.reproduce = reproduce
+            if let checker {
+                output.violations = shown.map(\.description)
+                output.coverage = Dictionary(uniqueKeysWithValues: checker.coverage.named.map { ($0.name, $0.count) })
+            }
+            try Terminal.printJSON(output)
         } else {
-            print(Self.text(summary, eventsPerSecond: eventsPerSecond))
+            print(Self.text(summary, eventsPerSecond: eventsPerSecond, checked: checker != nil))
+            for violation in shown { print("  \(violation)") }
+            let total = summary.invariantViolations + summary.profileDivergences
+            if total > shown.count { print("  ... \(total - shown.count) more") }
+            if total > 0 { print("reproduce: \(reproduce)") }
         }
         if summary.invariantViolations > 0 {
-            Terminal.error(
-                "\(summary.invariantViolations) invariant violations; reproduce: runledger simulate \(workload) --seed \(effectiveSeed)")
+            Terminal.error("\(summary.invariantViolations) invariant violations; reproduce: \(reproduce)")
             throw ExitCode(ExitStatus.violation.rawValue)
         }
     }
@@ -116,10 +197,11 @@ struct SimulateCommand: ParsableCommand {
             cutShortByInterruptMs: round(summary.cutShortByInterruptMilliseconds),
             wastedByRetryMs: round(summary.wastedByRetryMilliseconds), threadQueueDepthMax: summary.threadQueueDepthMax,
             doubleTexts: summary.doubleTexts, simulatedMs: Double(summary.simulatedMicroseconds) / 1_000,
-            events: summary.events, eventsPerS: eventsPerSecond.rounded(), invariantViolations: summary.invariantViolations)
+            events: summary.events, eventsPerS: eventsPerSecond.rounded(), invariantViolations: summary.invariantViolations,
+            profileDivergences: summary.profileDivergences, violations: nil, coverage: nil, reproduce: "")
     }
 
-    static func text(_ summary: SimulationSummary, eventsPerSecond: Double) -> String {
+    static func text(_ summary: SimulationSummary, eventsPerSecond: Double, checked: Bool) -> String {
         func waits(_ w: WaitPercentiles) -> String {
             "mean \(formatDecimal(w.meanMilliseconds, places: 3))  p50 \(formatDecimal(w.p50Milliseconds, places: 3))  "
                 + "p90 \(formatDecimal(w.p90Milliseconds, places: 3))  p95 \(formatDecimal(w.p95Milliseconds, places: 3))  "
@@ -143,7 +225,7 @@ struct SimulateCommand: ParsableCommand {
         thread depth max:   \(summary.threadQueueDepthMax)
         simulated time:     \(formatDecimal(Double(summary.simulatedMicroseconds) / 1e6, places: 3)) s
         events:             \(summary.events) (\(formatDecimal(eventsPerSecond / 1e6, places: 2)) M events/s)
-        invariants:         \(summary.invariantViolations) violations (no checker plugged in yet)
+        invariants:         \(checked ? "\(summary.invariantViolations) violations, \(summary.profileDivergences) profile divergences" : "not checked (--no-invariants)")
         """
     }
 }
