@@ -415,11 +415,10 @@ extension InvariantChecker {
         commit(thread, wasActive: wasActive)
     }
 
+    /// Frees the slot of `runID`'s worker (the caller checked that it was executing).
     mutating func stopExecuting(_ runID: RunID, in thread: inout ShadowThread) {
-        if let index = thread.executing.firstIndex(of: runID) {
-            thread.executing.remove(at: index)
-            executingCount -= 1
-        }
+        if let index = thread.executing.firstIndex(of: runID) { thread.executing.remove(at: index) }
+        executingCount -= 1
     }
 
     // MARK: Cancellation and deletion (rules 4, 5, 6)
@@ -596,7 +595,15 @@ extension InvariantChecker {
                 expected: expected.map { "final write \($0) for \(runID)" } ?? "\(runID)'s uncancelled worker to end with a status",
                 observed: "workerStopped(\(runID), \(finalWrite))")
         }
-        var thread = threads[run.threadID] ?? ShadowThread(id: run.threadID, temporary: false)
+        guard !run.orphaned, var thread = threads[run.threadID] else {
+            // The worker outlived its temporary thread (deleted when another of its runs ended):
+            // it frees its slot and has no thread left to write to.
+            run.executing = false
+            runs[runID] = run
+            executingCount -= 1
+            forgetIfSettled(runID)
+            return
+        }
         let wasActive = thread.isActive
         if let cancel = run.endEvent, let start = thread.lastStart, start.sequence > cancel.sequence {
             coverage.staleFinalWrites += 1

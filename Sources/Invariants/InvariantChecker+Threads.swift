@@ -58,6 +58,7 @@ extension InvariantChecker {
                 globalPending.remove(run.pendingKey)
             }
             run.deleted = true
+            run.orphaned = run.executing
             run.endEvent = run.endEvent ?? reference
             runs[runID] = run
         }

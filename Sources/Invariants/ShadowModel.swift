@@ -18,6 +18,9 @@ struct ShadowRun {
     var status: RunStatus = .pending
     var deleted = false
     var deletedByWorker = false
+    /// Its (temporary) thread was deleted while its worker still executed: the worker can only
+    /// free its slot, and a later thread with the same id is not its thread.
+    var orphaned = false
     var attempt: UInt32 = 0
     var completedSteps = 0
     var persistedCheckpoints = 0
