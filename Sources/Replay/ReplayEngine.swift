@@ -22,12 +22,20 @@ public struct ReplayOptions: Hashable, Sendable {
     public var waitTolerance: Microseconds?
     /// Seeds the simulator's draws (only the cancelled worker's stop delay is drawn).
     public var seed: UInt64
+    /// How much longer than its sleep each real poll iteration takes. Calibrated on the
+    /// recordings: consecutive dispatch batches of load_10slots are 500 ms × k apart plus a
+    /// median 0.78 ms (mean 0.98 ms) per cycle, y_head_of_line_2jobs 1.16 ms; without it the
+    /// simulated poll grid runs ahead of the real one by ~2 ms per second and, after ~30 s,
+    /// a whole poll early.
+    public var pollIterationOverhead: Microseconds
 
     public init(
         profile: BehaviourProfile = .langgraphInmem, slots: Int? = nil, pollIntervalMilliseconds: Int64? = nil,
         strategy: MultitaskStrategy? = nil, defaultSlots: Int = 10, defaultPollIntervalMilliseconds: Int64 = 500,
-        alignPollPhase: Bool = true, waitTolerance: Microseconds? = nil, seed: UInt64 = 1
+        alignPollPhase: Bool = true, waitTolerance: Microseconds? = nil, seed: UInt64 = 1,
+        pollIterationOverhead: Microseconds = .milliseconds(1)
     ) {
+        self.pollIterationOverhead = pollIterationOverhead
         self.profile = profile
         self.slots = slots
         self.pollIntervalMilliseconds = pollIntervalMilliseconds
@@ -96,9 +104,10 @@ public enum ReplayEngine {
         let whatIf = (options.slots != nil && options.slots != input.slots)
             || (options.pollIntervalMilliseconds != nil && options.pollIntervalMilliseconds != (recordedPoll ?? options.defaultPollIntervalMilliseconds))
             || options.strategy != nil
-        let origin = chooseOrigin(input, poll: poll, align: options.alignPollPhase)
+        let origin = chooseOrigin(input, cycle: poll > 0 ? poll * 1_000 + options.pollIterationOverhead.count : 0, align: options.alignPollPhase)
         let server = ServerSpec.scripted(slots: slots, pollIntervalMilliseconds: poll, profile: options.profile)
         var simulator = Simulator(spec: .scripted(server: server, seed: options.seed), sink: ReplaySink())
+        simulator.pollIterationOverhead = poll > 0 ? options.pollIterationOverhead.count : 0
         func simulated(_ time: Timestamp) -> Timestamp {
             let offset = time.microsecondsSinceEpoch - origin.microsecondsSinceEpoch
             return Timestamp(microsecondsSinceEpoch: max(offset, simulator.now.microsecondsSinceStart))
@@ -179,12 +188,11 @@ public enum ReplayEngine {
     /// Simulated time 0 is a poll instant. The real poll grid restarts at every dispatch, so its
     /// phase shows in the recorded starts: put a grid point on the first recorded start, as many
     /// poll intervals back as needed to come before the first request.
-    static func chooseOrigin(_ input: ReplayInput, poll: Int64, align: Bool) -> Timestamp {
+    static func chooseOrigin(_ input: ReplayInput, cycle interval: Int64, align: Bool) -> Timestamp {
         let first = input.firstTime ?? .zero
-        guard align, poll > 0,
+        guard align, interval > 0,
               let firstStart = input.runs.compactMap(\.recordedStartedAt).min(), firstStart >= first
         else { return first }
-        let interval = poll * 1_000
         let periods = (firstStart.microsecondsSinceEpoch - first.microsecondsSinceEpoch + interval - 1) / interval
         return Timestamp(microsecondsSinceEpoch: firstStart.microsecondsSinceEpoch - periods * interval)
     }

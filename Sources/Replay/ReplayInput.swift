@@ -130,6 +130,11 @@ public struct StepOverhead: Hashable, Sendable {
 /// ```
 public struct ReplayInputBuilder {
     public var overhead: StepOverhead
+    /// For runs that completed in the recording, use their recorded execution time (spread
+    /// over their steps) instead of steps × step_ms plus the calibrated ``overhead``: the real
+    /// overhead varies by ±10 ms and more under load, and a blocker's end that lands on the
+    /// other side of a poll instant moves its successor's start by a whole poll.
+    public var useRecordedExecution: Bool
     /// The work of a run whose length the trace does not say (it never ended on its own).
     public var unknownWork: Microseconds
 
@@ -164,8 +169,12 @@ public struct ReplayInputBuilder {
         case delete(TraceDelete)
     }
 
-    public init(format: TraceFormat? = nil, overhead: StepOverhead = .calibrated, unknownWork: Microseconds = .seconds(3_600)) {
+    public init(
+        format: TraceFormat? = nil, overhead: StepOverhead = .calibrated, useRecordedExecution: Bool = true,
+        unknownWork: Microseconds = .seconds(3_600)
+    ) {
         self.format = format
+        self.useRecordedExecution = useRecordedExecution
         self.overhead = overhead
         self.unknownWork = unknownWork
     }
@@ -227,6 +236,8 @@ public struct ReplayInputBuilder {
         var timed: [(at: Timestamp, order: Int, request: ReplayRequest)] = []
         var estimatedWork = 0
         var unknownWorkRuns = 0
+        var spreadExecution = 0
+        var calibratedSteps = 0
         for create in creates.sorted(by: { $0.order < $1.order }) {
             let thread = interner.threadID(create.threadID)
             _ = interner.runID(create.externalID)
@@ -238,12 +249,26 @@ public struct ReplayInputBuilder {
             if let createdAt = outcome?.createdAt, createdAt + Microseconds(-after.count) >= create.at { at = createdAt + Microseconds(-after.count) }
             var work: [Microseconds]
             var source: TraceRun.WorkSource
-            if let steps = create.work {
+            if let steps = create.work, useRecordedExecution, let outcome, outcome.status == .run(.success),
+               let execution = outcome.execution, !steps.isEmpty
+            {
+                // The run's own recorded execution, spread over its steps: the sleeps plus an
+                // equal share of what the real graph spent besides sleeping.
+                let slept = steps.reduce(Int64(0)) { $0 + $1.count }
+                let extra = max(0, execution.count - slept)
+                let share = extra / Int64(steps.count)
+                work = steps.enumerated().map { index, step in
+                    Microseconds(step.count + share + (index == 0 ? extra - share * Int64(steps.count) : 0))
+                }
+                source = .recordedExecution
+                spreadExecution += 1
+            } else if let steps = create.work {
                 work = steps.enumerated().map { index, step in
                     step + overhead.perStep + (index == 0 ? overhead.startup : .zero)
                 }
                 if work.isEmpty { work = [overhead.startup] }
                 source = .trace
+                calibratedSteps += 1
             } else if let outcome, outcome.status == .run(.success) || outcome.status == .run(.error),
                       let execution = outcome.execution
             {
@@ -277,6 +302,12 @@ public struct ReplayInputBuilder {
         }
         if estimatedWork > 0 {
             notes.append("\(estimatedWork) runs: work is one step of the recorded execution time (the server log does not list steps)")
+        }
+        if spreadExecution > 0 {
+            notes.append("\(spreadExecution) completed runs: work is their recorded execution time spread over their steps")
+        }
+        if calibratedSteps > 0 {
+            notes.append("\(calibratedSteps) runs: work is steps × step_ms + \(overhead.startup.count / 1_000) ms + \(overhead.perStep.count / 1_000) ms per step (calibrated overhead)")
         }
         if unknownWorkRuns > 0 {
             notes.append("\(unknownWorkRuns) runs never ended on their own in the recording: their work is unknown, a \(unknownWork.count / 1_000_000) s placeholder is used")

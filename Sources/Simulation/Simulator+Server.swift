@@ -19,7 +19,8 @@ extension Simulator {
     mutating func startPollIteration() {
         let snapshot = kernel.now.timestamp
         poller = .sleeping
-        schedule(.pollerWake(snapshot: snapshot), after: lastPollDispatched ? 0 : pollInterval.microseconds)
+        schedule(.pollerWake(snapshot: snapshot),
+                 after: (lastPollDispatched ? 0 : pollInterval.microseconds) + pollIterationOverhead)
     }
 
     mutating func pollerWoke(snapshot: Timestamp) {

@@ -31,6 +31,9 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Start the simulated poll grid at the first request instead of aligning it with the first recorded start.")
     var noPhaseAlignment = false
     @Flag(help: "Count bad lines and go on instead of stopping at the first.") var skipBad = false
+    @Option(help: "recorded: completed runs take their recorded execution time; steps: steps × step_ms plus the calibrated overhead.")
+    var work = "recorded"
+    @Flag(help: "List every run: recorded and simulated status, start and queue wait.") var runs = false
 
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1") }
@@ -38,6 +41,7 @@ struct ReplayCommand: ParsableCommand {
         if let strategy, Self.strategy(strategy) == nil {
             throw ValidationError("--strategy must be reject, enqueue, interrupt or rollback")
         }
+        guard ["recorded", "steps"].contains(work) else { throw ValidationError("--work must be recorded or steps") }
         guard ["documented", "langgraph-inmem"].contains(profile) else {
             throw ValidationError("--profile must be documented or langgraph-inmem")
         }
@@ -111,12 +115,25 @@ struct ReplayCommand: ParsableCommand {
         var whatIfChanges: [Change]
         var notes: [String]
         var passed: Bool
+        var runs: [RunLine]?
+    }
+
+    struct RunLine: Encodable {
+        var run: String
+        var thread: String
+        var recordedStatus: String
+        var simulatedStatus: String
+        var recordedStartedS: Double?
+        var simulatedStartedS: Double?
+        var recordedQueueWaitMs: Double?
+        var simulatedQueueWaitMs: Double?
+        var threadOrderAgrees: Bool
     }
 
     func run() throws {
         let begin = DispatchTime.now().uptimeNanoseconds
         var importer = TraceImporter(format: try traceFormat(format), options: TraceImportOptions(skipBadLines: skipBad))
-        var builder = ReplayInputBuilder()
+        var builder = ReplayInputBuilder(useRecordedExecution: work == "recorded")
         let summary = try importTrace(path: trace, importer: &importer) { items in
             for item in items { builder.add(item) }
         }
@@ -162,7 +179,18 @@ struct ReplayCommand: ParsableCommand {
             whatIfChanges: report.whatIfChanges.map {
                 Output.Change(run: $0.run.reference ?? $0.run.externalID, thread: $0.run.thread, changes: $0.changes)
             },
-            notes: input.notes, passed: passed)
+            notes: input.notes, passed: passed,
+            runs: runs ? report.runs.map { run in
+                let first = input.firstTime?.microsecondsSinceEpoch ?? 0
+                func seconds(_ at: Timestamp?) -> Double? { at.map { Double($0.microsecondsSinceEpoch - first) / 1e6 } }
+                return RunLine(
+                    run: run.reference ?? run.externalID, thread: run.thread, recordedStatus: run.recordedStatus.description,
+                    simulatedStatus: run.modelStatus.description, recordedStartedS: seconds(run.recordedStartedAt),
+                    simulatedStartedS: seconds(run.modelStartedAt),
+                    recordedQueueWaitMs: run.recordedQueueWait.map { Double($0.count) / 1000 },
+                    simulatedQueueWaitMs: run.modelQueueWait.map { Double($0.count) / 1000 },
+                    threadOrderAgrees: run.threadOrderAgrees)
+            } : nil)
         if json {
             try Terminal.printJSON(output)
         } else {
@@ -195,6 +223,11 @@ struct ReplayCommand: ParsableCommand {
         \(formatDecimal(output.replaySpeedup, places: 0))x the trace's \(formatDecimal(output.traceSpanSeconds, places: 1)) s
         """
         for note in output.notes { text += "\nnote:               \(note)" }
+        for run in output.runs ?? [] {
+            func ms(_ value: Double?) -> String { value.map { formatDecimal($0, places: 0) } ?? "-" }
+            text += "\n  \(run.run.padding(toLength: 10, withPad: " ", startingAt: 0)) \(run.recordedStatus) / \(run.simulatedStatus), "
+                + "wait \(ms(run.recordedQueueWaitMs)) / \(ms(run.simulatedQueueWaitMs)) ms\(run.threadOrderAgrees ? "" : ", thread order differs")"
+        }
         for violation in output.violations { text += "\nviolation:          \(violation)" }
         if output.whatIf {
             text += "\nwhat-if:            \(output.whatIfChanges.count) runs change against the recording"
