@@ -24,16 +24,17 @@ public struct ReplayOptions: Hashable, Sendable {
     public var seed: UInt64
     /// How much longer than its sleep each real poll iteration takes. Calibrated on the
     /// recordings: consecutive dispatch batches of load_10slots are 500 ms × k apart plus a
-    /// median 0.78 ms (mean 0.98 ms) per cycle, y_head_of_line_2jobs 1.16 ms; without it the
-    /// simulated poll grid runs ahead of the real one by ~2 ms per second and, after ~30 s,
-    /// a whole poll early.
+    /// median 0.78 ms (mean 0.98 ms) per cycle, y_head_of_line_2jobs 1.16 ms; 0.8 ms is used.
+    /// Without it the simulated poll grid runs ahead of the real one by ~1.6 ms per second and,
+    /// after ~30 s, a whole poll early. The phase is sensitive: on load_10slots (93 s, ~186
+    /// cycles) 0.7 or 0.9 ms already put a few runs one poll off.
     public var pollIterationOverhead: Microseconds
 
     public init(
         profile: BehaviourProfile = .langgraphInmem, slots: Int? = nil, pollIntervalMilliseconds: Int64? = nil,
         strategy: MultitaskStrategy? = nil, defaultSlots: Int = 10, defaultPollIntervalMilliseconds: Int64 = 500,
         alignPollPhase: Bool = true, waitTolerance: Microseconds? = nil, seed: UInt64 = 1,
-        pollIterationOverhead: Microseconds = .milliseconds(1)
+        pollIterationOverhead: Microseconds = Microseconds(800)
     ) {
         self.pollIterationOverhead = pollIterationOverhead
         self.profile = profile

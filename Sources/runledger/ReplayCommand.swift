@@ -33,6 +33,8 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Count bad lines and go on instead of stopping at the first.") var skipBad = false
     @Option(help: "recorded: completed runs take their recorded execution time; steps: steps × step_ms plus the calibrated overhead.")
     var work = "recorded"
+    @Option(name: .customLong("poll-overhead-us"), help: "Time each poll iteration takes beyond its sleep, µs (calibrated: 800).")
+    var pollOverheadMicroseconds: Int64 = 800
     @Flag(help: "List every run: recorded and simulated status, start and queue wait.") var runs = false
 
     func validate() throws {
@@ -142,7 +144,7 @@ struct ReplayCommand: ParsableCommand {
         let options = ReplayOptions(
             profile: profile == "documented" ? .documented : .langgraphInmem, slots: slots,
             pollIntervalMilliseconds: pollMilliseconds.map(Int64.init), strategy: strategy.flatMap(Self.strategy),
-            alignPollPhase: !noPhaseAlignment)
+            alignPollPhase: !noPhaseAlignment, pollIterationOverhead: Microseconds(pollOverheadMicroseconds))
         let replay = ReplayEngine.run(input, options: options)
         let report = ReplayReport(replay)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
