@@ -19,7 +19,8 @@ extension Simulator {
     mutating func startPollIteration() {
         let snapshot = kernel.now.timestamp
         poller = .sleeping
-        schedule(.pollerWake(snapshot: snapshot), after: lastPollDispatched ? 0 : pollInterval.microseconds)
+        schedule(.pollerWake(snapshot: snapshot),
+                 after: (lastPollDispatched ? 0 : pollInterval.microseconds) + pollIterationOverhead)
     }
 
     mutating func pollerWoke(snapshot: Timestamp) {
@@ -57,7 +58,9 @@ extension Simulator {
 
     mutating func stepDone(_ runID: RunID, attempt: UInt32) {
         guard var worker = workers[runID], worker.attempt == attempt, !worker.cancelled else { return }
-        guard let run = state.run(runID) else { return }
+        // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
+        // final write finds no run; returning here would hold its slot forever.
+        guard let run = state.run(runID) else { return execute(.workerStopped(run: runID, at: kernel.now.timestamp)) }
         let now = kernel.now.microsecondsSinceStart
         let stepIndex = run.completedSteps
         let stepMicroseconds = now - worker.stepStartedAt

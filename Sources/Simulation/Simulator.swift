@@ -43,6 +43,9 @@ public struct Simulator<Sink: EventSink> {
     var currentCreate: CreateOrigin?
     var lastIntegratedAt: Int64 = 0
     var finished = false
+    /// Microseconds each poll iteration takes beyond its sleep (the real loop's lock, scan and
+    /// worker start-up); 0 for generated workloads, calibrated by replays.
+    public var pollIterationOverhead: Int64 = 0
 
     let threadPopularity: WeightedChoice?
     let eventDriven: Bool

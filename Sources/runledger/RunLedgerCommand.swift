@@ -13,6 +13,7 @@ struct RunLedgerCommand: ParsableCommand {
             VerifyCommand.self,
             LogCommand.self,
             TraceCommand.self,
+            ReplayCommand.self,
             DemoCommand.self,
             DevelopmentCommand.self,
         ]
