@@ -35,10 +35,12 @@ public final class FrameDecompressor {
             throw LZ4Error.contentTooLarge(declared: expectedContentCount, limit: limit)
         }
         LZ4F_resetDecompressionContext(context)
-        if output.count != expectedContentCount {
-            // Keep the allocation: one buffer serves every frame of a scan.
-            output.removeAll(keepingCapacity: true)
-            output.append(contentsOf: repeatElement(0, count: expectedContentCount))
+        // Resize without clearing: every byte is overwritten below, and a scan reuses one buffer
+        // for frames of similar sizes, so only the difference is ever touched.
+        if output.count > expectedContentCount {
+            output.removeLast(output.count - expectedContentCount)
+        } else if output.count < expectedContentCount {
+            output.append(contentsOf: repeatElement(0, count: expectedContentCount - output.count))
         }
         let context = self.context
         var options = LZ4F_decompressOptions_t()
