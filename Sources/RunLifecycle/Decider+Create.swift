@@ -5,7 +5,8 @@ extension Decision {
         let at = request.at
         guard let threadID = resolveThread(for: request) else { return }
 
-        let inFlight = state.inFlightRuns(on: threadID).map(\.id)
+        // Most creates find an idle thread: skip building the victims list then.
+        let inFlight = state.hasInFlightRun(on: threadID) ? state.inFlightRuns(on: threadID).map(\.id) : []
         if request.strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return

@@ -26,7 +26,7 @@ extension Decision {
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
     /// documented intent also counts a cancelled worker that has not stopped yet.
     func isThreadBlocked(_ threadID: ThreadID) -> Bool {
-        let hasRunningRun = state.inFlightRuns(on: threadID).contains { $0.status == .running }
+        let hasRunningRun = state.hasRunningRun(on: threadID)
         let hasExecutingWorker = state.executions.contains { $0.threadID == threadID }
         return hasRunningRun || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && hasExecutingWorker)
     }

@@ -18,7 +18,7 @@ extension Decision {
         at: Timestamp
     ) {
         guard let thread = state.thread(threadID), !thread.isTemporary else { return }
-        let otherRunInFlight = state.inFlightRuns(on: threadID).contains { $0.id != runID }
+        let otherRunInFlight = thread.inFlightRunIDs.contains { $0 != runID && state.run($0)?.status.isInFlight == true }
         let otherWorkerExecuting =
             !profile.has(.cancelledWorkerFreesThreadAtOnce)
             && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
@@ -34,11 +34,11 @@ extension Decision {
     mutating func recomputeThreadStatus(_ threadID: ThreadID, at: Timestamp) {
         guard let thread = state.thread(threadID), !thread.isTemporary else { return }
         let busy =
-            !state.inFlightRuns(on: threadID).isEmpty || state.executions.contains { $0.threadID == threadID }
+            state.hasInFlightRun(on: threadID) || state.executions.contains { $0.threadID == threadID }
         if busy {
             setThreadStatus(threadID, .busy, at: at)
         } else if thread.status == .busy {
-            setThreadStatus(threadID, thread.checkpoints.last?.lastHasNext == true ? .interrupted : .idle, at: at)
+            setThreadStatus(threadID, thread.latestCheckpointHasNext ? .interrupted : .idle, at: at)
         }
     }
 

@@ -18,6 +18,12 @@ public struct CheckpointSpan: Hashable, Sendable {
     public var lastStep: Int64 { firstStep + Int64(count) - 1 }
 }
 
+/// What a thread keeps of the checkpoints of runs it forgot: the latest one.
+public struct ForgottenCheckpoint: Hashable, Sendable {
+    public let step: Int64
+    public let hasNext: Bool
+}
+
 /// A thread (named `RunThread` to avoid Foundation's `Thread`).
 public struct RunThread: Hashable, Sendable {
     /// The thread's id.
@@ -38,6 +44,9 @@ public struct RunThread: Hashable, Sendable {
     public internal(set) var inFlightRunIDs: [RunID]
     /// The checkpoint history, oldest first.
     public internal(set) var checkpoints: [CheckpointSpan]
+    /// The latest checkpoint of a forgotten run, if any: forgetting drops spans from memory,
+    /// not from the thread's numbering or its latest `next`; see ``State/forgetSettledRun(_:)``.
+    public internal(set) var latestForgottenCheckpoint: ForgottenCheckpoint?
 
     /// Creates an empty thread.
     public init(id: ThreadID, isTemporary: Bool, status: ThreadStatus) {
@@ -52,8 +61,15 @@ public struct RunThread: Hashable, Sendable {
 
     /// The step number the next checkpoint gets: -1 on an empty history.
     public var nextCheckpointStep: Int64 {
-        guard let last = checkpoints.last else { return -1 }
-        return last.lastStep + 1
+        max(checkpoints.last.map { $0.lastStep + 1 } ?? -1, (latestForgottenCheckpoint?.step ?? -2) + 1)
+    }
+
+    /// Whether the thread's latest checkpoint (forgotten ones included) has `next` nodes.
+    public var latestCheckpointHasNext: Bool {
+        if let forgotten = latestForgottenCheckpoint, forgotten.step > checkpoints.last?.lastStep ?? .min {
+            return forgotten.hasNext
+        }
+        return checkpoints.last?.lastHasNext == true
     }
 
     /// The number of checkpoints tagged with `runID`.
@@ -77,6 +93,14 @@ public struct RunThread: Hashable, Sendable {
 
     mutating func removeCheckpoints(of runID: RunID) {
         checkpoints.removeAll { $0.runID == runID }
+    }
+
+    /// Drops a forgotten run's spans while keeping the numbering they advanced.
+    mutating func forgetCheckpoints(of runID: RunID) {
+        for span in checkpoints where span.runID == runID && span.lastStep > latestForgottenCheckpoint?.step ?? .min {
+            latestForgottenCheckpoint = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+        }
+        removeCheckpoints(of: runID)
     }
 }
 

@@ -18,7 +18,7 @@ extension State {
                 run.attempt = attempt
                 run.startedAt = at
             }
-            pendingOrder.removeAll { $0 == runID }
+            pendingOrder.remove(runID, createdAt: runTable[runID]?.createdAt)
             executions.removeAll { $0.runID == runID }
             executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
         case .checkpointed(let checkpointed):
@@ -39,7 +39,7 @@ extension State {
                 run.status = .interrupted
                 run.updatedAt = at
             }
-            pendingOrder.removeAll { $0 == runID }
+            pendingOrder.remove(runID, createdAt: runTable[runID]?.createdAt)
             signalExecution(of: runID, action)
         case .rolledBack(let runID, _, _, _):
             signalExecution(of: runID, .rollback)
@@ -76,7 +76,7 @@ extension State {
         case .serverRestarted(let attemptCountersReset, _):
             executions.removeAll()
             if attemptCountersReset {
-                for index in runs.indices { runs[index].attempt = 0 }
+                runTable.updateEach { $0.attempt = 0 }
             }
         }
     }
@@ -85,21 +85,16 @@ extension State {
 
     private mutating func insertThread(_ thread: RunThread) {
         if thread.id >= nextThreadID { nextThreadID = ThreadID(thread.id.rawValue + 1) }
-        if let index = threadIndex(of: thread.id) {
-            threads[index] = thread
-        } else {
-            threads.insert(thread, at: threadInsertionIndex(of: thread.id))
-        }
+        threadTable[thread.id] = thread
     }
 
     private mutating func insertRun(_ created: RunCreated) {
-        guard runIndex(of: created.runID) == nil else { return }
+        guard runTable[created.runID] == nil else { return }
         let run = Run(
             id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
             strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
             work: created.work, subscriberCount: created.subscribed ? 1 : 0)
-        // Ids only grow, so appending keeps `runs` sorted; an out-of-order id is placed properly.
-        runs.insert(run, at: lowerBound(runs.count) { runs[$0].id < run.id })
+        runTable[run.id] = run
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
         updateThread(run.threadID) { thread in
             thread.runIDs.insert(run.id, at: lowerBound(thread.runIDs.count) { thread.runIDs[$0] < run.id })
@@ -110,8 +105,8 @@ extension State {
     }
 
     private mutating func enqueuePending(_ runID: RunID) {
-        guard let run = run(runID), !pendingOrder.contains(runID) else { return }
-        pendingOrder.insert(runID, at: pendingInsertionIndex(createdAt: run.createdAt, id: runID))
+        guard let run = runTable[runID] else { return }
+        pendingOrder.insert(runID, createdAt: run.createdAt)
     }
 
     private mutating func applyCheckpoint(_ checkpointed: Checkpointed) {
@@ -136,8 +131,8 @@ extension State {
 
     /// The run's status became terminal: it leaves its thread's in-flight list.
     private mutating func markNotInFlight(_ runID: RunID) {
-        guard let index = runIndex(of: runID) else { return }
-        updateThread(runs[index].threadID) { $0.inFlightRunIDs.removeAll { $0 == runID } }
+        guard let threadID = runTable[runID]?.threadID else { return }
+        updateThread(threadID) { $0.inFlightRunIDs.removeAll { $0 == runID } }
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {
@@ -148,10 +143,10 @@ extension State {
 
     /// Deletes the record and every checkpoint tagged with it; a worker executing it stays.
     private mutating func removeRun(_ runID: RunID) {
-        guard let index = runIndex(of: runID) else { return }
-        let threadID = runs[index].threadID
-        runs.remove(at: index)
-        pendingOrder.removeAll { $0 == runID }
+        guard let run = runTable.removeValue(forKey: runID) else { return }
+        let threadID = run.threadID
+        waiterTotal -= run.waiterCount
+        pendingOrder.remove(runID, createdAt: run.createdAt)
         updateThread(threadID) { thread in
             thread.runIDs.removeAll { $0 == runID }
             thread.inFlightRunIDs.removeAll { $0 == runID }
@@ -160,16 +155,20 @@ extension State {
     }
 
     private mutating func removeThread(_ threadID: ThreadID) {
-        guard let index = threadIndex(of: threadID) else { return }
-        for runID in threads[index].runIDs { removeRun(runID) }
-        threads.remove(at: index)
+        guard let thread = threadTable[threadID] else { return }
+        for runID in thread.runIDs { removeRun(runID) }
+        threadTable[threadID] = nil
     }
 
     private mutating func updateRun(_ runID: RunID, _ change: (inout Run) -> Void) {
-        if let index = runIndex(of: runID) { change(&runs[index]) }
+        guard runTable[runID] != nil else { return }
+        let waitersBefore = runTable[runID]!.waiterCount
+        change(&runTable[runID]!)
+        waiterTotal += runTable[runID]!.waiterCount - waitersBefore
     }
 
     private mutating func updateThread(_ threadID: ThreadID, _ change: (inout RunThread) -> Void) {
-        if let index = threadIndex(of: threadID) { change(&threads[index]) }
+        guard threadTable[threadID] != nil else { return }
+        change(&threadTable[threadID]!)
     }
 }

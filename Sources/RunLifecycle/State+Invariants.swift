@@ -6,6 +6,9 @@ extension State {
     /// These hold under every profile, quirks included.
     public func structuralViolations() -> [String] {
         var violations: [String] = []
+        let runs = self.runs
+        let threads = self.threads
+        let runsByThread = Dictionary(grouping: runs, by: \.threadID)
         func check(_ condition: Bool, _ message: @autoclosure () -> String) {
             if !condition { violations.append(message()) }
         }
@@ -13,6 +16,7 @@ extension State {
         check(zip(threads, threads.dropFirst()).allSatisfy { $0.id < $1.id }, "threads not strictly ascending by id")
         check(runs.allSatisfy { $0.id < nextRunID }, "a run id is not below nextRunID \(nextRunID)")
         check(threads.allSatisfy { $0.id < nextThreadID }, "a thread id is not below nextThreadID \(nextThreadID)")
+        check(waiterTotal == runs.reduce(0) { $0 + $1.waiterCount }, "waiterTotal \(waiterTotal) is not the sum of waiters")
         check(executions.count <= slotCount, "\(executions.count) workers exceed \(slotCount) slots")
         check(Set(executions.map(\.runID)).count == executions.count, "a run has two workers")
 
@@ -32,7 +36,7 @@ extension State {
             }
         }
         for thread in threads {
-            let owned = runs.filter { $0.threadID == thread.id }.map(\.id)
+            let owned = (runsByThread[thread.id] ?? []).map(\.id)
             check(thread.runIDs == owned, "\(thread.id) runIDs \(thread.runIDs) != \(owned)")
             let inFlight = owned.filter { run($0)?.status.isInFlight == true }
             check(thread.inFlightRunIDs == inFlight, "\(thread.id) inFlightRunIDs \(thread.inFlightRunIDs) != \(inFlight)")
@@ -47,7 +51,7 @@ extension State {
         }
         let expectedPending = runs.filter { $0.status == .pending }
             .sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id < $1.id }.map(\.id)
-        check(pendingOrder == expectedPending, "pendingOrder \(pendingOrder) != \(expectedPending)")
+        check(Array(pendingOrder) == expectedPending, "pendingOrder \(Array(pendingOrder)) != \(expectedPending)")
         for execution in executions where run(execution.runID) != nil {
             check(run(execution.runID)?.threadID == execution.threadID, "worker of \(execution.runID) on the wrong thread")
         }

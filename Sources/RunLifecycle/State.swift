@@ -1,5 +1,6 @@
-// The whole server state the decider needs, stored in sorted arrays so that every traversal,
-// the digest and therefore every output are deterministic (no Dictionary or Set order).
+// The whole server state the decider needs. Runs and threads live in dense tables indexed by
+// id (O(1), no hashing); every traversal goes in id order, so the digest and every output are
+// deterministic (no Dictionary or Set order leaks out).
 
 /// The run queue's state: runs, threads, checkpoints, pending order and executing workers.
 ///
@@ -14,12 +15,12 @@ public struct State: Hashable, Sendable {
     /// `BG_JOB_MAX_RETRIES`: a run dequeued with `attempt > maxRetries` fails at once.
     public let maxRetries: UInt32
 
-    /// Every run that still exists, ascending by id (deleted runs are removed).
-    public internal(set) var runs: [Run]
-    /// Every thread that exists, ascending by id.
-    public internal(set) var threads: [RunThread]
+    /// Every run that still exists, by id (deleted and forgotten runs are removed).
+    public internal(set) var runTable: DenseTable<RunID, Run>
+    /// Every thread that exists (and was not forgotten), by id.
+    public internal(set) var threadTable: DenseTable<ThreadID, RunThread>
     /// Pending runs in dispatch order: by `createdAt`, ties by id (the store's insertion order).
-    public internal(set) var pendingOrder: [RunID]
+    public internal(set) var pendingOrder: PendingOrder
     /// Workers occupying slots, in the order they started.
     public internal(set) var executions: [Execution]
     /// The id the next created run gets; every smaller id was used once.
@@ -28,24 +29,31 @@ public struct State: Hashable, Sendable {
     public internal(set) var nextThreadID: ThreadID
     /// The time of the latest state-changing event; commands earlier than this are refused.
     public internal(set) var latestEventAt: Timestamp
+    /// Blocked joins over every run, so a decision with none to answer skips looking.
+    public internal(set) var waiterTotal: Int = 0
 
     /// The state of a freshly started server with no threads and no runs.
     public static func initial(profile: BehaviourProfile, slots: Int, maxRetries: UInt32 = 3) -> State {
         precondition(slots >= 0, "slot count must not be negative, got \(slots)")
         return State(
-            profile: profile, slotCount: slots, maxRetries: maxRetries, runs: [], threads: [],
-            pendingOrder: [], executions: [], nextRunID: RunID(1), nextThreadID: ThreadID(1),
+            profile: profile, slotCount: slots, maxRetries: maxRetries, runTable: DenseTable(),
+            threadTable: DenseTable(), pendingOrder: PendingOrder(), executions: [], nextRunID: RunID(1), nextThreadID: ThreadID(1),
             latestEventAt: Timestamp(microsecondsSinceEpoch: .min))
     }
 
-    /// An empty state to swap in while ``Decider/handle(_:_:)`` holds the real one.
-    static let placeholder = State.initial(profile: .documented, slots: 0)
 
     // MARK: Lookups
 
+    /// Every run that still exists, ascending by id. Builds an array: for checks and reports.
+    public var runs: [Run] { runTable.values }
+
+    /// Every thread that exists, ascending by id. Builds an array: for checks and reports.
+    public var threads: [RunThread] { threadTable.values }
+
     /// The run with this id, or nil if it never existed or was deleted.
+    @inlinable
     public func run(_ id: RunID) -> Run? {
-        runIndex(of: id).map { runs[$0] }
+        runTable[id]
     }
 
     /// Whether `id` was handed out once and has since been deleted.
@@ -54,8 +62,9 @@ public struct State: Hashable, Sendable {
     }
 
     /// The thread with this id, or nil.
+    @inlinable
     public func thread(_ id: ThreadID) -> RunThread? {
-        threadIndex(of: id).map { threads[$0] }
+        threadTable[id]
     }
 
     /// The worker executing this run, if any (it may outlive the run's `running` status).
@@ -71,8 +80,20 @@ public struct State: Hashable, Sendable {
 
     /// The thread's pending and running runs, ascending by id.
     public func inFlightRuns(on threadID: ThreadID) -> [Run] {
-        guard let thread = thread(threadID) else { return [] }
+        guard let thread = thread(threadID), !thread.inFlightRunIDs.isEmpty else { return [] }
         return thread.inFlightRunIDs.compactMap { run($0) }.filter { $0.status.isInFlight }
+    }
+
+    /// Whether the thread has a pending or running run (no array built).
+    public func hasInFlightRun(on threadID: ThreadID) -> Bool {
+        guard let thread = threadTable[threadID] else { return false }
+        return thread.inFlightRunIDs.contains { runTable[$0]?.status.isInFlight == true }
+    }
+
+    /// Whether one of the thread's runs has the status `running` (no array built).
+    public func hasRunningRun(on threadID: ThreadID) -> Bool {
+        guard let thread = threadTable[threadID] else { return false }
+        return thread.inFlightRunIDs.contains { runTable[$0]?.status == .running }
     }
 
     /// Slots held by executing workers, cancelled ones included.
@@ -85,41 +106,6 @@ public struct State: Hashable, Sendable {
     /// is answered at this point.
     public func isSettled(_ run: Run) -> Bool {
         run.status.isTerminal && execution(of: run.id) == nil
-    }
-
-    // MARK: Index helpers (binary search over the sorted arrays)
-
-    func runIndex(of id: RunID) -> Int? {
-        // Ids are dense and rarely deleted, so the offset from the first id is usually exact:
-        // try it before the binary search (O(1) instead of O(log n) cache misses).
-        if let first = runs.first, id >= first.id {
-            let guess = Int(id.rawValue - first.id.rawValue)
-            if guess < runs.count, runs[guess].id == id { return guess }
-        }
-        let index = lowerBound(runs.count) { runs[$0].id < id }
-        return index < runs.count && runs[index].id == id ? index : nil
-    }
-
-    func threadIndex(of id: ThreadID) -> Int? {
-        if let first = threads.first, id >= first.id {
-            let guess = Int(id.rawValue - first.id.rawValue)
-            if guess < threads.count, threads[guess].id == id { return guess }
-        }
-        let index = lowerBound(threads.count) { threads[$0].id < id }
-        return index < threads.count && threads[index].id == id ? index : nil
-    }
-
-    func threadInsertionIndex(of id: ThreadID) -> Int {
-        lowerBound(threads.count) { threads[$0].id < id }
-    }
-
-    /// The position in ``pendingOrder`` where a run with this key belongs.
-    func pendingInsertionIndex(createdAt: Timestamp, id: RunID) -> Int {
-        lowerBound(pendingOrder.count) { position in
-            let other = pendingOrder[position]
-            let otherCreatedAt = run(other)?.createdAt ?? Timestamp(microsecondsSinceEpoch: .min)
-            return otherCreatedAt != createdAt ? otherCreatedAt < createdAt : other < id
-        }
     }
 }
 

@@ -92,5 +92,11 @@ extension State {
             hasher.mix(span.count)
             hasher.mix(span.lastHasNext)
         }
+        // Only mixed once something was forgotten, so digests of states that never forgot
+        // (every journal fold) stay what they were.
+        if let forgotten = thread.latestForgottenCheckpoint {
+            hasher.mix(forgotten.step)
+            hasher.mix(forgotten.hasNext)
+        }
     }
 }

@@ -140,13 +140,16 @@ extension Simulator {
             random.clients.nextBool(probability: doubleText.probability)
         {
             schedule(.followUp(thread: created.threadID), after: doubleText.delay.sampleMicroseconds(using: &random.clients))
+            threadReferences[created.threadID, default: 0] += 1
         }
         if let cancel = spec.cancel, random.clients.nextBool(probability: cancel.probability) {
             let action = cancel.actions[cancel.actionChoice.sample(using: &random.clients)]
             schedule(.clientCancel(run: created.runID, action: action), after: cancel.delay.sampleMicroseconds(using: &random.clients))
+            runReferences[created.runID, default: 0] += 1
         }
         if let join = spec.join, random.clients.nextBool(probability: join.probability) {
             schedule(.clientJoin(run: created.runID), after: join.delay.sampleMicroseconds(using: &random.clients))
+            runReferences[created.runID, default: 0] += 1
         }
     }
 }

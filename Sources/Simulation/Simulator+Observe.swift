@@ -37,7 +37,7 @@ extension Simulator {
             workerLeft(runID, thread: threadID)
             settleIfDone(runID)
         case .serverRestarted:
-            for runID in workers.keys.sorted() {
+            for runID in workers.keys {
                 workers[runID] = nil
                 queueMayMove = true
             }
@@ -85,5 +85,40 @@ extension Simulator {
             threads[record.threadID] = thread.unsettled == 0 ? nil : thread
         }
         if record.user >= 0 { userDone(record.user) }
+        forgetIfUnreferenced(runID, thread: record.threadID)
+    }
+
+    // MARK: Forgetting (memory bounded by what is in flight)
+
+    /// Lets the state drop a settled run, and a finished fresh thread, once no scheduled client
+    /// action will name them again.
+    mutating func forgetIfUnreferenced(_ runID: RunID, thread threadID: ThreadID) {
+        guard forgetsSettledRuns, runs[runID] == nil, runReferences[runID] == nil else { return }
+        state.forgetSettledRun(runID)
+        forgetIfUnreferenced(threadID)
+    }
+
+    /// Pool threads stay (clients pick them again); a fresh thread goes once nothing names it.
+    mutating func forgetIfUnreferenced(_ threadID: ThreadID) {
+        guard forgetsSettledRuns, threadPopularity == nil, threads[threadID] == nil,
+            threadReferences[threadID] == nil
+        else { return }
+        state.forgetIdleThread(threadID)
+    }
+
+    /// A scheduled client action that named `runID` was performed.
+    mutating func releaseReference(to runID: RunID) {
+        guard let count = runReferences[runID] else { return }
+        runReferences[runID] = count > 1 ? count - 1 : nil
+        if count == 1, let threadID = state.run(runID)?.threadID {
+            forgetIfUnreferenced(runID, thread: threadID)
+        }
+    }
+
+    /// A scheduled double text on `threadID` was sent.
+    mutating func releaseReference(to threadID: ThreadID) {
+        guard let count = threadReferences[threadID] else { return }
+        threadReferences[threadID] = count > 1 ? count - 1 : nil
+        if count == 1 { forgetIfUnreferenced(threadID) }
     }
 }

@@ -47,16 +47,26 @@ extension Simulator {
         // are put back behind the command, in their order.
         var later: [Action] = []
         while kernel.nextTime == time, let entry = kernel.step() {
-            if entry.payload.priority < Action.scripted(command).priority {
+            if entry.payload.priority < Action.scripted(0).priority {
                 perform(entry.payload)
             } else {
                 later.append(entry.payload)
             }
         }
         kernel.advance(to: time)
-        perform(.scripted(command))
+        perform(.scripted(keepScripted(command)))
         for action in later { schedule(action, at: time) }
         if case .idle = poller, !eventDriven { startPollIteration() }
+    }
+
+    /// Stores a command for a `.scripted` agenda item. Scripted commands may name any run at
+    /// any time, so from now on the state forgets nothing.
+    mutating func keepScripted(_ command: Command) -> UInt64 {
+        forgetsSettledRuns = false
+        let key = nextScriptedCommand
+        nextScriptedCommand += 1
+        scriptedCommands[key] = command
+        return key
     }
 
     /// Keeps the poller cycling until `time` even when nothing is pending, as the real queue

@@ -20,18 +20,32 @@ public struct Simulator<Sink: EventSink> {
     /// Where every event goes.
     public var sink: Sink
     /// The server state the decider sees.
-    public private(set) var state: State
+    public internal(set) var state: State
 
     var kernel = Kernel<Action>()
     var random: RandomStreams
     var metrics = MetricsCollector()
     var eventSequence: UInt64 = 0
     /// Runs not yet settled (terminal or deleted, with no worker left), by id.
-    var runs: [RunID: RunRecord] = [:]
+    var runs = DenseTable<RunID, RunRecord>()
     /// Threads with runs not yet settled.
-    var threads: [ThreadID: ThreadRecord] = [:]
+    var threads = DenseTable<ThreadID, ThreadRecord>()
     /// Workers holding slots, by run.
-    var workers: [RunID: Worker] = [:]
+    var workers = DenseTable<RunID, Worker>()
+    /// Scheduled client actions (cancels, joins) that will name a run, by run.
+    var runReferences = DenseTable<RunID, Int32>()
+    /// Scheduled double texts that will name a thread, by thread.
+    var threadReferences = DenseTable<ThreadID, Int32>()
+    /// Commands given to ``inject(_:)``, until their time comes (kept aside so agenda items
+    /// stay small).
+    var scriptedCommands: [UInt64: Command] = [:]
+    var nextScriptedCommand: UInt64 = 0
+    /// The decision buffer, reused so a command allocates no array.
+    var eventBuffer: [Event] = []
+    /// Whether settled runs and finished fresh threads leave ``state`` once no scheduled
+    /// action names them, so memory follows what is in flight, not the workload's length.
+    /// ``inject(_:)`` turns it off: injected commands may name any run, at any time.
+    public var forgetsSettledRuns = true
     var poller = PollerState.idle
     var lastPollDispatched = true
     /// Whether an event of the current command may let the queue move (event-driven mode).
@@ -102,7 +116,7 @@ public struct Simulator<Sink: EventSink> {
     /// Schedules a client command at its own time (`command.at`, which must not be in the
     /// past): scripted scenarios, and later recorded traces, drive the same server model.
     public mutating func inject(_ command: Command) {
-        schedule(.scripted(command), at: SimulatedTime(microsecondsSinceStart: command.at.microsecondsSinceEpoch))
+        schedule(.scripted(keepScripted(command)), at: SimulatedTime(microsecondsSinceStart: command.at.microsecondsSinceEpoch))
         if case .idle = poller, !eventDriven { startPollIteration() }
     }
 
@@ -119,12 +133,17 @@ public struct Simulator<Sink: EventSink> {
         integrateBusySlots()
         metrics.commands += 1
         lastCommandStarted = false
-        let events = Decider.handle(command, &state)
+        // Borrow the buffer (a nested command, if there ever were one, would get a fresh one).
+        var events: [Event] = []
+        swap(&events, &eventBuffer)
+        events.removeAll(keepingCapacity: true)
+        Decider.handle(command, &state, into: &events)
         for event in events {
             sink.receive(event, sequence: eventSequence)
             eventSequence += 1
             observe(event)
         }
+        swap(&events, &eventBuffer)
     }
 
     /// Busy slots only change inside commands, so integrating before each one is exact.
@@ -151,17 +170,22 @@ public struct Simulator<Sink: EventSink> {
         switch action {
         case .arrival: arrive()
         case .userRequest(let user): sendFirstText(user: user)
-        case .followUp(let thread): sendDoubleText(on: thread)
+        case .followUp(let thread):
+            sendDoubleText(on: thread)
+            releaseReference(to: thread)
         case .clientCancel(let run, let action):
             metrics.cancelsSent += 1
             execute(.cancel(run: run, action: action, wait: false, at: kernel.now.timestamp))
+            releaseReference(to: run)
         case .clientJoin(let run):
             metrics.joinsSent += 1
             execute(.join(run: run, at: kernel.now.timestamp))
+            releaseReference(to: run)
         case .pollerWake(let snapshot): pollerWoke(snapshot: snapshot)
         case .becameDue:
             queueMayMove = true
-        case .scripted(let command):
+        case .scripted(let key):
+            guard let command = scriptedCommands.removeValue(forKey: key) else { break }
             if case .createRun = command { metrics.runsRequested += 1 }
             currentCreate = .scripted
             execute(command)
@@ -188,8 +212,8 @@ enum Action {
     case clientJoin(run: RunID)
     /// The poller's sleep (or yield) ends; `snapshot` is the `now` it captured before it.
     case pollerWake(snapshot: Timestamp)
-    /// A command given to ``Simulator/inject(_:)``.
-    case scripted(Command)
+    /// A command given to ``Simulator/inject(_:)``, by its key in `scriptedCommands`.
+    case scripted(UInt64)
     /// A delayed run's `created_at` arrived (event-driven mode).
     case becameDue
     /// A worker completed a step of attempt `attempt`.

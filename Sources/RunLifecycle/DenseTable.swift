@@ -1,0 +1,204 @@
+// Runs and threads are numbered densely and mostly created, settled and forgotten in id order,
+// so a sliding window of slots indexed by `id - base` finds them in O(1) with no hashing, and
+// dropping the settled prefix keeps memory proportional to what is still alive. Ids that fall
+// far outside the window (a client naming thread 1,000,000 of a 10-thread pool) go to a small
+// dictionary, so one odd id never allocates a huge array.
+
+/// An identifier that is a dense unsigned number.
+public protocol DenseKey: Hashable, Comparable, Sendable {
+    /// The number the table indexes by.
+    var denseIndex: UInt32 { get }
+    /// The key with this number.
+    static func withDenseIndex(_ index: UInt32) -> Self
+}
+
+extension RunID: DenseKey {
+    @inlinable public var denseIndex: UInt32 { rawValue }
+    @inlinable public static func withDenseIndex(_ index: UInt32) -> Self { Self(index) }
+}
+
+extension ThreadID: DenseKey {
+    @inlinable public var denseIndex: UInt32 { rawValue }
+    @inlinable public static func withDenseIndex(_ index: UInt32) -> Self { Self(index) }
+}
+
+/// Values by dense key: O(1) lookup, iteration in key order, memory bounded by the span of live
+/// keys (plus the few outliers kept aside).
+public struct DenseTable<Key: DenseKey, Value> {
+    /// Slot `i` holds the value of key `base + i`.
+    @usableFromInline var slots: ContiguousArray<Value?> = []
+    @usableFromInline var base: UInt32 = 0
+    /// Slots before this one are known to be empty (trimmed lazily, in amortised O(1)).
+    @usableFromInline var head = 0
+    /// Keys outside the window's reach.
+    @usableFromInline var outliers: [Key: Value] = [:]
+    /// Live values.
+    @usableFromInline var liveCount = 0
+    /// Live values.
+    @inlinable public var count: Int { liveCount }
+
+    /// How far past the window's end a key may land before it counts as an outlier.
+    @inlinable static var maximumGap: Int { 1 << 16 }
+
+    @inlinable public init() {}
+
+    @inlinable public var isEmpty: Bool { liveCount == 0 }
+
+    @inlinable
+    func slotIndex(of key: Key) -> Int? {
+        let raw = key.denseIndex
+        guard raw >= base else { return nil }
+        let index = Int(raw - base)
+        return index < slots.count ? index : nil
+    }
+
+    @inlinable
+    public subscript(key: Key) -> Value? {
+        get {
+            if let index = slotIndex(of: key) { return slots[index] }
+            return outliers.isEmpty ? nil : outliers[key]
+        }
+        _modify {
+            let index = slotIndexCreatingRoom(for: key)
+            guard index >= 0 else {
+                let wasPresent = outliers[key] != nil
+                defer { liveCount += (outliers[key] != nil ? 1 : 0) - (wasPresent ? 1 : 0) }
+                yield &outliers[key]
+                return
+            }
+            let wasPresent = slots[index] != nil
+            defer {
+                let isPresent = slots[index] != nil
+                liveCount += (isPresent ? 1 : 0) - (wasPresent ? 1 : 0)
+                if isPresent {
+                    if index < head { head = index }
+                } else if index == head {
+                    trimFront()
+                }
+            }
+            yield &slots[index]
+        }
+    }
+
+    /// The value for `key`, or `defaultValue` stored first when absent (like Dictionary's).
+    @inlinable
+    public subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
+        get { self[key] ?? defaultValue() }
+        _modify {
+            if self[key] == nil { self[key] = defaultValue() }
+            yield &self[key]!
+        }
+    }
+
+    /// The slot for `key`, growing the window to reach it; -1 when the key is an outlier.
+    /// Invariant: no outlier's key lies inside the window's range.
+    @inlinable
+    mutating func slotIndexCreatingRoom(for key: Key) -> Int {
+        if let index = slotIndex(of: key) { return index }
+        if !outliers.isEmpty, outliers[key] != nil { return -1 }
+        let raw = key.denseIndex
+        if liveCount == outliers.count {
+            // An empty window can move anywhere: restart it at this key.
+            slots.removeAll(keepingCapacity: true)
+            base = raw
+            head = 0
+            slots.append(nil)
+            return 0
+        }
+        guard raw >= base, Int(raw - base) - slots.count <= Self.maximumGap else { return -1 }
+        let needed = Int(raw - base) + 1 - slots.count
+        slots.append(contentsOf: repeatElement(nil, count: needed))
+        if !outliers.isEmpty { adoptOutliersInsideWindow() }
+        return Int(raw - base)
+    }
+
+    /// Moves outliers the grown window now reaches into their slots.
+    @inlinable
+    mutating func adoptOutliersInsideWindow() {
+        for key in outliers.keys {
+            if let index = slotIndex(of: key) {
+                slots[index] = outliers.removeValue(forKey: key)
+                if index < head { head = index }
+            }
+        }
+    }
+
+    /// Advances `head` past empty slots and drops the empty prefix once it is large.
+    @inlinable
+    mutating func trimFront() {
+        while head < slots.count, slots[head] == nil { head += 1 }
+        if head == slots.count {
+            base &+= UInt32(head)
+            slots.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1024, head * 2 >= slots.count {
+            slots.removeSubrange(0..<head)
+            base &+= UInt32(head)
+            head = 0
+        }
+    }
+
+    /// Removes and returns the value for `key`.
+    @inlinable @discardableResult
+    public mutating func removeValue(forKey key: Key) -> Value? {
+        let old = self[key]
+        if old != nil { self[key] = nil }
+        return old
+    }
+
+    /// Every value, ascending by key.
+    public var values: [Value] { sortedEntries.map(\.value) }
+
+    /// Every key, ascending.
+    public var keys: [Key] { sortedEntries.map(\.key) }
+
+    /// Every (key, value), ascending by key. Builds an array: for reports and checks, not hot paths.
+    public var sortedEntries: [(key: Key, value: Value)] {
+        var entries: [(key: Key, value: Value)] = []
+        entries.reserveCapacity(count)
+        for index in head..<slots.count {
+            if let value = slots[index] { entries.append((Key.withDenseIndex(base &+ UInt32(index)), value)) }
+        }
+        if !outliers.isEmpty {
+            entries.append(contentsOf: outliers.map { ($0.key, $0.value) })
+            entries.sort { $0.key < $1.key }
+        }
+        return entries
+    }
+
+    /// Calls `body` with every value in key order of the window, then the outliers in key order.
+    @inlinable
+    public func forEachValue(_ body: (Value) throws -> Void) rethrows {
+        for index in head..<slots.count {
+            if let value = slots[index] { try body(value) }
+        }
+        if !outliers.isEmpty {
+            for key in outliers.keys.sorted() { try body(outliers[key]!) }
+        }
+    }
+
+    /// Applies `change` to every value in place (window then outliers).
+    @inlinable
+    public mutating func updateEach(_ change: (inout Value) -> Void) {
+        for index in head..<slots.count where slots[index] != nil { change(&slots[index]!) }
+        for key in outliers.keys { change(&outliers[key]!) }
+    }
+}
+
+extension DenseTable: Sendable where Value: Sendable {}
+
+extension DenseTable: Equatable where Value: Equatable {
+    public static func == (lhs: DenseTable, rhs: DenseTable) -> Bool {
+        lhs.count == rhs.count && lhs.sortedEntries.elementsEqual(rhs.sortedEntries) { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
+extension DenseTable: Hashable where Value: Hashable {
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for entry in sortedEntries {
+            hasher.combine(entry.key)
+            hasher.combine(entry.value)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+// Memory stays bounded by what is in flight only if settled runs and idle threads can leave the
+// state. The server keeps them (a join or a GET can still name them), so forgetting is not a
+// domain event: it is a promise by the caller, typically a simulator that knows every command
+// it will still send, that nothing will name the run or thread again. A journal fold never
+// forgets, which is why forgetting changes ``State/stateDigest`` but no decision.
+
+extension State {
+    /// Removes a settled run (terminal, no worker, no subscriber) that no later command will
+    /// name. Its checkpoints leave memory but keep advancing the thread's step numbers. Returns
+    /// false, changing nothing, when the run is absent or not settled. Afterwards
+    /// ``wasDeleted(_:)`` is true for it: only call this when nothing will ask.
+    @discardableResult
+    public mutating func forgetSettledRun(_ runID: RunID) -> Bool {
+        guard let run = runTable[runID], run.status.isTerminal, run.subscriberCount == 0,
+            execution(of: runID) == nil
+        else { return false }
+        runTable[runID] = nil
+        if threadTable[run.threadID] != nil {
+            threadTable[run.threadID]!.runIDs.removeAll { $0 == runID }
+            threadTable[run.threadID]!.forgetCheckpoints(of: runID)
+        }
+        return true
+    }
+
+    /// Removes a thread with no runs left, nothing executing on it and a status other than
+    /// `busy`, that no later command will name. Returns false, changing nothing, otherwise.
+    @discardableResult
+    public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool {
+        guard let thread = threadTable[threadID], thread.runIDs.isEmpty, thread.status != .busy,
+            !executions.contains(where: { $0.threadID == threadID })
+        else { return false }
+        threadTable[threadID] = nil
+        return true
+    }
+}
