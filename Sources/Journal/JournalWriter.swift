@@ -42,13 +42,18 @@ public final class JournalWriter {
     /// for one earlier than the previous record.
     @discardableResult
     public func append(_ event: Event) throws -> UInt64 {
-        buffer.removeAll(keepingCapacity: true)
-        try JournalCodec.encode(event, into: &buffer)
+        // Encode into a local array: every append to a class's stored array would begin and
+        // end a dynamic exclusivity access, which cost more than the encoding itself.
+        var record: [UInt8] = []
+        swap(&record, &buffer)
+        defer { swap(&record, &buffer) }
+        record.removeAll(keepingCapacity: true)
+        try JournalCodec.encode(event, into: &record)
         let timestamp = event.at.microsecondsSinceEpoch
-        let sequence = try log.append(buffer, timestamp: timestamp)
+        let sequence = try log.append(record, timestamp: timestamp)
         latestTimestamp = timestamp
         eventCount += 1
-        eventBytes += UInt64(buffer.count)
+        eventBytes += UInt64(record.count)
         return sequence
     }
 

@@ -59,6 +59,15 @@ extension Simulator {
         if case .idle = poller, !eventDriven { startPollIteration() }
     }
 
+    /// Drops a settled run from ``state``, for a driver of scripted commands that knows none of
+    /// its later commands names the run (see ``State/forgetSettledRun(_:)``).
+    @discardableResult
+    public mutating func forgetSettledRun(_ runID: RunID) -> Bool { state.forgetSettledRun(runID) }
+
+    /// Drops an idle thread with no runs left from ``state``, on the same promise.
+    @discardableResult
+    public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool { state.forgetIdleThread(threadID) }
+
     /// Stores a command for a `.scripted` agenda item. Scripted commands may name any run at
     /// any time, so from now on the state forgets nothing.
     mutating func keepScripted(_ command: Command) -> UInt64 {
