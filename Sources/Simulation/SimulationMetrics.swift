@@ -90,6 +90,7 @@ struct MetricsCollector {
     var cancelsSent: UInt64 = 0
     var joinsSent: UInt64 = 0
     var retries: UInt64 = 0
+    var serverRestarts: UInt64 = 0
     var pollsIssued: UInt64 = 0
     var commands: UInt64 = 0
     /// Slot-microseconds during which a worker held a slot.

@@ -40,8 +40,10 @@ public struct SimulationSummary: Hashable, Sendable {
     public var cutShortByInterruptMilliseconds: Double
     /// Execution lost to retriable errors (the failing step), in ms.
     public var wastedByRetryMilliseconds: Double
-    /// Retriable failures.
+    /// Retriable failures (a restart's running runs included).
     public var retries: UInt64
+    /// Graceful server restarts.
+    public var serverRestarts: UInt64 = 0
     /// Cancels and joins the clients sent.
     public var cancelsSent: UInt64
     public var joinsSent: UInt64

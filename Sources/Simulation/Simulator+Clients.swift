@@ -12,6 +12,9 @@ struct ClientState {
     var lastFreshThread: UInt32 = 0
     /// Bursty arrivals: the end of the current on period.
     var burstOnUntil: Int64 = 0
+    /// MMPP arrivals: the current state and when it ends.
+    var modulatingState = 0
+    var modulatingStateUntil: Int64 = 0
 }
 
 extension Simulator {
@@ -21,6 +24,9 @@ extension Simulator {
             scheduleNextArrival()
         case .bursty(_, let onMean, _):
             clientState.burstOnUntil = drawMilliseconds(mean: onMean)
+            scheduleNextArrival()
+        case .mmpp(_, let sojourns):
+            clientState.modulatingStateUntil = drawMilliseconds(mean: sojourns[0])
             scheduleNextArrival()
         case .closedLoop(let users, let thinkTime):
             for user in 0..<users {
@@ -58,6 +64,20 @@ extension Simulator {
                 clientState.burstOnUntil = onStart + drawMilliseconds(mean: onMean)
                 next = onStart + drawMilliseconds(mean: 1_000 / rate)
             }
+        case .mmpp(let rates, let sojourns):
+            // Memoryless within a state: a gap that overruns the state restarts in the next one.
+            next = .max
+            var from = now
+            while true {
+                let rate = rates[clientState.modulatingState]
+                if rate > 0 {
+                    next = from + drawMilliseconds(mean: 1_000 / rate)
+                    if next <= clientState.modulatingStateUntil { break }
+                }
+                from = clientState.modulatingStateUntil
+                clientState.modulatingState = nextModulatingState(count: rates.count)
+                clientState.modulatingStateUntil = from + drawMilliseconds(mean: sojourns[clientState.modulatingState])
+            }
         case .diurnal(let rate, let amplitude, let period):
             // Thinning (Lewis–Shedler): candidates at the peak rate, kept with λ(t)/λmax.
             let peak = rate * (1 + amplitude)
@@ -72,6 +92,12 @@ extension Simulator {
             return
         }
         schedule(.arrival, at: SimulatedTime(microsecondsSinceStart: next))
+    }
+
+    /// Another state than the current one, uniformly.
+    private mutating func nextModulatingState(count: Int) -> Int {
+        let other = Int(random.arrivals.next() % UInt64(count - 1))
+        return other >= clientState.modulatingState ? other + 1 : other
     }
 
     mutating func arrive() {

@@ -24,6 +24,11 @@ extension Simulator {
     }
 
     mutating func pollerWoke(snapshot: Timestamp) {
+        // Restarting: the loop is not running; ``serverCameUp()`` starts it again.
+        guard serverDownUntil == .min else {
+            poller = .idle
+            return
+        }
         metrics.pollsIssued += 1
         execute(.dequeue(snapshot: snapshot, limit: state.freeSlotCount, at: kernel.now.timestamp))
         // A run that fails its attempt check frees its slot at once, yet it was dispatched.
@@ -43,6 +48,7 @@ extension Simulator {
     /// Dequeues whenever a slot is free and a run is due, with no delay; repeats while polls
     /// start runs, as the real loop re-polls without sleeping after a dispatch.
     mutating func dequeueEventDriven() {
+        guard serverDownUntil == .min else { return }
         while state.freeSlotCount > 0, let first = state.pendingOrder.first,
             let run = state.run(first), run.createdAt <= kernel.now.timestamp
         {
@@ -56,8 +62,8 @@ extension Simulator {
 
     // MARK: Workers
 
-    mutating func stepDone(_ runID: RunID, attempt: UInt32) {
-        guard var worker = workers[runID], worker.attempt == attempt, !worker.cancelled else { return }
+    mutating func stepDone(_ runID: RunID, worker token: UInt32) {
+        guard var worker = workers[runID], worker.token == token, !worker.cancelled else { return }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
         guard let run = state.run(runID) else { return execute(.workerStopped(run: runID, at: kernel.now.timestamp)) }
@@ -83,7 +89,7 @@ extension Simulator {
         } else {
             worker.stepStartedAt = now
             workers[runID] = worker
-            schedule(.stepDone(run: runID, attempt: attempt), after: run.work[stepIndex + 1].count)
+            schedule(.stepDone(run: runID, worker: token), after: run.work[stepIndex + 1].count)
         }
     }
 
@@ -98,11 +104,13 @@ extension Simulator {
             recordWait(of: record, startedAt: now)
         }
         runs[runID]?.outcome = .running
-        workers[runID] = Worker(attempt: attempt, stepStartedAt: now)
+        let token = nextWorkerToken
+        nextWorkerToken &+= 1
+        workers[runID] = Worker(token: token, stepStartedAt: now)
         guard let run = state.run(runID), run.completedSteps < run.work.count else { return }
-        schedule(.stepDone(run: runID, attempt: attempt), after: run.work[run.completedSteps].count)
+        schedule(.stepDone(run: runID, worker: token), after: run.work[run.completedSteps].count)
         if let timeout = spec.server.timeoutMilliseconds {
-            schedule(.timeout(run: runID, attempt: attempt), after: timeout * 1_000)
+            schedule(.timeout(run: runID, worker: token), after: timeout * 1_000)
         }
     }
 

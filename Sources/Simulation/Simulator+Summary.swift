@@ -29,7 +29,7 @@ extension Simulator {
             wastedByRollbackMilliseconds: metrics.wastedByRollbackMicroseconds / 1_000,
             cutShortByInterruptMilliseconds: metrics.cutShortByInterruptMicroseconds / 1_000,
             wastedByRetryMilliseconds: metrics.wastedByRetryMicroseconds / 1_000,
-            retries: metrics.retries, cancelsSent: metrics.cancelsSent, joinsSent: metrics.joinsSent,
+            retries: metrics.retries, serverRestarts: metrics.serverRestarts, cancelsSent: metrics.cancelsSent, joinsSent: metrics.joinsSent,
             threadQueueDepthMax: metrics.threadQueueDepthMax, invariantViolations: sink.violationCount,
             profileDivergences: sink.profileDivergenceCount)
     }

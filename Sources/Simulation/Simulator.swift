@@ -57,6 +57,12 @@ public struct Simulator<Sink: EventSink> {
     var currentCreate: CreateOrigin?
     var lastIntegratedAt: Int64 = 0
     var finished = false
+    /// The token the next worker gets.
+    var nextWorkerToken: UInt32 = 0
+    /// The queue is down (restarting) until this time; `.min` when up.
+    var serverDownUntil: Int64 = .min
+    /// The scheduled next restart, cancelled once the workload is over.
+    var nextRestart: AgendaHandle?
     /// Microseconds each poll iteration takes beyond its sleep (the real loop's lock, scan and
     /// worker start-up); 0 for generated workloads, calibrated by replays.
     public var pollIterationOverhead: Int64 = 0
@@ -86,6 +92,7 @@ public struct Simulator<Sink: EventSink> {
         self.clientState = ClientState()
         startClients()
         if !eventDriven { startPollIteration() }
+        scheduleNextRestart()
     }
 
     /// Runs until nothing is left to do and returns the summary.
@@ -156,6 +163,7 @@ public struct Simulator<Sink: EventSink> {
     /// After each agenda item: the event-driven queue dequeues at once; the poller, if it was
     /// waiting for a slot, starts its next iteration.
     mutating func afterAction() {
+        if nextRestart != nil { cancelRestartsOnceOver() }
         if eventDriven {
             guard queueMayMove else { return }
             dequeueEventDriven()
@@ -190,10 +198,12 @@ public struct Simulator<Sink: EventSink> {
             currentCreate = .scripted
             execute(command)
             currentCreate = nil
-        case .stepDone(let run, let attempt): stepDone(run, attempt: attempt)
+        case .stepDone(let run, let worker): stepDone(run, worker: worker)
         case .workerStop(let run): execute(.workerStopped(run: run, at: kernel.now.timestamp))
-        case .timeout(let run, let attempt):
-            guard let worker = workers[run], worker.attempt == attempt, !worker.cancelled else { return }
+        case .serverRestart: restartServer()
+        case .serverUp: serverCameUp()
+        case .timeout(let run, let token):
+            guard let worker = workers[run], worker.token == token, !worker.cancelled else { return }
             execute(.finish(run: run, outcome: .timeout, at: kernel.now.timestamp))
         }
         afterAction()
@@ -216,17 +226,21 @@ enum Action {
     case scripted(UInt64)
     /// A delayed run's `created_at` arrived (event-driven mode).
     case becameDue
-    /// A worker completed a step of attempt `attempt`.
-    case stepDone(run: RunID, attempt: UInt32)
+    /// The worker `worker` (its token) completed a step.
+    case stepDone(run: RunID, worker: UInt32)
     /// A cancelled worker finally returns.
     case workerStop(run: RunID)
-    /// `BG_JOB_TIMEOUT_SECS` expired for attempt `attempt`.
-    case timeout(run: RunID, attempt: UInt32)
+    /// `BG_JOB_TIMEOUT_SECS` expired for the worker `worker`.
+    case timeout(run: RunID, worker: UInt32)
+    /// A graceful restart (``RestartSpec``).
+    case serverRestart
+    /// The queue polls again after a restart's downtime.
+    case serverUp
 
     /// Ties at one instant: workers report first, then clients act, then the poller looks.
     var priority: Int {
         switch self {
-        case .stepDone, .workerStop, .timeout: 0
+        case .stepDone, .workerStop, .timeout, .serverRestart, .serverUp: 0
         case .arrival, .userRequest, .followUp, .clientCancel, .clientJoin, .scripted: 1
         case .becameDue, .pollerWake: 2
         }
@@ -257,7 +271,9 @@ struct ThreadRecord {
 
 /// A worker holding a slot.
 struct Worker {
-    var attempt: UInt32
+    /// Unique per worker start: agenda items of a worker that was replaced (after a retry or a
+    /// restart, whose attempt counter may even start again) find a different token and do nothing.
+    var token: UInt32
     var stepStartedAt: Int64
     var cancelled = false
 }

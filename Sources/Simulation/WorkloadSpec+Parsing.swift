@@ -105,6 +105,9 @@ extension ServerSpec {
         let error = try fields.optional("error_probability") { value, path throws(WorkloadError) in
             try probabilityValue(value, path)
         }
+        let restarts = try fields.optional("restarts") { value, path throws(WorkloadError) in
+            try RestartSpec.parse(value, path)
+        }
         try fields.finish()
         if (retry ?? 0) + (error ?? 0) > 1 {
             throw .invalidField(
@@ -116,7 +119,23 @@ extension ServerSpec {
             maxRetries: UInt32(maxRetries ?? 3), timeoutMilliseconds: timeout.map { Int64($0.rounded(.up)) },
             // The observed stop delay: 0.1–3.4 ms (n=15).
             cancelStopDelay: stopDelay ?? (try! Distribution.uniform(lower: 0.1, upper: 3.4)),
-            retryProbability: retry ?? 0, errorProbability: error ?? 0)
+            retryProbability: retry ?? 0, errorProbability: error ?? 0, restarts: restarts)
+    }
+}
+
+extension RestartSpec {
+    static func parse(_ value: JSONValue, _ path: String) throws(WorkloadError) -> RestartSpec {
+        var fields = try ObjectFields(value, path: path)
+        let interval = try fields.required("interval") { value, path throws(WorkloadError) in try distribution(value, path) }
+        let downtime = try fields.optional("downtime_ms") { value, path throws(WorkloadError) in
+            try nonNegativeNumber(value, path)
+        }
+        try fields.finish()
+        guard interval.mean > 0 else {
+            throw .invalidField(path: fields.child("interval"), message: "must have a mean above 0 (restarts would never stop)")
+        }
+        // Observed: a graceful restart of `langgraph dev` dequeued again within about 0.1 s.
+        return RestartSpec(interval: interval, downtimeMicroseconds: Int64(((downtime ?? 100) * 1_000).rounded()))
     }
 }
 
@@ -159,41 +178,6 @@ extension ThreadsSpec {
             result = ThreadsSpec(mode: .pool(count: Int(count), popularity: chosen))
         default:
             throw .invalidField(path: fields.child("mode"), message: "must be \"fresh\" or \"pool\", got \"\(mode)\"")
-        }
-        try fields.finish()
-        return result
-    }
-}
-
-extension ArrivalsSpec {
-    static func parse(_ value: JSONValue, _ path: String) throws(WorkloadError) -> ArrivalsSpec {
-        var fields = try ObjectFields(value, path: path)
-        let process = try fields.required("process") { value, path throws(WorkloadError) in try string(value, path) }
-        let result: ArrivalsSpec
-        switch process {
-        case "poisson":
-            let rate = try fields.required("rate_per_s") { value, path throws(WorkloadError) in try positiveNumber(value, path) }
-            result = .poisson(ratePerSecond: rate)
-        case "bursty":
-            let rate = try fields.required("rate_per_s") { value, path throws(WorkloadError) in try positiveNumber(value, path) }
-            let on = try fields.required("on_ms") { value, path throws(WorkloadError) in try positiveNumber(value, path) }
-            let off = try fields.required("off_ms") { value, path throws(WorkloadError) in try positiveNumber(value, path) }
-            result = .bursty(ratePerSecond: rate, onMeanMilliseconds: on, offMeanMilliseconds: off)
-        case "diurnal":
-            let rate = try fields.required("rate_per_s") { value, path throws(WorkloadError) in try positiveNumber(value, path) }
-            let amplitude = try fields.optional("amplitude") { value, path throws(WorkloadError) in try probabilityValue(value, path) }
-            let period = try fields.optional("period_ms") { value, path throws(WorkloadError) in try positiveNumber(value, path) }
-            result = .diurnal(ratePerSecond: rate, amplitude: amplitude ?? 0.5, periodMilliseconds: period ?? 86_400_000)
-        case "closed_loop":
-            let users = try fields.required("users") { value, path throws(WorkloadError) in
-                try wholeNumber(value, path, minimum: 1, maximum: 10_000_000)
-            }
-            let think = try fields.required("think_time") { value, path throws(WorkloadError) in try distribution(value, path) }
-            result = .closedLoop(users: Int(users), thinkTime: think)
-        default:
-            throw .invalidField(
-                path: fields.child("process"),
-                message: "must be \"poisson\", \"bursty\", \"diurnal\" or \"closed_loop\", got \"\(process)\"")
         }
         try fields.finish()
         return result
@@ -356,6 +340,28 @@ func positiveNumber(_ value: JSONValue, _ path: String) throws(WorkloadError) ->
     let number = try number(value, path)
     guard number > 0 else { throw .invalidField(path: path, message: "must be > 0, got \(format(number))") }
     return number
+}
+
+func nonNegativeNumber(_ value: JSONValue, _ path: String) throws(WorkloadError) -> Double {
+    let number = try number(value, path)
+    guard number >= 0 else { throw .invalidField(path: path, message: "must be >= 0, got \(format(number))") }
+    return number
+}
+
+/// An array of at least `minimumCount` numbers, each checked by `element`; errors name the index.
+func numbers(
+    _ value: JSONValue, _ path: String, minimumCount: Int,
+    _ element: (JSONValue, String) throws(WorkloadError) -> Double
+) throws(WorkloadError) -> [Double] {
+    guard case .array(let items) = value else {
+        throw .invalidField(path: path, message: "must be an array of numbers, got \(value.typeName)")
+    }
+    guard items.count >= minimumCount, items.count <= 64 else {
+        throw .invalidField(path: path, message: "must list \(minimumCount) to 64 numbers, got \(items.count)")
+    }
+    var result: [Double] = []
+    for (index, item) in items.enumerated() { result.append(try element(item, "\(path)[\(index)]")) }
+    return result
 }
 
 func probabilityValue(_ value: JSONValue, _ path: String) throws(WorkloadError) -> Double {

@@ -54,6 +54,18 @@ public struct ServerSpec: Hashable, Sendable {
     public var retryProbability: Double
     /// The chance that a step ends in a graph error (the run ends `error`).
     public var errorProbability: Double
+    /// Graceful restarts while the workload runs; nil never restarts.
+    public var restarts: RestartSpec? = nil
+}
+
+/// Graceful server restarts (SIGTERM, §2 of the reference): every worker is cancelled, running
+/// runs go back to pending, and the queue starts polling again after a downtime.
+public struct RestartSpec: Hashable, Sendable {
+    /// Time between restarts.
+    public var interval: Distribution
+    /// How long the queue is down (no dequeue) after each restart, in microseconds. Requests
+    /// still arrive meanwhile (as if a load balancer held them), so they queue up.
+    public var downtimeMicroseconds: Int64
 }
 
 /// Which threads runs go to.
@@ -84,6 +96,10 @@ public enum ArrivalsSpec: Hashable, Sendable {
     case diurnal(ratePerSecond: Double, amplitude: Double, periodMilliseconds: Double)
     /// `users` users, each sending a run, waiting until it ends, then thinking.
     case closedLoop(users: Int, thinkTime: Distribution)
+    /// A Markov-modulated Poisson process: Poisson at `ratesPerSecond[k]` while in state `k`;
+    /// each state lasts an exponential time with mean `meanSojournMilliseconds[k]`, then the
+    /// process moves to another state chosen uniformly (with two states: the other one).
+    case mmpp(ratesPerSecond: [Double], meanSojournMilliseconds: [Double])
 }
 
 /// A strategy → weight table.

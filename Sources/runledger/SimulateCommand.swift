@@ -55,6 +55,8 @@ struct SimulateCommand: ParsableCommand {
         var wastedByRollbackMs: Double
         var cutShortByInterruptMs: Double
         var wastedByRetryMs: Double
+        var retries: UInt64
+        var serverRestarts: UInt64
         var threadQueueDepthMax: Int
         var doubleTexts: UInt64
         var simulatedMs: Double
@@ -195,7 +197,8 @@ struct SimulateCommand: ParsableCommand {
             slotUtilization: round(summary.slotUtilization), throughputPerS: round(summary.throughputPerSecond),
             wastedByRollbackMs: round(summary.wastedByRollbackMilliseconds),
             cutShortByInterruptMs: round(summary.cutShortByInterruptMilliseconds),
-            wastedByRetryMs: round(summary.wastedByRetryMilliseconds), threadQueueDepthMax: summary.threadQueueDepthMax,
+            wastedByRetryMs: round(summary.wastedByRetryMilliseconds), retries: summary.retries,
+            serverRestarts: summary.serverRestarts, threadQueueDepthMax: summary.threadQueueDepthMax,
             doubleTexts: summary.doubleTexts, simulatedMs: Double(summary.simulatedMicroseconds) / 1_000,
             events: summary.events, eventsPerS: eventsPerSecond.rounded(), invariantViolations: summary.invariantViolations,
             profileDivergences: summary.profileDivergences, violations: nil, coverage: nil, reproduce: "")
@@ -222,6 +225,7 @@ struct SimulateCommand: ParsableCommand {
         throughput:         \(formatDecimal(summary.throughputPerSecond, places: 3)) succeeded runs/s
         wasted work ms:     rollback \(formatDecimal(summary.wastedByRollbackMilliseconds, places: 1)), \
         interrupt \(formatDecimal(summary.cutShortByInterruptMilliseconds, places: 1)), retry \(formatDecimal(summary.wastedByRetryMilliseconds, places: 1))
+        retries:            \(summary.retries) (\(summary.serverRestarts) server restarts)
         thread depth max:   \(summary.threadQueueDepthMax)
         simulated time:     \(formatDecimal(Double(summary.simulatedMicroseconds) / 1e6, places: 3)) s
         events:             \(summary.events) (\(formatDecimal(eventsPerSecond / 1e6, places: 2)) M events/s)

@@ -1,0 +1,108 @@
+// Server restarts and Markov-modulated arrivals in generated workloads.
+import DiscreteEvent
+import RunLifecycle
+import Simulation
+import Testing
+
+/// Records restarts, starts and terminal events, to check what a restart does to the queue.
+private struct RestartSink: EventSink {
+    var restarts: [Int64] = []
+    var startsAfterRestart: [(restart: Int64, start: Int64)] = []
+    var attemptsAboveOne = 0
+    var created = 0
+    var ended: Set<RunID> = []
+
+    mutating func receive(_ event: Event, sequence: UInt64) {
+        switch event {
+        case .serverRestarted(_, let at):
+            restarts.append(at.microsecondsSinceEpoch)
+        case .started(_, _, let attempt, let at):
+            if attempt > 1 { attemptsAboveOne += 1 }
+            if let last = restarts.last, startsAfterRestart.last?.restart != last {
+                startsAfterRestart.append((last, at.microsecondsSinceEpoch))
+            }
+        case .created:
+            created += 1
+        case .succeeded(let run, _, _), .failed(let run, _, _, _), .timedOut(let run, _, _),
+            .interrupted(let run, _, _, _, _), .rolledBack(let run, _, _, _), .deleted(let run, _, _):
+            ended.insert(run)
+        default:
+            break
+        }
+    }
+}
+
+private func restartSpec(profile: String, downtime: Int, poll: Int) -> WorkloadSpec {
+    spec("""
+    { "seed": 11, "runs": 600,
+      "server": { "slots": 3, "poll_interval_ms": \(poll), "profile": "\(profile)",
+                  "restarts": { "interval": { "distribution": "exponential", "mean_ms": 8000 }, "downtime_ms": \(downtime) } },
+      "threads": { "mode": "pool", "count": 20 },
+      "arrivals": { "process": "poisson", "rate_per_s": 2 },
+      "run_time": { "distribution": "exponential", "mean_ms": 1200 },
+      "steps": 3, "strategy_mix": { "enqueue": 3, "interrupt": 1, "rollback": 1, "reject": 1 } }
+    """)
+}
+
+@Suite struct RestartAndModulatedArrivalTests {
+    /// Restarts happen, put running runs back to pending (later attempts), the queue stays down
+    /// for the downtime, and every run still ends: nothing is stranded.
+    @Test(arguments: ["documented", "langgraph-inmem"], [0, 1000])
+    func restartsRequeueRunningRunsAndEverythingEnds(profile: String, poll: Int) {
+        var simulator = Simulator(spec: restartSpec(profile: profile, downtime: 300, poll: poll), sink: RestartSink())
+        let summary = simulator.run()
+        let sink = simulator.sink
+        #expect(summary.serverRestarts > 10, "restarts: \(summary.serverRestarts)")
+        #expect(summary.serverRestarts == UInt64(sink.restarts.count))
+        #expect(summary.retries > 0)
+        if profile == "documented" { #expect(sink.attemptsAboveOne > 0) }
+        #expect(summary.count(.pending) == 0 && summary.count(.running) == 0)
+        #expect(sink.ended.count == sink.created, "every created run ended")
+        for pair in sink.startsAfterRestart {
+            #expect(pair.start >= pair.restart + 300_000, "a run started \(pair.start - pair.restart) µs into a 300 ms downtime")
+        }
+    }
+
+    /// The same spec and seed give the same run, restarts included.
+    @Test func restartsAreDeterministic() {
+        var first = Simulator(spec: restartSpec(profile: "langgraph-inmem", downtime: 100, poll: 0), sink: DigestSink())
+        var second = Simulator(spec: restartSpec(profile: "langgraph-inmem", downtime: 100, poll: 0), sink: DigestSink())
+        _ = first.run()
+        _ = second.run()
+        #expect(first.sink.digest == second.sink.digest)
+    }
+
+    /// An MMPP's long-run rate is the sojourn-weighted mean of its state rates; with rates 2/s
+    /// and 10/s and sojourns 1 s and 3 s it is (2·1 + 10·3) / 4 = 8/s.
+    @Test func modulatedArrivalsHaveTheStationaryMeanRate() {
+        let mmpp = spec("""
+        { "seed": 5, "duration_ms": 2000000,
+          "server": { "slots": 100, "poll_interval_ms": 0 },
+          "threads": { "mode": "fresh" },
+          "arrivals": { "process": "mmpp", "rates_per_s": [2, 10], "sojourn_ms": [1000, 3000] },
+          "run_time": { "distribution": "constant", "mean_ms": 1 },
+          "steps": 1, "strategy_mix": { "enqueue": 1 } }
+        """)
+        var simulator = Simulator(spec: mmpp, sink: CountingSink())
+        let summary = simulator.run()
+        let rate = Double(summary.runsCreated) / 2_000
+        #expect(abs(rate - 8) / 8 < 0.03, "rate \(rate)/s")
+    }
+
+    /// A state with rate 0 is an off period: MMPP with rates [0, r] is the on/off process.
+    /// About 1,000 on/off cycles: the count's relative standard deviation is about 4 %.
+    @Test func aZeroRateStateSendsNothing() {
+        let onOff = spec("""
+        { "seed": 3, "duration_ms": 4000000,
+          "server": { "slots": 100, "poll_interval_ms": 0 },
+          "threads": { "mode": "fresh" },
+          "arrivals": { "process": "mmpp", "rates_per_s": [0, 20], "sojourn_ms": [3000, 1000] },
+          "run_time": { "distribution": "constant", "mean_ms": 1 },
+          "steps": 1, "strategy_mix": { "enqueue": 1 } }
+        """)
+        var simulator = Simulator(spec: onOff, sink: CountingSink())
+        let summary = simulator.run()
+        let rate = Double(summary.runsCreated) / 4_000
+        #expect(abs(rate - 5) / 5 < 0.1, "rate \(rate)/s")
+    }
+}
