@@ -6,13 +6,13 @@ extension Decision {
         guard let threadID = resolveThread(for: request) else { return }
 
         // Most creates find an idle thread: skip building the victims list then.
-        let inFlight = state.hasInFlightRun(on: threadID) ? state.inFlightRuns(on: threadID).map(\.id) : []
+        let inFlight = state.pointee.hasInFlightRun(on: threadID) ? state.pointee.inFlightRuns(on: threadID).map(\.id) : []
         if request.strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return
         }
         setThreadStatus(threadID, .busy, at: at)
-        let runID = state.nextRunID
+        let runID = state.pointee.nextRunID
         emit(
             .created(
                 RunCreated(
@@ -31,11 +31,11 @@ extension Decision {
     private mutating func resolveThread(for request: CreateRun) -> ThreadID? {
         let at = request.at
         guard let requested = request.threadID else {
-            let threadID = state.nextThreadID
+            let threadID = state.pointee.nextThreadID
             emit(.threadCreated(thread: threadID, temporary: true, status: .busy, at: at))
             return threadID
         }
-        if state.thread(requested) != nil {
+        if state.pointee.threadTable.contains(requested) {
             if profile.has(.busyBeforeRejectCheck) { setThreadStatus(requested, .busy, at: at) }
             return requested
         }

@@ -4,7 +4,7 @@
 extension Decision {
     /// Writes `status` if the thread exists and the value changes.
     mutating func setThreadStatus(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
-        guard let thread = state.thread(threadID), thread.status != status else { return }
+        guard state.pointee.threadTable.peek(threadID, { $0.status != status }) == true else { return }
         emit(.threadStatusChanged(thread: threadID, status: status, at: at))
     }
 
@@ -17,13 +17,17 @@ extension Decision {
         _ threadID: ThreadID, endingRun runID: RunID, base: ThreadStatus, valuesFrom valuesRunID: RunID?,
         at: Timestamp
     ) {
-        guard let thread = state.thread(threadID), !thread.isTemporary else { return }
-        let otherRunInFlight = thread.inFlightRunIDs.contains { $0 != runID && state.run($0)?.status.isInFlight == true }
+        let look = state.pointee.threadTable.peek(threadID) { thread in
+            (isTemporary: thread.isTemporary, valuesFromRunID: thread.valuesFromRunID,
+             otherRunInFlight: thread.inFlightRunIDs.contains { $0 != runID && state.pointee.runTable.peek($0) { $0.status.isInFlight } == true })
+        }
+        guard let look, !look.isTemporary else { return }
+        let otherRunInFlight = look.otherRunInFlight
         let otherWorkerExecuting =
             !profile.has(.cancelledWorkerFreesThreadAtOnce)
-            && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
+            && state.pointee.executions.contains { $0.threadID == threadID && $0.runID != runID }
         setThreadStatus(threadID, otherRunInFlight || otherWorkerExecuting ? .busy : base, at: at)
-        if let valuesRunID, thread.valuesFromRunID != valuesRunID {
+        if let valuesRunID, look.valuesFromRunID != valuesRunID {
             emit(.threadValuesCached(thread: threadID, fromRun: valuesRunID, at: at))
         }
     }
@@ -32,9 +36,9 @@ extension Decision {
     /// or executing; otherwise `interrupted` if the latest checkpoint stopped mid-way, else
     /// `idle`. (An earlier `error` is not remembered once a later run was cancelled.)
     mutating func recomputeThreadStatus(_ threadID: ThreadID, at: Timestamp) {
-        guard let thread = state.thread(threadID), !thread.isTemporary else { return }
+        guard let thread = state.pointee.threadTable[threadID], !thread.isTemporary else { return }
         let busy =
-            state.hasInFlightRun(on: threadID) || state.executions.contains { $0.threadID == threadID }
+            state.pointee.hasInFlightRun(on: threadID) || state.pointee.executions.contains { $0.threadID == threadID }
         if busy {
             setThreadStatus(threadID, .busy, at: at)
         } else if thread.status == .busy {
@@ -61,10 +65,12 @@ extension Decision {
     /// A worker of a temporary (stateless) run ended: it deletes the thread and its runs,
     /// answering blocked joins first with the run's result.
     mutating func deleteTemporaryThread(_ threadID: ThreadID, at: Timestamp) {
-        guard let thread = state.thread(threadID), thread.isTemporary else { return }
-        guard !thread.runIDs.contains(where: { state.run($0)?.status.isInFlight == true }) else { return }
+        guard state.pointee.threadTable.peek(threadID, { $0.isTemporary }) == true,
+            let thread = state.pointee.threadTable[threadID]
+        else { return }
+        guard !thread.runIDs.contains(where: { state.pointee.runTable[$0]?.status.isInFlight == true }) else { return }
         for runID in thread.runIDs {
-            if let run = state.run(runID), state.isSettled(run) {
+            if let run = state.pointee.runTable[runID], state.pointee.isSettled(run) {
                 answerWaiters(of: runID, with: .finished(run.status), at: at)
             }
         }

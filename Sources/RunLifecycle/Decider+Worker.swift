@@ -3,14 +3,13 @@
 
 extension Decision {
     mutating func checkpoint(_ runID: RunID, at: Timestamp) {
-        guard let run = state.run(runID) else { return refuse(.checkpoint, runID, .notFound, at: at) }
-        guard run.status == .running, state.execution(of: runID) != nil else {
+        guard let run = state.pointee.runTable[runID] else { return refuse(.checkpoint, runID, .notFound, at: at) }
+        guard run.status == .running, state.pointee.execution(of: runID) != nil else {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
         guard run.completedSteps < run.work.count else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
-        let thread = state.thread(run.threadID)
-        let persistedStep = thread.flatMap { $0.isTemporary ? nil : $0.nextCheckpointStep }
+        let persistedStep = state.pointee.threadTable.peek(run.threadID) { $0.isTemporary ? nil : $0.nextCheckpointStep } ?? nil
         emit(
             .checkpointed(
                 Checkpointed(
@@ -19,11 +18,11 @@ extension Decision {
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
-        guard let execution = state.execution(of: runID) else {
-            return refuse(.finish, runID, state.run(runID) == nil ? .notFound : .notRunning, at: at)
+        guard let execution = state.pointee.execution(of: runID) else {
+            return refuse(.finish, runID, state.pointee.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
-        guard let run = state.run(runID), run.status == .running, execution.signal == nil else {
+        guard let run = state.pointee.runTable[runID], run.status == .running, execution.signal == nil else {
             return stopWorker(runID, at: at)
         }
         let threadID = run.threadID
@@ -45,8 +44,8 @@ extension Decision {
     }
 
     mutating func retry(_ runID: RunID, at: Timestamp) {
-        guard let run = state.run(runID) else { return refuse(.retry, runID, .notFound, at: at) }
-        guard run.status == .running, let execution = state.execution(of: runID), execution.signal == nil else {
+        guard let run = state.pointee.runTable[runID] else { return refuse(.retry, runID, .notFound, at: at) }
+        guard run.status == .running, let execution = state.pointee.execution(of: runID), execution.signal == nil else {
             return refuse(.retry, runID, .notRunning, at: at)
         }
         // The thread status is not touched; the temporary thread survives a retriable failure.
@@ -56,11 +55,11 @@ extension Decision {
     /// The cancelled worker returns: it writes `interrupted` again, deletes its run (rollback
     /// with subscriber), or finds its run gone and cannot write at all.
     mutating func stopWorker(_ runID: RunID, at: Timestamp) {
-        guard let execution = state.execution(of: runID) else {
+        guard let execution = state.pointee.execution(of: runID) else {
             return refuse(.workerStopped, runID, .notExecuting, at: at)
         }
         let threadID = execution.threadID
-        guard let run = state.run(runID) else {
+        guard let run = state.pointee.runTable[runID] else {
             emit(.workerStopped(run: runID, thread: threadID, finalWrite: .runMissing, at: at))
             // "Ignoring rollback error for missing run": the in-memory thread is left as it was.
             afterEagerDeletion(threadID, at: at)
@@ -89,8 +88,8 @@ extension Decision {
     /// Graceful shutdown: every worker is cancelled. `CancelledError` is retriable, so a run
     /// still running goes back to pending; an already cancelled worker does its final write.
     mutating func serverRestart(at: Timestamp) {
-        for execution in state.executions {
-            if let run = state.run(execution.runID), run.status == .running, execution.signal == nil {
+        for execution in state.pointee.executions {
+            if let run = state.pointee.runTable[execution.runID], run.status == .running, execution.signal == nil {
                 emit(.retried(run: run.id, thread: run.threadID, cause: .serverShutdown, at: at))
             } else {
                 stopWorker(execution.runID, at: at)
@@ -102,7 +101,6 @@ extension Decision {
     /// The run whose checkpoint a final write copies into the thread's cached values: the run
     /// itself when it persisted any checkpoint.
     private func valuesRun(of run: Run) -> RunID? {
-        guard let thread = state.thread(run.threadID), thread.checkpointCount(of: run.id) > 0 else { return nil }
-        return run.id
+        state.pointee.threadTable.peek(run.threadID) { $0.checkpointCount(of: run.id) > 0 } == true ? run.id : nil
     }
 }

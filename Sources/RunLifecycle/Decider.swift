@@ -73,7 +73,7 @@ struct Decision {
     // `Decider.handle` or `decide` (the pointers never escape it). Holding them by pointer,
     // not by value, means no State is copied or swapped in and out per command: at millions of
     // commands a second that copy (a retain and a release of every table) was measurable.
-    private let statePointer: UnsafeMutablePointer<State>
+    let state: UnsafeMutablePointer<State>
     private let eventsPointer: UnsafeMutablePointer<[Event]>
     /// This decision's events start here in the borrowed buffer.
     private let firstEvent: Int
@@ -81,16 +81,14 @@ struct Decision {
     private var vanishedWaiters: [(runID: RunID, count: Int)] = []
 
     init(state: UnsafeMutablePointer<State>, events: UnsafeMutablePointer<[Event]>) {
-        self.statePointer = state
+        self.state = state
         self.eventsPointer = events
         self.firstEvent = events.pointee.count
     }
 
     /// The state, with every event of the decision so far applied.
-    var state: State {
-        _read { yield statePointer.pointee }
-        nonmutating _modify { yield &statePointer.pointee }
-    }
+    // The decision's code reads and changes `state.pointee` directly: a `_read`/`_modify`
+    // property over the pointer would be a coroutine call that allocates its frame each time.
 
     /// The events decided so far.
     var events: ArraySlice<Event> { eventsPointer.pointee[firstEvent...] }
@@ -116,20 +114,20 @@ struct Decision {
         answerSettledJoins(at: at)
     }
 
-    var profile: BehaviourProfile { state.profile }
+    var profile: BehaviourProfile { state.pointee.profile }
 
     mutating func emit(_ event: Event) {
         switch event {
         case .rolledBack(let runID, _, _, _), .deleted(let runID, _, _):
             recordWaiters(of: [runID])
         case .threadDeleted(let threadID, _):
-            recordWaiters(of: state.thread(threadID)?.runIDs ?? [])
+            recordWaiters(of: state.pointee.threadTable[threadID]?.runIDs ?? [])
         case .threadCreated, .created, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut,
             .retried, .interrupted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
             .threadStatusChanged, .threadValuesCached, .cancelRefused, .commandRefused, .serverRestarted:
             break
         }
-        state.evolve(event)
+        state.pointee.evolve(event)
         eventsPointer.pointee.append(event)
     }
 
@@ -139,7 +137,7 @@ struct Decision {
 
     private mutating func recordWaiters(of runIDs: [RunID]) {
         for runID in runIDs {
-            if let run = state.run(runID), run.waiterCount > 0 {
+            if let run = state.pointee.runTable[runID], run.waiterCount > 0 {
                 vanishedWaiters.append((runID, run.waiterCount))
             }
         }
@@ -147,7 +145,7 @@ struct Decision {
 
     /// Answers every blocked join of `runID` with `answer`.
     mutating func answerWaiters(of runID: RunID, with answer: JoinAnswer, at: Timestamp) {
-        guard let run = state.run(runID) else { return }
+        guard let run = state.pointee.runTable[runID] else { return }
         for _ in 0..<run.waiterCount { emit(.joinAnswered(run: runID, answer: answer, at: at)) }
     }
 
@@ -155,14 +153,14 @@ struct Decision {
     /// visited in id order so the answer order never depends on hashing.
     mutating func answerSettledJoins(at: Timestamp) {
         // Nearly every decision has no blocked join anywhere: then there is nothing to look up.
-        guard state.waiterTotal > 0 || !vanishedWaiters.isEmpty else { return }
+        guard state.pointee.waiterTotal > 0 || !vanishedWaiters.isEmpty else { return }
         var touched = events.compactMap(\.runID) + vanishedWaiters.map(\.runID)
         touched.sort()
         var previous: RunID?
         for runID in touched where runID != previous {
             previous = runID
-            if let run = state.run(runID) {
-                if run.waiterCount > 0, state.isSettled(run) {
+            if let run = state.pointee.runTable[runID] {
+                if run.waiterCount > 0, state.pointee.isSettled(run) {
                     answerWaiters(of: runID, with: .finished(run.status), at: at)
                 }
             } else {

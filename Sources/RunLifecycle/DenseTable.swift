@@ -52,42 +52,86 @@ public struct DenseTable<Key: DenseKey, Value> {
         return index < slots.count ? index : nil
     }
 
+    // Plain get/set and a closure for in-place changes, not `_read`/`_modify`: a yield-once
+    // accessor that is not inlined allocates its coroutine frame on the heap, which measured as
+    // the single largest cost of the simulator (a malloc and free per lookup).
     @inlinable
     public subscript(key: Key) -> Value? {
         get {
             if let index = slotIndex(of: key) { return slots[index] }
             return outliers.isEmpty ? nil : outliers[key]
         }
-        _modify {
-            let index = slotIndexCreatingRoom(for: key)
-            guard index >= 0 else {
-                let wasPresent = outliers[key] != nil
-                defer { liveCount += (outliers[key] != nil ? 1 : 0) - (wasPresent ? 1 : 0) }
-                yield &outliers[key]
-                return
-            }
-            let wasPresent = slots[index] != nil
-            defer {
-                let isPresent = slots[index] != nil
-                liveCount += (isPresent ? 1 : 0) - (wasPresent ? 1 : 0)
-                if isPresent {
-                    if index < head { head = index }
-                } else if index == head {
-                    trimFront()
+        set {
+            modifyValue(forKey: key) { $0 = newValue }
+        }
+    }
+
+    /// Whether `key` has a value (nothing copied).
+    @inlinable
+    public func contains(_ key: Key) -> Bool {
+        if let index = slotIndex(of: key) { return slots[index] != nil }
+        return !outliers.isEmpty && outliers[key] != nil
+    }
+
+    /// What `read` makes of the value for `key`, or nil when absent. The value is lent, not
+    /// copied, so reading one field of a value that holds arrays retains none of them.
+    @inlinable
+    public func peek<Result>(_ key: Key, _ read: (borrowing Value) throws -> Result) rethrows -> Result? {
+        if let index = slotIndex(of: key) {
+            return try slots.withUnsafeBufferPointer { buffer in
+                switch buffer[index] {
+                case .some(let value): try read(value)
+                case .none: nil
                 }
             }
-            yield &slots[index]
         }
+        guard !outliers.isEmpty, let value = outliers[key] else { return nil }
+        return try read(value)
+    }
+
+    /// Changes the value for `key` in place (nil: absent; setting nil removes it), so a value
+    /// holding arrays is not copied out and back (which would copy the arrays on write).
+    @inlinable @discardableResult
+    public mutating func modifyValue<Result>(forKey key: Key, _ change: (inout Value?) throws -> Result) rethrows -> Result {
+        let index = slotIndexCreatingRoom(for: key)
+        guard index >= 0 else {
+            var value = outliers.removeValue(forKey: key)
+            let wasPresent = value != nil
+            defer {
+                if let value { outliers[key] = value }
+                liveCount += (value != nil ? 1 : 0) - (wasPresent ? 1 : 0)
+            }
+            return try change(&value)
+        }
+        let wasPresent = slots[index] != nil
+        defer {
+            let isPresent = slots[index] != nil
+            liveCount += (isPresent ? 1 : 0) - (wasPresent ? 1 : 0)
+            if isPresent {
+                if index < head { head = index }
+            } else if index == head {
+                trimFront()
+            }
+        }
+        return try change(&slots[index])
+    }
+
+    /// Changes an existing value in place; returns nil (calling nothing) when `key` is absent.
+    @inlinable @discardableResult
+    public mutating func update<Result>(_ key: Key, _ change: (inout Value) throws -> Result) rethrows -> Result? {
+        if let index = slotIndex(of: key) {
+            guard slots[index] != nil else { return nil }
+            return try change(&slots[index]!)
+        }
+        guard !outliers.isEmpty, outliers[key] != nil else { return nil }
+        return try change(&outliers[key]!)
     }
 
     /// The value for `key`, or `defaultValue` stored first when absent (like Dictionary's).
     @inlinable
     public subscript(key: Key, default defaultValue: @autoclosure () -> Value) -> Value {
         get { self[key] ?? defaultValue() }
-        _modify {
-            if self[key] == nil { self[key] = defaultValue() }
-            yield &self[key]!
-        }
+        set { self[key] = newValue }
     }
 
     /// The slot for `key`, growing the window to reach it; -1 when the key is an outlier.

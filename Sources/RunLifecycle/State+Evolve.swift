@@ -161,14 +161,15 @@ extension State {
     }
 
     private mutating func updateRun(_ runID: RunID, _ change: (inout Run) -> Void) {
-        guard runTable[runID] != nil else { return }
-        let waitersBefore = runTable[runID]!.waiterCount
-        change(&runTable[runID]!)
-        waiterTotal += runTable[runID]!.waiterCount - waitersBefore
+        let waiterChange = runTable.update(runID) { run in
+            let waitersBefore = run.waiterCount
+            change(&run)
+            return run.waiterCount - waitersBefore
+        }
+        waiterTotal += waiterChange ?? 0
     }
 
     private mutating func updateThread(_ threadID: ThreadID, _ change: (inout RunThread) -> Void) {
-        guard threadTable[threadID] != nil else { return }
-        change(&threadTable[threadID]!)
+        threadTable.update(threadID, change)
     }
 }

@@ -15,9 +15,9 @@ extension State {
             execution(of: runID) == nil
         else { return false }
         runTable[runID] = nil
-        if threadTable[run.threadID] != nil {
-            threadTable[run.threadID]!.runIDs.removeAll { $0 == runID }
-            threadTable[run.threadID]!.forgetCheckpoints(of: runID)
+        threadTable.update(run.threadID) { thread in
+            thread.runIDs.removeAll { $0 == runID }
+            thread.forgetCheckpoints(of: runID)
         }
         return true
     }

@@ -86,14 +86,16 @@ public struct State: Hashable, Sendable {
 
     /// Whether the thread has a pending or running run (no array built).
     public func hasInFlightRun(on threadID: ThreadID) -> Bool {
-        guard let thread = threadTable[threadID] else { return false }
-        return thread.inFlightRunIDs.contains { runTable[$0]?.status.isInFlight == true }
+        threadTable.peek(threadID) { thread in
+            thread.inFlightRunIDs.contains { runTable.peek($0) { $0.status.isInFlight } == true }
+        } == true
     }
 
     /// Whether one of the thread's runs has the status `running` (no array built).
     public func hasRunningRun(on threadID: ThreadID) -> Bool {
-        guard let thread = threadTable[threadID] else { return false }
-        return thread.inFlightRunIDs.contains { runTable[$0]?.status == .running }
+        threadTable.peek(threadID) { thread in
+            thread.inFlightRunIDs.contains { runTable.peek($0) { $0.status == .running } == true }
+        } == true
     }
 
     /// Slots held by executing workers, cancelled ones included.

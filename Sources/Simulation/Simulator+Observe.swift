@@ -21,7 +21,7 @@ extension Simulator {
             ended(runID, thread: threadID, outcome: .timedOut)
         case .retried(let runID, let threadID, _, _):
             metrics.retries += 1
-            runs[runID]?.outcome = .pending
+            runs.update(runID) { $0.outcome = .pending }
             workerLeft(runID, thread: threadID)
         case .interrupted(let runID, let threadID, let action, _, _):
             signalWorker(runID, rollback: action == .rollback)

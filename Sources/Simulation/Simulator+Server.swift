@@ -81,7 +81,7 @@ extension Simulator {
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        runs[runID]?.executedMicroseconds += stepMicroseconds
+        runs.update(runID) { $0.executedMicroseconds += stepMicroseconds }
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if stepIndex + 1 >= run.work.count {
@@ -103,7 +103,7 @@ extension Simulator {
             runs[runID] = record
             recordWait(of: record, startedAt: now)
         }
-        runs[runID]?.outcome = .running
+        runs.update(runID) { $0.outcome = .running }
         let token = nextWorkerToken
         nextWorkerToken &+= 1
         workers[runID] = Worker(token: token, stepStartedAt: now)
@@ -128,7 +128,7 @@ extension Simulator {
     /// The worker of `runID` left its slot (ended, retried, or stopped after a cancel).
     mutating func workerLeft(_ runID: RunID, thread: ThreadID) {
         guard workers.removeValue(forKey: runID) != nil else { return }
-        threads[thread]?.lastWorkerEndAt = kernel.now.microsecondsSinceStart
+        threads.update(thread) { $0.lastWorkerEndAt = kernel.now.microsecondsSinceStart }
         queueMayMove = true
     }
 
