@@ -2,24 +2,6 @@
 // every shortfall into a typed error naming the field and the offset where it started.
 
 extension Array where Element == UInt8 {
-    /// Appends `value` as an unsigned LEB128 varint (1 to 10 bytes).
-    @inline(__always)
-    mutating func appendVarint(_ value: UInt64) {
-        var remaining = value
-        while remaining >= 0x80 {
-            append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining >>= 7
-        }
-        append(UInt8(truncatingIfNeeded: remaining))
-    }
-
-    @inline(__always)
-    mutating func appendVarint(_ value: UInt32) { appendVarint(UInt64(value)) }
-
-    /// Appends `value` zigzagged, so small negative numbers stay short.
-    @inline(__always)
-    mutating func appendZigzag(_ value: Int64) { appendVarint(zigzag(value)) }
-
     /// Appends a length-prefixed UTF-8 string.
     mutating func appendString(_ value: String) {
         var value = value

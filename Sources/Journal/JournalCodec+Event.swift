@@ -32,7 +32,7 @@ import RunLifecycle
 extension JournalCodec {
     /// Appends `event`'s record body to `buffer`; its time goes into the log record's timestamp.
     /// Throws ``JournalError/invalidEvent(_:)`` for an event that fails ``problem(in:)``.
-    public static func encode(_ event: Event, into buffer: inout [UInt8]) throws(JournalError) {
+    public static func encode(_ event: Event, into buffer: inout some ByteSink) throws(JournalError) {
         if let problem = problem(in: event) { throw .invalidEvent(problem) }
         switch event {
         case let .threadCreated(thread, temporary, status, _):
@@ -140,7 +140,7 @@ extension JournalCodec {
     }
 
     @inline(__always)
-    private static func appendRunThread(_ run: RunID, _ thread: ThreadID, _ buffer: inout [UInt8]) {
+    private static func appendRunThread(_ run: RunID, _ thread: ThreadID, _ buffer: inout some ByteSink) {
         buffer.appendVarint(run.rawValue)
         buffer.appendVarint(thread.rawValue)
     }

@@ -6,7 +6,7 @@ import RunLifecycle
 // chosen when that is shorter than listing them, as for [0, 0, 500ms, 500ms, 500ms].
 
 extension JournalCodec {
-    static func encodeWork(_ work: [Microseconds], into buffer: inout [UInt8]) {
+    static func encodeWork(_ work: [Microseconds], into buffer: inout some ByteSink) {
         guard !work.isEmpty else {
             buffer.append(0)
             return

@@ -17,6 +17,8 @@ public final class JournalWriter {
 
     private let log: LogWriter
     private var buffer: [UInt8] = []
+    /// Where events are encoded (freed in `deinit`).
+    private var eventRecord = RecordBuffer()
     private var latestTimestamp: Int64
 
     /// Creates a journal in the empty (or missing) log directory `directory` and writes `header`.
@@ -42,15 +44,15 @@ public final class JournalWriter {
     /// for one earlier than the previous record.
     @discardableResult
     public func append(_ event: Event) throws -> UInt64 {
-        // Encode into a local array: every append to a class's stored array would begin and
-        // end a dynamic exclusivity access, which cost more than the encoding itself.
-        var record: [UInt8] = []
-        swap(&record, &buffer)
-        defer { swap(&record, &buffer) }
-        record.removeAll(keepingCapacity: true)
+        // Encode into a local copy of the raw buffer (it is a pointer and two counts): every
+        // append through a class's stored property would begin and end a dynamic exclusivity
+        // access, which cost more than the encoding itself.
+        var record = eventRecord
+        record.removeAll()
+        defer { eventRecord = record }
         try JournalCodec.encode(event, into: &record)
         let timestamp = event.at.microsecondsSinceEpoch
-        let sequence = try log.append(record, timestamp: timestamp)
+        let sequence = try record.withBytes { try log.append($0, timestamp: timestamp) }
         latestTimestamp = timestamp
         eventCount += 1
         eventBytes += UInt64(record.count)
@@ -81,4 +83,6 @@ public final class JournalWriter {
 
     /// Flushes and closes the log.
     public func close() throws { try log.close() }
+
+    deinit { eventRecord.deallocate() }
 }
