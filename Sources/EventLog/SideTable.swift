@@ -170,14 +170,14 @@ struct VarintReader {
 struct RecordIndex {
     /// `recordCount + 1` entries: record `i` is the bytes `offsets[i] ..< offsets[i + 1]`.
     @usableFromInline var offsets: [UInt32] = []
-    /// `recordCount` entries.
+    /// `recordCount` entries (one when the count is 0, so that its buffer always has an address).
     @usableFromInline var timestamps: [Int64] = []
 
     init() {}
 
     mutating func resize(recordCount count: Int) {
         offsets.resizeWithoutClearing(to: count + 1)
-        timestamps.resizeWithoutClearing(to: count)
+        timestamps.resizeWithoutClearing(to: max(count, 1))
     }
 }
 

@@ -116,6 +116,8 @@ import TestSupport
         #expect(try Self.decode(entries) { $0.recordCount += 1 }.reason == cutShort)
         #expect(try Self.decode(entries) { $0.recordCount = 1_000_000 }.reason != nil)
         #expect(try Self.decode(entries) { $0.recordCount -= 1 }.reason?.hasSuffix("extra bytes") == true)
+        #expect(try Self.decode([], raw: []).reason == nil)
+        #expect(try Self.decode([], raw: [0, 0]).reason != nil)
 
         // Values out of range, on the general path and near the end of the table.
         let tooLong = [Entry(length: UInt64(LogFormat.maximumRecordBytes) + 1, delta: 0)]
