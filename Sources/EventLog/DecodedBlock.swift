@@ -1,17 +1,17 @@
 import LZ4
 
-/// One block's records, decompressed, with a cursor over them. The side table was checked once
-/// when the block was decoded, so walking it cannot fail.
+/// One block's records, decompressed, with a cursor over them. The side table was decoded and
+/// checked in full when the block was, into per-record offsets and timestamps, so walking the
+/// records is a couple of loads each and cannot fail. Every buffer is reused by the next block.
 @usableFromInline
 struct DecodedBlock {
     @usableFromInline var metadata: BlockMetadata
     @usableFromInline var records: [UInt8] = []
-    @usableFromInline var sideTable: [UInt8] = []
-    /// Index of the next record, its byte offset, its side-table offset and the previous timestamp.
-    @usableFromInline var index = 0
-    @usableFromInline var recordStart = 0
-    @usableFromInline var sidePosition = 0
-    @usableFromInline var timestamp: Int64 = 0
+    @usableFromInline var index = RecordIndex()
+    /// The decompressed side table, kept only so its buffer is reused.
+    private var rawSideTable: [UInt8] = []
+    /// Index of the next record.
+    @usableFromInline var position = 0
 
     init() {
         metadata = BlockMetadata(
@@ -19,22 +19,24 @@ struct DecodedBlock {
             dataFrameBytes: 0, dataFrameChecksum: 0, sideTableRawBytes: 0, sideTableStoredBytes: 0)
     }
 
-    var remaining: Int { Int(metadata.recordCount) - index }
-    var nextSequence: UInt64 { metadata.firstSequence + UInt64(index) }
+    var remaining: Int { Int(metadata.recordCount) - position }
+    var nextSequence: UInt64 { metadata.firstSequence + UInt64(position) }
 
     /// Forgets the block: no records remain.
     mutating func clear() {
         metadata.recordCount = 0
-        index = 0
+        position = 0
     }
 
     /// Decodes the block's bytes (as returned by the scanner with `readData`, checksums already
     /// checked) into this value; returns a reason when the contents disagree with the metadata.
+    /// Nothing of a block that fails is ever handed out: it is left empty.
     mutating func decode(_ block: [UInt8], metadata: BlockMetadata, decompressor: FrameDecompressor) -> String? {
         clear()
         let sideStart = LogFormat.frameHeaderBytes + LogFormat.blockMetadataFixedBytes
         let sideEnd = sideStart + Int(metadata.sideTableStoredBytes)
-        if let reason = SideTable.decode(stored: block[sideStart..<sideEnd], metadata: metadata, into: &sideTable) {
+        if let reason = SideTable.decode(
+            stored: block[sideStart..<sideEnd], metadata: metadata, scratch: &rawSideTable, into: &index) {
             return reason
         }
         do {
@@ -47,81 +49,57 @@ struct DecodedBlock {
             return "data frame: \(error)"
         }
         self.metadata = metadata
-        index = 0
-        recordStart = 0
-        sidePosition = 0
-        timestamp = metadata.firstTimestamp
+        position = 0
         return nil
     }
 
     /// The next record as an owning slice, or nil at the end of the block.
     @inline(__always)
     mutating func nextRecord() -> LogRecord? {
-        guard index < Int(metadata.recordCount) else { return nil }
-        let (length, time) = step()
-        let record = LogRecord(sequence: nextSequence, timestamp: time, bytes: records[recordStart..<(recordStart + length)])
-        recordStart += length
-        index += 1
+        guard position < Int(metadata.recordCount) else { return nil }
+        let record = LogRecord(
+            sequence: nextSequence, timestamp: index.timestamps[position],
+            bytes: records[Int(index.offsets[position])..<Int(index.offsets[position + 1])])
+        position += 1
         return record
     }
 
     /// The next record's sequence and timestamp without moving, or nil at the end of the block.
     func peek() -> (sequence: UInt64, timestamp: Int64)? {
-        guard index < Int(metadata.recordCount) else { return nil }
-        var copy = self
-        return (nextSequence, copy.step().timestamp)
+        guard position < Int(metadata.recordCount) else { return nil }
+        return (nextSequence, index.timestamps[position])
     }
 
     /// Moves past the next record.
     mutating func skip() {
-        let (length, _) = step()
-        recordStart += length
-        index += 1
+        precondition(position < Int(metadata.recordCount), "skip past the end of a block")
+        position += 1
     }
 
-    /// Calls `body` with every remaining record, borrowing the block's buffer, and ends at the
-    /// end of the block (or just after the record whose `body` threw).
+    /// Calls `body` with every remaining record, borrowing the block's buffers, and ends at the
+    /// end of the block (or just after the record whose `body` threw). The offsets were checked to
+    /// rise within the content when the block was decoded, so the loop reads without checks.
     @inlinable
     mutating func forEachRemaining(_ body: (RecordView) throws -> Void) rethrows {
         let count = Int(metadata.recordCount)
+        var next = position
+        guard next < count else { return }
         let first = metadata.firstSequence
-        var index = self.index, start = recordStart, side = sidePosition, time = timestamp
-        defer {
-            self.index = index
-            recordStart = start
-            sidePosition = side
-            timestamp = time
-        }
-        try records.withUnsafeBytes { recordBytes in
-            try sideTable.withUnsafeBytes { table in
-                var cursor = SideTableCursor(table: table, timestamp: time, position: side)
-                while index < count {
-                    let length = cursor.next()!
-                    let view = RecordView(
-                        sequence: first + UInt64(index), timestamp: cursor.timestamp,
-                        bytes: UnsafeRawBufferPointer(rebasing: recordBytes[start..<(start + length)]))
-                    start += length
-                    index += 1
-                    side = cursor.position
-                    time = cursor.timestamp
-                    try body(view)
+        defer { position = next }
+        try records.withUnsafeBytes { content in
+            try index.offsets.withUnsafeBufferPointer { offsets in
+                try index.timestamps.withUnsafeBufferPointer { timestamps in
+                    while next < count {
+                        let start = Int(offsets[next]), end = Int(offsets[next &+ 1])
+                        let view = RecordView(
+                            sequence: first &+ UInt64(next), timestamp: timestamps[next],
+                            bytes: UnsafeRawBufferPointer(rebasing: content[start..<end]))
+                        next &+= 1
+                        try body(view)
+                    }
                 }
             }
         }
-    }
-
-    /// Decodes the next side-table entry. Valid only while records remain (checked by `decode`).
-    @inline(__always)
-    private mutating func step() -> (length: Int, timestamp: Int64) {
-        let (time, position) = (timestamp, sidePosition)
-        let (length, nextPosition, nextTime) = sideTable.withUnsafeBytes { table in
-            var cursor = SideTableCursor(table: table, timestamp: time, position: position)
-            let length = cursor.next()!
-            return (length, cursor.position, cursor.timestamp)
-        }
-        sidePosition = nextPosition
-        timestamp = nextTime
-        return (length, nextTime)
     }
 }
 

@@ -38,8 +38,16 @@ final class SegmentFile {
 
     /// Up to `count` bytes from `offset`; fewer only at the end of the file.
     func read(at offset: UInt64, count: Int) throws -> [UInt8] {
-        guard count > 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: count)
+        var buffer: [UInt8] = []
+        try read(at: offset, count: count, into: &buffer)
+        return buffer
+    }
+
+    /// Replaces `buffer` with up to `count` bytes from `offset` (fewer only at the end of the
+    /// file), reusing its storage: reading block after block then allocates and clears nothing.
+    func read(at offset: UInt64, count: Int, into buffer: inout [UInt8]) throws {
+        guard count > 0 else { buffer.removeAll(keepingCapacity: true); return }
+        buffer.resizeWithoutClearing(to: count)
         let filled = try buffer.withUnsafeMutableBytes { raw -> Int in
             var filled = 0
             while filled < count {
@@ -54,7 +62,6 @@ final class SegmentFile {
             return filled
         }
         if filled < count { buffer.removeLast(count - filled) }
-        return buffer
     }
 
     func write(_ bytes: [UInt8], at offset: UInt64) throws {

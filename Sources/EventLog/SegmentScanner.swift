@@ -22,6 +22,9 @@ struct SegmentScanner {
     private(set) var fileSize: UInt64
     var offset: UInt64
     let header: SegmentHeader.Decoding
+    /// The last block read with `readData`; handed out and reused, so that a caller that lets go
+    /// of it before the next call costs no allocation per block.
+    private var blockBuffer: [UInt8] = []
 
     init(file: SegmentFile) throws {
         self.file = file
@@ -63,12 +66,12 @@ struct SegmentScanner {
         }
         var bytes: [UInt8]?
         if readData {
-            let block = try file.read(at: offset, count: metadata.blockBytes)
-            guard block.count == metadata.blockBytes else {
+            try file.read(at: offset, count: metadata.blockBytes, into: &blockBuffer)
+            guard blockBuffer.count == metadata.blockBytes else {
                 return .torn(offset: offset, reason: "file ends inside a block")
             }
-            if let reason = Self.checkChecksums(block, metadata) { return .damaged(offset: offset, reason: reason) }
-            bytes = block
+            if let reason = Self.checkChecksums(blockBuffer, metadata) { return .damaged(offset: offset, reason: reason) }
+            bytes = blockBuffer
         }
         let start = offset
         offset = blockEnd

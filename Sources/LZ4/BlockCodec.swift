@@ -37,14 +37,26 @@ public enum BlockCodec {
 
     /// Decodes a block that must expand to exactly `originalCount` bytes.
     public static func decompress(_ block: ArraySlice<UInt8>, originalCount: Int, limit: Int) throws -> [UInt8] {
+        var output: [UInt8] = []
+        try decompress(block, originalCount: originalCount, limit: limit, into: &output)
+        return output
+    }
+
+    /// Replaces `output` with the `originalCount` bytes that `block` must expand to, reusing its
+    /// storage: a reader that decodes one block after another allocates and clears nothing once
+    /// the buffer has grown. On failure `output` holds unspecified bytes.
+    public static func decompress(
+        _ block: ArraySlice<UInt8>, originalCount: Int, limit: Int, into output: inout [UInt8]
+    ) throws {
         guard originalCount <= limit, originalCount <= LZ4.maximumBlockInputSize else {
             throw LZ4Error.contentTooLarge(declared: originalCount, limit: min(limit, LZ4.maximumBlockInputSize))
         }
         if originalCount == 0 {
             guard block.count <= 1 else { throw LZ4Error.trailingBytes(count: block.count) }
-            return []
+            output.removeAll(keepingCapacity: true)
+            return
         }
-        var output = [UInt8](repeating: 0, count: originalCount)
+        output.resizeWithoutClearing(to: originalCount)
         let produced = block.withUnsafeBytes { input in
             output.withUnsafeMutableBytes { destination in
                 Int(LZ4_decompress_safe(
@@ -57,6 +69,17 @@ public enum BlockCodec {
             if produced < 0 { throw LZ4Error.library(operation: "decompress_safe", name: "malformed block") }
             throw LZ4Error.contentSizeMismatch(expected: originalCount, actual: produced)
         }
-        return output
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Makes the count `count`, keeping existing bytes and zeroing only new ones: every byte is
+    /// about to be overwritten, and a buffer reused for similar sizes then costs nothing to size.
+    mutating func resizeWithoutClearing(to count: Int) {
+        if self.count > count {
+            removeLast(self.count - count)
+        } else if self.count < count {
+            append(contentsOf: repeatElement(0, count: count - self.count))
+        }
     }
 }

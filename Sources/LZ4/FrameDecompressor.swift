@@ -37,11 +37,7 @@ public final class FrameDecompressor {
         LZ4F_resetDecompressionContext(context)
         // Resize without clearing: every byte is overwritten below, and a scan reuses one buffer
         // for frames of similar sizes, so only the difference is ever touched.
-        if output.count > expectedContentCount {
-            output.removeLast(output.count - expectedContentCount)
-        } else if output.count < expectedContentCount {
-            output.append(contentsOf: repeatElement(0, count: expectedContentCount - output.count))
-        }
+        output.resizeWithoutClearing(to: expectedContentCount)
         let context = self.context
         var options = LZ4F_decompressOptions_t()
         options.stableDst = 1  // the whole output buffer stays put: no internal copy

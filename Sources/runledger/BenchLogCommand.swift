@@ -14,6 +14,8 @@ struct BenchLogCommand: ParsableCommand {
     @Option(help: "Directory for the benchmark log (must not exist).") var log: String
     @Option(help: "Also write the raw concatenated records here, for `lz4 -b1 -B4`.") var rawOutput: String?
     @Option(help: "Repetitions of the LZ4 layer measurement.") var lz4Rounds: Int = 5
+    @Flag(help: "Only scan the existing log at --log (written by an earlier run), for profilers.")
+    var scanOnly = false
 
     struct Output: Encodable {
         var records: Int
@@ -33,7 +35,23 @@ struct BenchLogCommand: ParsableCommand {
         var durability: String
     }
 
+    struct ScanOutput: Encodable {
+        var records: Int
+        var scanSeconds: Double
+        var scanRecordsPerSecond: Double
+        var scanMegabytesPerSecond: Double
+    }
+
     func run() throws {
+        if scanOnly {
+            let output = try reportingFailures { () -> ScanOutput in
+                let (scanned, bytes, seconds) = try scan()
+                return ScanOutput(records: scanned, scanSeconds: seconds, scanRecordsPerSecond: Double(scanned) / seconds,
+                                  scanMegabytesPerSecond: Double(bytes) / 1e6 / seconds)
+            }
+            try Terminal.printJSON(output)
+            return
+        }
         guard let policy = Durability(name: durability) else { throw ValidationError("bad --durability") }
         var options = WriterOptions()
         options.durability = policy
@@ -68,15 +86,7 @@ struct BenchLogCommand: ParsableCommand {
             try writer.close()
             let appendSeconds = now() - appendStart
 
-            let scanStart = now()
-            let reader = try LogReader(directory: log)
-            var scanned = 0
-            var scannedBytes = 0
-            try reader.forEachRecord { record in
-                scanned += 1
-                scannedBytes &+= record.bytes.count
-            }
-            let scanSeconds = now() - scanStart
+            let (scanned, scannedBytes, scanSeconds) = try scan()
             guard scanned == records, scannedBytes == raw.count else {
                 throw CommandFailure("scan read \(scanned) records, expected \(records)", status: .corruptLog)
             }
@@ -95,6 +105,19 @@ struct BenchLogCommand: ParsableCommand {
                 lz4FrameRatio: ratio, durability: durability)
         }
         try Terminal.printJSON(output)
+    }
+
+    /// Reads the whole log at `log` with the bulk scan: records, bytes and seconds.
+    private func scan() throws -> (records: Int, bytes: Int, seconds: Double) {
+        let scanStart = now()
+        let reader = try LogReader(directory: log)
+        var scanned = 0
+        var scannedBytes = 0
+        try reader.forEachRecord { record in
+            scanned += 1
+            scannedBytes &+= record.bytes.count
+        }
+        return (scanned, scannedBytes, now() - scanStart)
     }
 
     /// The LZ4 layer alone: one frame of 64 KiB independent blocks over all the records, best of
