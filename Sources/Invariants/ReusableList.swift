@@ -1,0 +1,40 @@
+// The ids touched since the last decision boundary. Emptied at every boundary, which with an
+// Array (`removeAll(keepingCapacity:)`) went through a generic range replacement each time;
+// here emptying only resets a length and the storage is reused.
+
+/// A list whose storage survives being emptied.
+struct ReusableList<Element: Comparable & Sendable>: Sendable {
+    private var storage: [Element] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(index: Int) -> Element {
+        precondition(index < count, "index \(index) beyond \(count)")
+        return storage[index]
+    }
+
+    mutating func append(_ element: Element) {
+        if count < storage.count {
+            storage[count] = element
+        } else {
+            storage.append(element)
+        }
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func removeAll(where shouldRemove: (Element) -> Bool) {
+        var kept = 0
+        for index in 0..<count where !shouldRemove(storage[index]) {
+            storage[kept] = storage[index]
+            kept += 1
+        }
+        count = kept
+    }
+
+    mutating func sort() {
+        if count > 1 { storage[..<count].sort() }
+    }
+}
