@@ -25,7 +25,7 @@ public struct CheckerConfiguration: Hashable, Sendable {
 
     public init(
         profile: BehaviourProfile, slotCount: Int, pollInterval: Microseconds? = nil, maximumRetries: UInt32 = 3,
-        maximumStoredViolations: Int = 10_000, maximumQuietThreads: Int = 16_384
+        maximumStoredViolations: Int = 10_000, maximumQuietThreads: Int = 4_096
     ) {
         precondition(slotCount >= 0, "slot count must not be negative, got \(slotCount)")
         precondition(pollInterval.map { $0.count > 0 } ?? true, "a poll interval must be positive")
