@@ -83,49 +83,57 @@ extension InvariantChecker {
         }
         let thread = threads[slot]
         let threadID = thread.id
-        var expected: String?
+        // Decide the rule and quirk first; the text is built only for a stored report.
+        var mismatch = true
         var quirk: Quirk?
-        var cause = thread.quiescence?.event
-        let inFlight = runs.ids(of: thread.inFlight, .inFlight)
-        let executing = runs.ids(of: thread.executing, .executing)
         if status == .busy && !active {
-            expected = "idle, interrupted or error once nothing is in flight or executing"
             if thread.quiescence?.cause == .eagerDeletion, allows(.eagerDeleteLeavesThreadBusy) {
                 quirk = .eagerDeleteLeavesThreadBusy
             }
+        } else if status != .busy && active {
+            if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
+                quirk = .idleAfterPendingCancel
+            } else if thread.inFlight.isEmpty, allows(.cancelledWorkerFreesThreadAtOnce) {
+                quirk = .cancelledWorkerFreesThreadAtOnce
+            }
+        } else if !active, let quiescence = thread.quiescence, !quiescence.allows(status) {
+            if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
+                quirk = .idleAfterPendingCancel
+            }
+        } else {
+            mismatch = false
+        }
+        guard mismatch else {
+            threads[slot].mismatchReported = false
+            return
+        }
+        guard !thread.mismatchReported else { return }
+        threads[slot].mismatchReported = true
+        if quirk != nil { coverage.threadStatusDivergences += 1 }
+        if countIfNotStored(.threadStatusFollowsRuns, quirk: quirk) { return }
+        let inFlight = runs.ids(of: thread.inFlight, .inFlight)
+        let executing = runs.ids(of: thread.executing, .executing)
+        var cause = thread.quiescence?.event
+        let expected: String
+        if status == .busy && !active {
+            expected = "idle, interrupted or error once nothing is in flight or executing"
         } else if status != .busy && active {
             let parts = [
                 inFlight.isEmpty ? nil : "\(inFlight) in flight",
                 executing.isEmpty ? nil : "workers of \(executing) executing",
             ]
             expected = "busy while " + parts.compactMap { $0 }.joined(separator: " and ")
-            if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
-                quirk = .idleAfterPendingCancel
-            } else if inFlight.isEmpty, allows(.cancelledWorkerFreesThreadAtOnce) {
-                quirk = .cancelledWorkerFreesThreadAtOnce
-            }
             cause = nil
-        } else if !active, let quiescence = thread.quiescence, !quiescence.allows(status) {
+        } else {
+            let quiescence = thread.quiescence ?? Quiescence(allowed: 0, cause: .none, event: nil)
             let allowed = ThreadStatus.allCases.filter { quiescence.allows($0) }.map { "\($0)" }.joined(separator: " or ")
             let settledAt = quiescence.event.map { " at \($0)" } ?? " (before the thread was evicted)"
             expected = "\(allowed) after the thread settled\(settledAt)"
-            if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
-                quirk = .idleAfterPendingCancel
-            }
         }
-        if let expected {
-            if !thread.mismatchReported {
-                threads[slot].mismatchReported = true
-                if quirk != nil { coverage.threadStatusDivergences += 1 }
-                report(
-                    .threadStatusFollowsRuns, quirk: quirk,
-                    events: [cause, thread.statusEvent].compactMap { $0 }.sorted { $0.sequence < $1.sequence },
-                    runs: inFlight + executing, threads: [threadID], expected: expected,
-                    observed: "\(threadID) is \(status)")
-            }
-        } else {
-            threads[slot].mismatchReported = false
-        }
+        report(
+            .threadStatusFollowsRuns, quirk: quirk,
+            events: [cause, thread.statusEvent].compactMap { $0 }.sorted { $0.sequence < $1.sequence },
+            runs: inFlight + executing, threads: [threadID], expected: expected, observed: "\(threadID) is \(status)")
     }
 
     // MARK: Subscriptions and joins (rule 8)
@@ -207,7 +215,7 @@ extension InvariantChecker {
     }
 
     private mutating func answerFinished(_ runID: RunID, status: RunStatus, _ reference: EventReference) {
-        let observed = "joinAnswered(\(runID), finished \(status))"
+        var observed: String { "joinAnswered(\(runID), finished \(status))" }
         if let slot = runs.slot(of: runID) {
             let run = runs[slot]
             var problem: String?

@@ -209,6 +209,16 @@ public struct InvariantChecker: Sendable {
 
     // MARK: Reporting
 
+    /// Counts a violation without storing it when the storage cap is reached, and says so: the
+    /// rules that fire often call it first, to skip building explanations that would be dropped.
+    mutating func countIfNotStored(_ rule: Rule, quirk: Quirk? = nil) -> Bool {
+        guard violations.count >= configuration.maximumStoredViolations else { return false }
+        let kind: ViolationKind = quirk == nil ? rule.naturalKind : .profileDivergence
+        if kind == .profileDivergence { profileDivergenceCount += 1 } else { failureCount += 1 }
+        droppedViolationCount += 1
+        return true
+    }
+
     /// Records a violation whose explanation reads "expected …; observed … (events …)"; past
     /// the storage cap it is only counted.
     mutating func report(

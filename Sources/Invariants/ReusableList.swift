@@ -34,7 +34,20 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
         count = kept
     }
 
+    /// Sorts in place; the lists are short, so insertion sort beats the general one.
     mutating func sort() {
-        if count > 1 { storage[..<count].sort() }
+        guard count > 16 else {
+            for index in 1..<max(1, count) {
+                let element = storage[index]
+                var position = index
+                while position > 0, element < storage[position - 1] {
+                    storage[position] = storage[position - 1]
+                    position -= 1
+                }
+                storage[position] = element
+            }
+            return
+        }
+        storage[..<count].sort()
     }
 }
