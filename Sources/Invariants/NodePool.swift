@@ -25,7 +25,7 @@ struct NodePool<Value: Sendable>: Sendable {
     private var freeHead: Int32 = -1
 
     subscript(node: Int32) -> Value {
-        @inline(__always) _read { yield nodes[Int(node)].value }
+        @inline(__always) get { nodes[Int(node)].value }
         @inline(__always) _modify { yield &nodes[Int(node)].value }
     }
 

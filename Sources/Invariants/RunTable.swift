@@ -41,7 +41,9 @@ struct RunTable {
     func slot(of id: RunID) -> Int? { map.slot(id.rawValue) }
 
     subscript(slot: Int) -> ShadowRun {
-        @inline(__always) _read { yield pool[slot] }
+        // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
+        // each read allocated its frame.
+        @inline(__always) get { pool[slot] }
         @inline(__always) _modify { yield &pool[slot] }
     }
 

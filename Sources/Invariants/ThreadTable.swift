@@ -41,7 +41,9 @@ struct ThreadTable {
     func contains(_ id: ThreadID) -> Bool { map.slot(id.rawValue) != nil || evicted[id.rawValue] != 0 }
 
     subscript(slot: Int) -> ShadowThread {
-        @inline(__always) _read { yield records[slot] }
+        // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
+        // each read allocated its frame.
+        @inline(__always) get { records[slot] }
         @inline(__always) _modify { yield &records[slot] }
     }
 
