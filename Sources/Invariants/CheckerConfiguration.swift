@@ -19,8 +19,10 @@ public struct CheckerConfiguration: Hashable, Sendable {
     public var maximumStoredViolations: Int
     /// Quiet threads (nothing in flight or executing, status settled) held in full; beyond it
     /// the least recently quiet are evicted to a 16-bit summary, so a stream that creates a
-    /// thread per run keeps memory bounded. An evicted thread named again is checked as before,
-    /// except that its checkpoint history resynchronises on its next checkpoint.
+    /// thread per run keeps memory bounded. An evicted thread named again is checked by every
+    /// rule, except that its checkpoint step numbers resynchronise on its next checkpoint and
+    /// its reports no longer name the events that settled it. A stream with fewer threads than
+    /// this is checked exactly as with no eviction.
     public var maximumQuietThreads: Int
 
     public init(
