@@ -17,13 +17,22 @@ public struct CheckerConfiguration: Hashable, Sendable {
     /// A cap on stored violations, so a badly broken stream cannot exhaust memory; later ones
     /// are counted in ``InvariantChecker/droppedViolationCount``.
     public var maximumStoredViolations: Int
+    /// Quiet threads (nothing in flight or executing, status settled) held in full; beyond it
+    /// the least recently quiet are evicted to a 16-bit summary, so a stream that creates a
+    /// thread per run keeps memory bounded. An evicted thread named again is checked by every
+    /// rule, except that its checkpoint step numbers resynchronise on its next checkpoint and
+    /// its reports no longer name the events that settled it. A stream with fewer threads than
+    /// this is checked exactly as with no eviction.
+    public var maximumQuietThreads: Int
 
     public init(
         profile: BehaviourProfile, slotCount: Int, pollInterval: Microseconds? = nil, maximumRetries: UInt32 = 3,
-        maximumStoredViolations: Int = 10_000
+        maximumStoredViolations: Int = 10_000, maximumQuietThreads: Int = 4_096
     ) {
         precondition(slotCount >= 0, "slot count must not be negative, got \(slotCount)")
         precondition(pollInterval.map { $0.count > 0 } ?? true, "a poll interval must be positive")
+        precondition(maximumQuietThreads >= 0, "the quiet-thread budget must not be negative")
+        self.maximumQuietThreads = maximumQuietThreads
         self.profile = profile
         self.slotCount = slotCount
         self.pollInterval = pollInterval

@@ -14,22 +14,24 @@ extension InvariantChecker {
     }
 
     mutating func observeInterrupted(_ runID: RunID, action: CancelAction, cause: CancelCause, _ reference: EventReference) {
-        let event = Event.interrupted(run: runID, thread: ThreadID(0), action: action, cause: cause, at: reference.at)
-        guard var run = liveRun(runID, event, reference) else { return }
-        let wasPending = run.status == .pending
-        if let obligation = run.obligation {
+        guard let slot = liveRun(
+            runID, .interrupted(run: runID, thread: ThreadID(0), action: action, cause: cause, at: reference.at), reference)
+        else { return }
+        let wasPending = runs[slot].status == .pending
+        if let obligation = runs[slot].obligation {
             if obligation.action != action {
-                reportBrokenObligation(obligation, run: run, observed: "interrupted with action \(action)", reference)
+                reportBrokenObligation(obligation, run: runs[slot], observed: "interrupted with action \(action)", reference)
             }
-            run.obligation = nil
+            runs[slot].obligation = nil
         } else if case .supersededBy(let by) = cause {
             report(
                 .interruptCancelsInFlight, events: [runs[by]?.createdEvent, reference].compactMap { $0 },
-                runs: [runID, by], threads: [run.threadID],
+                runs: [runID, by], threads: [runs[slot].threadID],
                 expected: "a supersession to cancel only runs in flight when \(by) was created",
                 observed: "interrupted(\(runID)) as superseded by \(by)")
         }
         if action == .rollback {
+            let run = runs[slot]
             if run.subscribers > 0 { coverage.rollbacksWithSubscriber += 1 }
             if !wasPending { coverage.rollbacksOfRunningRuns += 1 }
             let candidate: Quirk? =
@@ -42,72 +44,71 @@ extension InvariantChecker {
                     ? "pending \(runID) kept as interrupted (\(run.subscribers) subscribers)"
                     : "running \(runID) marked interrupted, deletion left to its worker (\(run.subscribers) subscribers)")
         }
-        var thread = threads[run.threadID] ?? ShadowThread(id: run.threadID, temporary: false)
-        let wasActive = thread.isActive
-        run.status = .interrupted
-        run.endEvent = reference
-        thread.inFlight.removeAll { $0 == runID }
-        thread.interruptSinceCheckpoint = reference
+        let thread = threadSlot(ofRun: slot)
+        let wasActive = threads[thread].isActive
+        runs[slot].status = .interrupted
+        runs[slot].endEvent = reference
+        runs.remove(slot, from: &threads[thread].inFlight, .inFlight)
+        threads[thread].interruptSinceCheckpoint = reference
         if wasPending {
-            thread.pending.remove(run.pendingKey)
-            globalPending.remove(run.pendingKey)
-            thread.lastCause = .pendingCancel
-            thread.settlingHint = recomputedStatus(thread, cause: .pendingCancel, reference)
+            runs.remove(slot, from: &threads[thread].pending, .threadPending)
+            runs.remove(slot, from: &globalPending, .globalPending)
+            threads[thread].lastCause = .pendingCancel
+            threads[thread].settlingHint = recomputedStatus(thread, cause: .pendingCancel, reference)
         } else {
-            if thread.running == runID { thread.running = nil }
-            run.signal = action
-            thread.lastCause = .other
+            if threads[thread].running == runID { threads[thread].running = nil }
+            runs[slot].signal = action
+            threads[thread].lastCause = .other
         }
-        runs[runID] = run
         commit(thread, wasActive: wasActive)
-        forgetIfSettled(runID)
+        forgetIfSettled(slot)
     }
 
     mutating func observeRolledBack(_ runID: RunID, stage: RollbackStage, _ reference: EventReference) {
         let event = Event.rolledBack(run: runID, thread: ThreadID(0), stage: stage, at: reference.at)
         switch stage {
         case .eager:
-            guard var run = liveRun(runID, event, reference) else { return }
-            if let obligation = run.obligation, obligation.action != .rollback {
-                reportBrokenObligation(obligation, run: run, observed: "deleted by a rollback", reference)
+            guard let slot = liveRun(runID, event, reference) else { return }
+            if let obligation = runs[slot].obligation, obligation.action != .rollback {
+                reportBrokenObligation(obligation, run: runs[slot], observed: "deleted by a rollback", reference)
             }
-            run.obligation = nil
-            if run.status == .pending, run.createdAt > reference.at { coverage.rollbacksOfDelayedRuns += 1 }
-            if run.status == .running { coverage.rollbacksOfRunningRuns += 1 }
-            if run.subscribers > 0 { coverage.rollbacksWithSubscriber += 1 }
-            if run.executing { run.signal = .rollback }
-            applyDeletion(&run, reference, rollback: true)
+            runs[slot].obligation = nil
+            if runs[slot].status == .pending, runs[slot].createdAt > reference.at { coverage.rollbacksOfDelayedRuns += 1 }
+            if runs[slot].status == .running { coverage.rollbacksOfRunningRuns += 1 }
+            if runs[slot].subscribers > 0 { coverage.rollbacksWithSubscriber += 1 }
+            if runs[slot].executing { runs[slot].signal = .rollback }
+            applyDeletion(slot, reference, rollback: true)
         case .byWorker:
-            guard var run = liveRun(runID, event, reference, allowTerminal: true) else { return }
-            guard run.status == .interrupted, run.executing, run.signal == .rollback else {
+            guard let slot = liveRun(runID, event, reference, allowTerminal: true) else { return }
+            guard runs[slot].status == .interrupted, runs[slot].executing, runs[slot].signal == .rollback else {
                 report(
-                    .legalTransition, events: [run.createdEvent, reference], runs: [runID],
+                    .legalTransition, events: [runs[slot].createdEvent, reference], runs: [runID],
                     expected: "a worker deletes only its own run marked for rollback",
-                    observed: "rolledBack(\(runID), byWorker) while \(run.status)")
+                    observed: "rolledBack(\(runID), byWorker) while \(runs[slot].status)")
                 return
             }
-            run.deletedByWorker = true
-            applyDeletion(&run, reference, rollback: true)
+            runs[slot].deletedByWorker = true
+            applyDeletion(slot, reference, rollback: true)
         }
     }
 
     mutating func observeDeleted(_ runID: RunID, threadID: ThreadID, _ reference: EventReference) {
-        if var run = runs[runID] {
-            if run.deleted {
-                reportUntrackedDeleted(runID, run: run, reference)
+        if let slot = runs.slot(of: runID) {
+            if runs[slot].deleted {
+                reportUntrackedDeleted(runID, run: runs[slot], reference)
                 return
             }
-            if run.executing { coverage.deletesOfExecutingRuns += 1 }
-            applyDeletion(&run, reference, rollback: false)
+            if runs[slot].executing { coverage.deletesOfExecutingRuns += 1 }
+            applyDeletion(slot, reference, rollback: false)
             return
         }
         switch fates[runID] {
         case .success, .error, .timeout, .interrupted:
             fates[runID] = .deleted
-            if var thread = threads[threadID] {
-                let wasActive = thread.isActive
-                thread.removeCheckpoints(of: runID)
-                thread.settledTemporaryRuns.removeAll { $0 == runID }
+            if let thread = existingThreadSlot(threadID) {
+                let wasActive = threads[thread].isActive
+                threads.removeCheckpoints(thread, of: runID, createdAt: nil)
+                threads.removeSettledTemporaryRun(thread, runID)
                 commit(thread, wasActive: wasActive)
             }
         case .unseen, .tracked, .deleted:
@@ -122,33 +123,33 @@ extension InvariantChecker {
     }
 
     /// Deletes a tracked run with its checkpoints; a worker still executing keeps its slot.
-    private mutating func applyDeletion(_ run: inout ShadowRun, _ reference: EventReference, rollback: Bool) {
-        var thread = threads[run.threadID] ?? ShadowThread(id: run.threadID, temporary: false)
-        let wasActive = thread.isActive
-        if run.status == .pending && !run.deleted {
-            thread.pending.remove(run.pendingKey)
-            globalPending.remove(run.pendingKey)
+    private mutating func applyDeletion(_ slot: Int, _ reference: EventReference, rollback: Bool) {
+        let runID = runs[slot].id
+        let thread = threadSlot(ofRun: slot)
+        let wasActive = threads[thread].isActive
+        if runs[slot].status == .pending && !runs[slot].deleted {
+            runs.remove(slot, from: &threads[thread].pending, .threadPending)
+            runs.remove(slot, from: &globalPending, .globalPending)
         }
-        thread.inFlight.removeAll { $0 == run.id }
-        if thread.running == run.id { thread.running = nil }
-        thread.removeCheckpoints(of: run.id)
-        if rollback { thread.rollbackSinceCheckpoint = reference }
-        run.deleted = true
-        run.persistedCheckpoints = 0
-        run.endEvent = reference
-        if run.executing {
-            thread.lastCause = .other
+        runs.remove(slot, from: &threads[thread].inFlight, .inFlight)
+        if threads[thread].running == runID { threads[thread].running = nil }
+        threads.removeCheckpoints(thread, of: runID, createdAt: runs[slot].createdEvent.sequence)
+        if rollback { threads[thread].rollbackSinceCheckpoint = reference }
+        runs[slot].deleted = true
+        runs[slot].persistedCheckpoints = 0
+        runs[slot].endEvent = reference
+        if runs[slot].executing {
+            threads[thread].lastCause = .other
         } else {
-            thread.lastCause = .eagerDeletion
-            thread.settlingHint = recomputedStatus(thread, cause: .eagerDeletion, reference)
+            threads[thread].lastCause = .eagerDeletion
+            threads[thread].settlingHint = recomputedStatus(thread, cause: .eagerDeletion, reference)
         }
-        runs[run.id] = run
         commit(thread, wasActive: wasActive)
-        forgetIfSettled(run.id)
+        forgetIfSettled(slot)
     }
 
     mutating func observeWorkerStopped(_ runID: RunID, finalWrite: FinalWrite, _ reference: EventReference) {
-        guard var run = runs[runID], run.executing else {
+        guard let slot = runs.slot(of: runID), runs[slot].executing else {
             if let run = runs[runID] {
                 report(
                     .legalTransition, events: [run.endEvent ?? run.createdEvent, reference], runs: [runID],
@@ -163,48 +164,47 @@ extension InvariantChecker {
             return
         }
         let expected: FinalWrite?
-        if run.deleted {
-            expected = run.deletedByWorker ? .rolledBack : .runMissing
-        } else if run.signal == .interrupt {
+        if runs[slot].deleted {
+            expected = runs[slot].deletedByWorker ? .rolledBack : .runMissing
+        } else if runs[slot].signal == .interrupt {
             expected = .interrupted
         } else {
             expected = nil
         }
         if expected != finalWrite {
+            let run = runs[slot]
             report(
                 .legalTransition, events: [run.endEvent ?? run.workerEvent ?? run.createdEvent, reference], runs: [runID],
                 expected: expected.map { "final write \($0) for \(runID)" } ?? "\(runID)'s uncancelled worker to end with a status",
                 observed: "workerStopped(\(runID), \(finalWrite))")
         }
-        guard !run.orphaned, var thread = threads[run.threadID] else {
+        guard !runs[slot].orphaned, let thread = existingThreadSlot(ofRun: slot) else {
             // The worker outlived its temporary thread (deleted when another of its runs ended):
             // it frees its slot and has no thread left to write to.
-            run.executing = false
-            runs[runID] = run
+            runs[slot].executing = false
             executingCount -= 1
-            forgetIfSettled(runID)
+            forgetIfSettled(slot)
             return
         }
-        let wasActive = thread.isActive
-        if let cancel = run.endEvent, let start = thread.lastStart, start.sequence > cancel.sequence {
+        let wasActive = threads[thread].isActive
+        if let cancel = runs[slot].endEvent, let start = threads[thread].lastStart, start.sequence > cancel.sequence {
             coverage.staleFinalWrites += 1
         }
-        run.executing = false
-        runs[runID] = run
-        stopExecuting(runID, in: &thread)
+        runs[slot].executing = false
+        stopExecuting(slot, thread: thread)
         switch finalWrite {
         case .interrupted:
-            let base: ThreadStatus = run.persistedCheckpoints > 0 && run.hasStepsLeft ? .interrupted : .idle
-            thread.settlingHint = Quiescence(allowed: statusMask(base), cause: .cancelledWorkerStop, event: reference)
-            thread.lastCause = .cancelledWorkerStop
+            let base: ThreadStatus = runs[slot].persistedCheckpoints > 0 && runs[slot].hasStepsLeft ? .interrupted : .idle
+            threads[thread].settlingHint = Quiescence(allowed: statusMask(base), cause: .cancelledWorkerStop, event: reference)
+            threads[thread].lastCause = .cancelledWorkerStop
         case .rolledBack:
-            thread.settlingHint = Quiescence(allowed: statusMask(.idle), cause: .cancelledWorkerStop, event: reference)
-            thread.lastCause = .cancelledWorkerStop
+            threads[thread].settlingHint = Quiescence(allowed: statusMask(.idle), cause: .cancelledWorkerStop, event: reference)
+            threads[thread].lastCause = .cancelledWorkerStop
         case .runMissing:
-            thread.settlingHint = recomputedStatus(thread, cause: .eagerDeletion, reference)
-            thread.lastCause = .eagerDeletion
+            threads[thread].settlingHint = recomputedStatus(thread, cause: .eagerDeletion, reference)
+            threads[thread].lastCause = .eagerDeletion
         }
         commit(thread, wasActive: wasActive)
-        forgetIfSettled(runID)
+        forgetIfSettled(slot)
     }
 }

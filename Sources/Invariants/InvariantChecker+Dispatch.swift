@@ -23,25 +23,32 @@ struct StallClock {
     var reported = false
 }
 
+// The queries below are `mutating` although they change nothing: called from the observers
+// (which hold the checker `inout`), a non-mutating method made the compiler copy the whole
+// checker for each call, twice per event.
 extension InvariantChecker {
-    /// Whether the poller must skip runs of `threadID` now.
-    func isThreadBlocked(_ threadID: ThreadID) -> Bool {
-        guard let thread = threads[threadID] else { return true }
-        if thread.running != nil { return true }
+    /// Whether the poller must skip runs of the thread of the pending run in `run` now.
+    mutating func isThreadBlocked(ofRun run: Int) -> Bool {
+        guard let slot = threads.slot(of: runs[run].threadID, hint: runs[run].threadSlotHint) else { return true }
+        if threads[slot].running != nil { return true }
         // The documented intent keeps the thread blocked until a cancelled worker stops.
-        return !allows(.cancelledWorkerFreesThreadAtOnce) && !thread.executing.isEmpty
+        return !allows(.cancelledWorkerFreesThreadAtOnce) && !threads[slot].executing.isEmpty
     }
 
     /// The oldest eligible run at `now`: due, among the oldest `free` due pending runs, thread
     /// not blocked; with its rank in that window and the free slot count.
-    func dispatchCandidate(now: Timestamp) -> (runID: RunID, createdAt: Timestamp, rank: Int, free: Int)? {
+    mutating func dispatchCandidate(now: Timestamp) -> (runID: RunID, createdAt: Timestamp, rank: Int, free: Int)? {
         let free = configuration.slotCount - executingCount
         guard free > 0 else { return nil }
         var rank = 0
-        for key in globalPending.keys.prefix(free) {
-            guard key.createdAt < now else { break }
-            if !isThreadBlocked(key.threadID) { return (key.runID, key.createdAt, rank, free) }
+        var slot = globalPending.head
+        while slot >= 0, rank < free {
+            // Field reads, not a copy of the whole record.
+            let createdAt = runs[Int(slot)].createdAt
+            guard createdAt < now else { break }
+            if !isThreadBlocked(ofRun: Int(slot)) { return (runs[Int(slot)].id, createdAt, rank, free) }
             rank += 1
+            slot = runs.next(slot, in: .globalPending)
         }
         return nil
     }
@@ -81,7 +88,7 @@ extension InvariantChecker {
             inHeadOfLineBlock = false
             return
         }
-        stall = StallClock()
+        if stall.runID != nil || stall.reported { stall = StallClock() }
         let blocked = isHeadOfLineBlocked(now: now)
         if blocked && !inHeadOfLineBlock { coverage.headOfLineBlocks += 1 }
         inHeadOfLineBlock = blocked
@@ -89,11 +96,17 @@ extension InvariantChecker {
 
     /// A free slot, every run of the oldest-`free` window blocked, and a dispatchable due run
     /// just beyond it (a bounded look).
-    private func isHeadOfLineBlocked(now: Timestamp) -> Bool {
+    private mutating func isHeadOfLineBlocked(now: Timestamp) -> Bool {
         let free = configuration.slotCount - executingCount
         guard free > 0 else { return false }
-        let due = globalPending.keys.prefix(free + 64).prefix { $0.createdAt < now }
-        guard due.count > free else { return false }
-        return due.dropFirst(free).contains { !isThreadBlocked($0.threadID) }
+        var position = 0
+        var slot = globalPending.head
+        while slot >= 0, position < free + 64 {
+            guard runs[Int(slot)].createdAt < now else { return false }
+            if position >= free, !isThreadBlocked(ofRun: Int(slot)) { return true }
+            position += 1
+            slot = runs.next(slot, in: .globalPending)
+        }
+        return false
     }
 }

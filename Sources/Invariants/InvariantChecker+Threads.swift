@@ -6,32 +6,32 @@ extension InvariantChecker {
     // MARK: Threads
 
     mutating func observeThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, _ reference: EventReference) {
-        if threads[threadID] != nil {
+        if threads.contains(threadID) {
             report(
                 .legalTransition, events: [reference], threads: [threadID], expected: "\(threadID) created once",
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
+        if let old = threads.slot(of: threadID) { dropThread(old) }
         var thread = ShadowThread(id: threadID, temporary: temporary)
         thread.status = status
         thread.statusEvent = reference
-        threads[threadID] = thread
+        _ = threads.insert(thread)
         dirtyThreads.append(threadID)
     }
 
     mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
-        var thread = threads[threadID] ?? ShadowThread(id: threadID, temporary: false)
-        thread.previousStatus = thread.status
-        thread.status = status
-        thread.statusEvent = reference
+        let slot = threadSlot(threadID)
+        threads[slot].previousStatus = threads[slot].status
+        threads[slot].status = status
+        threads[slot].statusEvent = reference
         // The run event just before the write is what made the writer write.
-        thread.statusWriteCause = thread.lastCause
-        thread.lastCause = .none
-        threads[threadID] = thread
+        threads[slot].statusWriteCause = threads[slot].lastCause
+        threads[slot].lastCause = .none
         dirtyThreads.append(threadID)
     }
 
     mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
-        let deleted = runs[runID]?.deleted ?? (fates[runID] == .deleted)
+        let deleted = runs.slot(of: runID).map { runs[$0].deleted } ?? (fates[runID] == .deleted)
         if deleted || fates[runID] == .unseen {
             report(
                 deleted ? .noEventAfterDeletion : .legalTransition, events: [reference], runs: [runID], threads: [threadID],
@@ -40,106 +40,119 @@ extension InvariantChecker {
     }
 
     mutating func observeThreadDeleted(_ threadID: ThreadID, _ reference: EventReference) {
-        guard let thread = threads[threadID] else {
+        guard let thread = existingThreadSlot(threadID) else {
             report(
                 .legalTransition, events: [reference], threads: [threadID], expected: "only an existing thread is deleted",
                 observed: "threadDeleted(\(threadID))")
             return
         }
-        if !thread.inFlight.isEmpty {
+        if !threads[thread].inFlight.isEmpty {
+            let inFlight = runs.ids(of: threads[thread].inFlight, .inFlight)
             report(
-                .legalTransition, events: [reference], runs: thread.inFlight, threads: [threadID],
-                expected: "a temporary thread deleted only after its runs ended", observed: "\(thread.inFlight) still in flight")
+                .legalTransition, events: [reference], runs: inFlight, threads: [threadID],
+                expected: "a temporary thread deleted only after its runs ended", observed: "\(inFlight) still in flight")
         }
-        let owned = runs.values.filter { $0.threadID == threadID }.map(\.id).sorted()
-        for runID in owned {
-            guard var run = runs[runID] else { continue }
-            if run.status == .pending && !run.deleted {
-                globalPending.remove(run.pendingKey)
+        // Every tracked run of that id, including a worker orphaned by an earlier thread of it.
+        let owned = runs.slotsByID { $0.threadID == threadID }
+        for slot in owned {
+            if runs[slot].status == .pending && !runs[slot].deleted {
+                runs.remove(slot, from: &globalPending, .globalPending)
             }
-            run.deleted = true
-            run.orphaned = run.executing
-            run.endEvent = run.endEvent ?? reference
-            runs[runID] = run
+            runs[slot].deleted = true
+            runs[slot].orphaned = runs[slot].executing
+            runs[slot].endEvent = runs[slot].endEvent ?? reference
         }
-        for runID in thread.settledTemporaryRuns { fates[runID] = .deleted }
-        threads[threadID] = nil
+        for runID in threads.settledTemporaryRuns(thread) { fates[runID] = .deleted }
+        dropThread(thread)
         dirtyThreads.removeAll { $0 == threadID }
-        for runID in owned {
-            if let run = runs[runID], run.executing {
-                // A worker outliving its thread keeps its slot; it can only report runMissing.
-                continue
-            }
-            forgetIfSettled(runID)
+        // A worker outliving its thread keeps its slot; it can only report runMissing.
+        for slot in owned where !runs[slot].executing {
+            forgetIfSettled(slot)
         }
     }
 
     /// Rule 11, checked at decision boundaries: `busy` iff something is in flight or executing
     /// (non-temporary threads), and once quiet the status §3 derives from the settling event.
-    mutating func checkThreadStatus(_ threadID: ThreadID) {
-        guard var thread = threads[threadID], !thread.temporary, let status = thread.status else { return }
-        let active = thread.isActive
-        var expected: String?
+    mutating func checkThreadStatus(_ slot: Int) {
+        guard !threads[slot].temporary, let status = threads[slot].status else { return }
+        let active = threads[slot].isActive
+        // The usual case, answered without copying the record: the status agrees.
+        if status == .busy ? active : (!active && (threads[slot].quiescence?.allows(status) ?? true)) {
+            threads[slot].mismatchReported = false
+            return
+        }
+        let thread = threads[slot]
+        let threadID = thread.id
+        // Decide the rule and quirk first; the text is built only for a stored report.
+        var mismatch = true
         var quirk: Quirk?
-        var cause = thread.quiescence?.event
         if status == .busy && !active {
-            expected = "idle, interrupted or error once nothing is in flight or executing"
             if thread.quiescence?.cause == .eagerDeletion, allows(.eagerDeleteLeavesThreadBusy) {
                 quirk = .eagerDeleteLeavesThreadBusy
             }
         } else if status != .busy && active {
-            let parts = [
-                thread.inFlight.isEmpty ? nil : "\(thread.inFlight) in flight",
-                thread.executing.isEmpty ? nil : "workers of \(thread.executing) executing",
-            ]
-            expected = "busy while " + parts.compactMap { $0 }.joined(separator: " and ")
             if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
                 quirk = .idleAfterPendingCancel
             } else if thread.inFlight.isEmpty, allows(.cancelledWorkerFreesThreadAtOnce) {
                 quirk = .cancelledWorkerFreesThreadAtOnce
             }
-            cause = nil
         } else if !active, let quiescence = thread.quiescence, !quiescence.allows(status) {
-            let allowed = ThreadStatus.allCases.filter { quiescence.allows($0) }.map { "\($0)" }.joined(separator: " or ")
-            expected = "\(allowed) after the thread settled at \(quiescence.event)"
             if thread.statusWriteCause == .pendingCancel, allows(.idleAfterPendingCancel) {
                 quirk = .idleAfterPendingCancel
             }
-        }
-        if let expected {
-            if !thread.mismatchReported {
-                thread.mismatchReported = true
-                if quirk != nil { coverage.threadStatusDivergences += 1 }
-                report(
-                    .threadStatusFollowsRuns, quirk: quirk,
-                    events: [cause, thread.statusEvent].compactMap { $0 }.sorted { $0.sequence < $1.sequence },
-                    runs: thread.inFlight + thread.executing, threads: [threadID], expected: expected,
-                    observed: "\(threadID) is \(status)")
-            }
         } else {
-            thread.mismatchReported = false
+            mismatch = false
         }
-        threads[threadID] = thread
+        guard mismatch else {
+            threads[slot].mismatchReported = false
+            return
+        }
+        guard !thread.mismatchReported else { return }
+        threads[slot].mismatchReported = true
+        if quirk != nil { coverage.threadStatusDivergences += 1 }
+        if countIfNotStored(.threadStatusFollowsRuns, quirk: quirk) { return }
+        let inFlight = runs.ids(of: thread.inFlight, .inFlight)
+        let executing = runs.ids(of: thread.executing, .executing)
+        var cause = thread.quiescence?.event
+        let expected: String
+        if status == .busy && !active {
+            expected = "idle, interrupted or error once nothing is in flight or executing"
+        } else if status != .busy && active {
+            let parts = [
+                inFlight.isEmpty ? nil : "\(inFlight) in flight",
+                executing.isEmpty ? nil : "workers of \(executing) executing",
+            ]
+            expected = "busy while " + parts.compactMap { $0 }.joined(separator: " and ")
+            cause = nil
+        } else {
+            let quiescence = thread.quiescence ?? Quiescence(allowed: 0, cause: .none, event: nil)
+            let allowed = ThreadStatus.allCases.filter { quiescence.allows($0) }.map { "\($0)" }.joined(separator: " or ")
+            let settledAt = quiescence.event.map { " at \($0)" } ?? " (before the thread was evicted)"
+            expected = "\(allowed) after the thread settled\(settledAt)"
+        }
+        report(
+            .threadStatusFollowsRuns, quirk: quirk,
+            events: [cause, thread.statusEvent].compactMap { $0 }.sorted { $0.sequence < $1.sequence },
+            runs: inFlight + executing, threads: [threadID], expected: expected, observed: "\(threadID) is \(status)")
     }
 
     // MARK: Subscriptions and joins (rule 8)
 
     mutating func observeSubscribed(_ runID: RunID, waits: Bool, _ reference: EventReference) {
         let event = Event.subscribed(run: runID, thread: ThreadID(0), waits: waits, at: reference.at)
-        if var run = runs[runID] {
-            if run.deleted {
+        if let slot = runs.slot(of: runID) {
+            if runs[slot].deleted {
                 _ = liveRun(runID, event, reference)
                 return
             }
-            if run.status.isTerminal && !run.executing && !waits {
+            if runs[slot].status.isTerminal && !runs[slot].executing && !waits {
                 report(
-                    .noEventAfterTerminal, events: [run.endEvent ?? run.createdEvent, reference], runs: [runID],
+                    .noEventAfterTerminal, events: [runs[slot].endEvent ?? runs[slot].createdEvent, reference], runs: [runID],
                     expected: "no stream subscription to settled \(runID)", observed: eventName(event))
                 return
             }
-            run.subscribers += 1
-            if waits { run.waiters += 1 }
-            runs[runID] = run
+            runs[slot].subscribers += 1
+            if waits { runs[slot].waiters += 1 }
             return
         }
         if waits, RunFateTable.status(of: fates[runID]) != nil {
@@ -151,14 +164,13 @@ extension InvariantChecker {
     }
 
     mutating func observeUnsubscribed(_ runID: RunID, _ reference: EventReference) {
-        if var run = runs[runID], !run.deleted {
-            if run.subscribers <= run.waiters {
+        if let slot = runs.slot(of: runID), !runs[slot].deleted {
+            if runs[slot].subscribers <= runs[slot].waiters {
                 report(
                     .legalTransition, events: [reference], runs: [runID],
                     expected: "a non-waiting subscriber of \(runID) to detach", observed: "unsubscribed with none")
             }
-            run.subscribers = max(0, run.subscribers - 1)
-            runs[runID] = run
+            runs[slot].subscribers = max(0, runs[slot].subscribers - 1)
             return
         }
         switch fates[runID] {
@@ -177,19 +189,18 @@ extension InvariantChecker {
             answerFinished(runID, status: status, reference)
         case .runNotFound:
             coverage.joinsAnsweredNotFound += 1
-            if var run = runs[runID] {
-                if !run.deleted {
+            if let slot = runs.slot(of: runID) {
+                if !runs[slot].deleted {
                     report(
-                        .joinAnsweredAfterSettled, events: [run.createdEvent, reference], runs: [runID],
-                        expected: "\(run.status) \(runID)'s join answered with its status", observed: "answered not found")
+                        .joinAnsweredAfterSettled, events: [runs[slot].createdEvent, reference], runs: [runID],
+                        expected: "\(runs[slot].status) \(runID)'s join answered with its status", observed: "answered not found")
                     return
                 }
-                if run.waiters > 0 {
-                    run.waiters -= 1
-                    run.subscribers = max(0, run.subscribers - 1)
+                if runs[slot].waiters > 0 {
+                    runs[slot].waiters -= 1
+                    runs[slot].subscribers = max(0, runs[slot].subscribers - 1)
                 }
-                runs[runID] = run
-                forgetIfSettled(runID)
+                forgetIfSettled(slot)
                 return
             }
             switch fates[runID] {
@@ -204,8 +215,9 @@ extension InvariantChecker {
     }
 
     private mutating func answerFinished(_ runID: RunID, status: RunStatus, _ reference: EventReference) {
-        let observed = "joinAnswered(\(runID), finished \(status))"
-        if var run = runs[runID] {
+        var observed: String { "joinAnswered(\(runID), finished \(status))" }
+        if let slot = runs.slot(of: runID) {
+            let run = runs[slot]
             var problem: String?
             if run.deleted {
                 problem = "the not-found body for deleted \(runID)"
@@ -224,11 +236,10 @@ extension InvariantChecker {
                     threads: [run.threadID], expected: problem, observed: observed)
             }
             if run.waiters > 0 {
-                run.waiters -= 1
-                run.subscribers = max(0, run.subscribers - 1)
+                runs[slot].waiters -= 1
+                runs[slot].subscribers = max(0, run.subscribers - 1)
             }
-            runs[runID] = run
-            forgetIfSettled(runID)
+            forgetIfSettled(slot)
             return
         }
         let fate = fates[runID]
@@ -273,44 +284,45 @@ extension InvariantChecker {
     mutating func observeServerRestarted(attemptCountersReset: Bool, _ reference: EventReference) {
         coverage.serverRestarts += 1
         if executingCount > 0 {
-            let executing = runs.values.filter(\.executing).map(\.id).sorted()
+            let executing = runs.slotsByID(where: \.executing)
+            let executingIDs = executing.map { runs[$0].id }
             report(
-                .legalTransition, events: [reference], runs: executing,
-                expected: "every worker stopped or re-queued before the restart", observed: "\(executing) still executing")
-            for runID in executing {
-                guard var run = runs[runID] else { continue }
-                run.executing = false
-                runs[runID] = run
-                if var thread = threads[run.threadID] {
-                    let wasActive = thread.isActive
-                    stopExecuting(runID, in: &thread)
+                .legalTransition, events: [reference], runs: executingIDs,
+                expected: "every worker stopped or re-queued before the restart", observed: "\(executingIDs) still executing")
+            for slot in executing {
+                runs[slot].executing = false
+                if let thread = existingThreadSlot(ofRun: slot) {
+                    let wasActive = threads[thread].isActive
+                    stopExecuting(slot, thread: thread)
                     commit(thread, wasActive: wasActive)
                 }
-                forgetIfSettled(runID)
+                forgetIfSettled(slot)
             }
             executingCount = 0
         }
         guard attemptCountersReset else { return }
-        let counted = runs.values.filter { $0.attempt > 0 }.map(\.id).sorted()
+        let counted = runs.slotsByID { $0.attempt > 0 }
+        let countedIDs = counted.map { runs[$0].id }
         if allows(.attemptCounterNotRestored) {
             if !counted.isEmpty {
                 coverage.attemptCounterResets += 1
                 report(
-                    .attemptCounting, quirk: .attemptCounterNotRestored, events: [reference], runs: counted,
-                    expected: "attempt counters of \(counted) to survive the restart", observed: "reset to 0")
+                    .attemptCounting, quirk: .attemptCounterNotRestored, events: [reference], runs: countedIDs,
+                    expected: "attempt counters of \(countedIDs) to survive the restart", observed: "reset to 0")
             }
         } else {
             report(
-                .attemptCounting, events: [reference], runs: counted,
+                .attemptCounting, events: [reference], runs: countedIDs,
                 expected: "attempt counters to survive the restart", observed: "serverRestarted(attemptCountersReset: true)")
         }
-        for runID in counted { runs[runID]?.attempt = 0 }
+        for slot in counted { runs[slot].attempt = 0 }
     }
 
     // MARK: Drain (rule 10)
 
     mutating func checkDrained() {
-        for run in runs.values.sorted(by: { $0.id < $1.id }) {
+        for slot in runs.slotsByID() {
+            let run = runs[slot]
             if run.isInFlight {
                 report(
                     .drainedNothingInFlight, events: [run.workerEvent ?? run.createdEvent], runs: [run.id],
@@ -330,8 +342,10 @@ extension InvariantChecker {
                 .joinEventuallyAnswered, events: [], runs: [runID], expected: "joins of settled \(runID) answered",
                 observed: "\(count) still waiting at drain")
         }
-        for thread in threads.values where !thread.temporary && thread.status == .busy {
-            guard !thread.isActive else { continue }
+        // Evicted threads are never busy, so the held ones are all this rule can concern.
+        for slot in threads.slotsByID {
+            let thread = threads[slot]
+            guard !thread.temporary, thread.status == .busy, !thread.isActive else { continue }
             let quirk: Quirk? =
                 thread.quiescence?.cause == .eagerDeletion && allows(.eagerDeleteLeavesThreadBusy) ? .eagerDeleteLeavesThreadBusy : nil
             report(

@@ -1,5 +1,7 @@
-// The streaming checker: `observe` each event in order (O(1) amortized, memory bounded by the
-// runs in flight or awaited and the live threads), then `finish` for the liveness rules.
+// The streaming checker: `observe` each event in order (O(1) amortized, no allocation in the
+// steady state; memory bounded by the runs in flight or awaited, the threads active plus a
+// budget of quiet ones, and the fates of settled runs in collapsing pages), then `finish` for
+// the liveness rules.
 import RunLifecycle
 
 /// Checks an event stream against the invariants of ``Rule``, using its own shadow model.
@@ -19,37 +21,44 @@ public struct InvariantChecker: Sendable {
     /// Events observed so far.
     public internal(set) var observedEventCount = 0
 
-    var runs: [RunID: ShadowRun] = [:]
+    var runs = RunTable()
     var threads = ThreadTable()
     var fates = RunFateTable()
     /// Waiters of runs the checker no longer tracks (a join on a settled run).
     var settledWaiters: [RunID: Int] = [:]
-    var globalPending = PendingQueue()
+    /// Pending runs of every thread, in queue order.
+    var globalPending = RunList()
     var executingCount = 0
 
     var lastSequence: UInt64?
     var latestTime: Timestamp?
-    var previousEvent: (event: Event, reference: EventReference)?
+    var previousEvent: PreviousEvent = .none
+    var previousReference = EventReference(sequence: 0, at: .zero)
     /// Threads touched since the last time advance (with repeats); their status is checked,
     /// in id order, when time moves.
-    var dirtyThreads: [ThreadID] = []
+    var dirtyThreads = ReusableList<ThreadID>()
     /// Runs that received an obligation since the last time advance.
-    var openObligations: [RunID] = []
+    var openObligations = ReusableList<RunID>()
     /// A run started with `attempt > maximumRetries`: the next event must fail it.
     var awaitingMaximumAttemptFailure: (runID: RunID, event: EventReference)?
     var stall = StallClock()
     var inHeadOfLineBlock = false
     var finished = false
 
+    /// The profile's quirks, a bit per raw value: asked on hot paths, where copying the profile
+    /// and searching its list would cost more than the check.
+    private let quirkMask: UInt64
+
     /// A checker for a stream from `configuration`'s server, which starts empty.
     public init(configuration: CheckerConfiguration) {
         self.configuration = configuration
+        quirkMask = configuration.profile.quirks.reduce(0) { $0 | (1 << UInt64($1.rawValue)) }
     }
 
     var profile: BehaviourProfile { configuration.profile }
 
     /// Whether the profile enables `quirk`.
-    func allows(_ quirk: Quirk) -> Bool { profile.has(quirk) }
+    @inline(__always) func allows(_ quirk: Quirk) -> Bool { quirkMask & (1 << UInt64(quirk.rawValue)) != 0 }
 
     // MARK: Observing
 
@@ -62,7 +71,8 @@ public struct InvariantChecker: Sendable {
         checkAwaitedMaximumAttemptFailure(event, reference)
         dispatch(event, reference)
         if !event.isRefusal { afterStateChange(at: event.at) }
-        previousEvent = (event, reference)
+        previousEvent = PreviousEvent(event)
+        previousReference = reference
     }
 
     /// Accounts for a record at `sequence` that is not an event (a journal's header or name
@@ -110,11 +120,13 @@ public struct InvariantChecker: Sendable {
     /// Checks what must hold once every decision at the current time is complete: the
     /// supersession obligations and the thread statuses.
     mutating func settleDecisionBoundary() {
-        let obligations = openObligations
-        openObligations.removeAll(keepingCapacity: true)
-        for runID in obligations {
-            guard let run = runs[runID], let obligation = run.obligation else { continue }
-            runs[runID]?.obligation = nil
+        // Reporting never adds obligations or dirty threads, so both lists are walked in place
+        // and emptied keeping their storage.
+        for index in 0..<openObligations.count {
+            let runID = openObligations[index]
+            guard let slot = runs.slot(of: runID), let obligation = runs[slot].obligation else { continue }
+            runs[slot].obligation = nil
+            let run = runs[slot]
             let rule: Rule = obligation.action == .interrupt ? .interruptCancelsInFlight : .rollbackDeletesInFlight
             let verb = obligation.action == .interrupt ? "interrupted" : "deleted"
             report(
@@ -122,14 +134,18 @@ public struct InvariantChecker: Sendable {
                 expected: "\(runID) \(verb) when \(obligation.by) (\(obligation.action) strategy) was created",
                 observed: "\(runID) still \(run.deleted ? "deleted" : String(describing: run.status)) after that decision")
         }
+        openObligations.removeAll()
         dirtyThreads.sort()
-        let dirty = dirtyThreads
-        dirtyThreads.removeAll(keepingCapacity: true)
         var previous: ThreadID?
-        for threadID in dirty where threadID != previous {
+        for index in 0..<dirtyThreads.count where dirtyThreads[index] != previous {
+            let threadID = dirtyThreads[index]
             previous = threadID
-            checkThreadStatus(threadID)
+            guard let slot = threads.slot(of: threadID) else { continue }
+            checkThreadStatus(slot)
+            threads.noteChecked(slot)
         }
+        dirtyThreads.removeAll()
+        threads.evictQuiet(keeping: configuration.maximumQuietThreads)
     }
 
     private mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
@@ -193,24 +209,34 @@ public struct InvariantChecker: Sendable {
 
     // MARK: Reporting
 
-    /// Records a violation whose explanation reads "expected …; observed … (events …)".
+    /// Counts a violation without storing it when the storage cap is reached, and says so: the
+    /// rules that fire often call it first, to skip building explanations that would be dropped.
+    mutating func countIfNotStored(_ rule: Rule, quirk: Quirk? = nil) -> Bool {
+        guard violations.count >= configuration.maximumStoredViolations else { return false }
+        let kind: ViolationKind = quirk == nil ? rule.naturalKind : .profileDivergence
+        if kind == .profileDivergence { profileDivergenceCount += 1 } else { failureCount += 1 }
+        droppedViolationCount += 1
+        return true
+    }
+
+    /// Records a violation whose explanation reads "expected …; observed … (events …)"; past
+    /// the storage cap it is only counted.
     mutating func report(
         _ rule: Rule, quirk: Quirk? = nil, events: [EventReference], runs runIDs: [RunID] = [],
         threads threadIDs: [ThreadID] = [], expected: String, observed: String
     ) {
         let kind: ViolationKind = quirk == nil ? rule.naturalKind : .profileDivergence
         if kind == .profileDivergence { profileDivergenceCount += 1 } else { failureCount += 1 }
+        guard violations.count < configuration.maximumStoredViolations else {
+            droppedViolationCount += 1
+            return
+        }
         let eventList = events.map(\.description).joined(separator: ", ")
         let quirkText = quirk.map { "; allowed by quirk \($0) of profile \(profile.name)" } ?? ""
         let line = "expected \(expected); observed \(observed) (events \(eventList))\(quirkText)"
-        let violation = Violation(
+        violations.append(Violation(
             rule: rule, kind: kind, quirk: quirk, events: events, runIDs: runIDs, threadIDs: threadIDs,
-            explanation: String(line.map { $0.isNewline ? " " : $0 }))
-        if violations.count < configuration.maximumStoredViolations {
-            violations.append(violation)
-        } else {
-            droppedViolationCount += 1
-        }
+            explanation: String(line.map { $0.isNewline ? " " : $0 })))
     }
 
     /// A short name for an event in explanations.
@@ -238,6 +264,22 @@ public struct InvariantChecker: Sendable {
         case .cancelRefused(let run, let reason, _): "cancelRefused(\(run.map(String.init(describing:)) ?? "-"), \(reason))"
         case .commandRefused(_, let command, let reason, _): "commandRefused(\(command), \(reason))"
         case .serverRestarted: "serverRestarted"
+        }
+    }
+}
+
+/// What the two rules that look one event back need of it: a refused create, or a `busy` write.
+enum PreviousEvent {
+    case none
+    case rejected(thread: ThreadID?, at: Timestamp)
+    case busyWrite(thread: ThreadID, at: Timestamp)
+    case other
+
+    init(_ event: Event) {
+        switch event {
+        case .rejected(let thread, _, _, let at): self = .rejected(thread: thread, at: at)
+        case .threadStatusChanged(let thread, .busy, let at): self = .busyWrite(thread: thread, at: at)
+        default: self = .other
         }
     }
 }

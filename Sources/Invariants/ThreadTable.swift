@@ -1,37 +1,262 @@
-// The checker's live threads, indexed by id. Thread ids are dense small numbers (the simulator
-// and the importers number them from 1), so a plain array beats a Dictionary: no hashing, no
-// rehash on growth, and iteration in id order for free (reports never depend on hash order).
+// The checker's threads. Records live in reusable slots found through an ``IDSlotMap``, so
+// memory follows the threads held, not the largest id. A fresh-thread workload creates a
+// thread per run and never names it again, so the threads that fell quiet (nothing in flight,
+// a settled status already checked) are dropped once more than a budget of them are held, least
+// recently quiet first, keeping one ``EvictedThread`` cell each in collapsing pages. A thread
+// named again is restored from its cell: status, causes and settled expectation are exact; the
+// checkpoint history is unknown until the next checkpoint resynchronises it, as after
+// ``ShadowThread/maximumSpans``, and the settling event is no longer named in reports.
 import RunLifecycle
 
-/// Live threads by id: a dense array for ids below ``denseLimit``, a dictionary above.
+/// Live threads by id, with the evicted ones' cells and the pools of their short lists.
 struct ThreadTable {
-    private var dense: [ShadowThread?] = []
-    private var sparse: [ThreadID: ShadowThread] = [:]
-    /// Ids from here on go to the dictionary, so one huge id cannot allocate a huge array.
-    static let denseLimit: UInt32 = 1 << 22
+    private var records: [ShadowThread] = []
+    private var live: [Bool] = []
+    private var freeSlots: [Int32] = []
+    private var map = IDSlotMap()
+    private var evicted = PagedCells<UInt16>(provisional: 0)
+    /// Checkpoint spans of every thread.
+    private var spans = NodePool<Span>()
+    /// Settled runs of temporary threads.
+    private var temporaryRuns = NodePool<RunID>()
+    private var quietHead: Int32 = -1
+    private var quietTail: Int32 = -1
+    private(set) var quietCount = 0
+    private(set) var evictionCount = 0
 
-    subscript(id: ThreadID) -> ShadowThread? {
-        get {
-            let raw = id.rawValue
-            if raw < Self.denseLimit { return Int(raw) < dense.count ? dense[Int(raw)] : nil }
-            return sparse[id]
+    /// Threads held in full.
+    var residentCount: Int { map.count }
+
+    /// The slot of a held thread.
+    func slot(of id: ThreadID) -> Int? { map.slot(id.rawValue) }
+
+    /// The slot of a held thread, trying `hint` first: a slot that still holds a thread of
+    /// that id is its record (a record lives in one slot until it is dropped).
+    @inline(__always) func slot(of id: ThreadID, hint: Int32) -> Int? {
+        if hint >= 0, Int(hint) < records.count, live[Int(hint)], records[Int(hint)].id == id { return Int(hint) }
+        return map.slot(id.rawValue)
+    }
+
+    /// Whether the thread exists, held or evicted.
+    func contains(_ id: ThreadID) -> Bool { map.slot(id.rawValue) != nil || evicted[id.rawValue] != 0 }
+
+    subscript(slot: Int) -> ShadowThread {
+        // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
+        // each read allocated its frame.
+        @inline(__always) get { records[slot] }
+        @inline(__always) _modify { yield &records[slot] }
+    }
+
+    /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
+    mutating func insert(_ thread: ShadowThread) -> Int {
+        evicted[thread.id.rawValue] = 0
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = Int(free)
+            records[slot] = thread
+            live[slot] = true
+        } else {
+            slot = records.count
+            records.append(thread)
+            live.append(true)
         }
-        _modify {
-            let raw = id.rawValue
-            if raw < Self.denseLimit {
-                let index = Int(raw)
-                if index >= dense.count {
-                    dense.append(contentsOf: repeatElement(nil, count: max(index + 1 - dense.count, dense.count)))
-                }
-                yield &dense[index]
-            } else {
-                yield &sparse[id]
-            }
+        map.insert(thread.id.rawValue, slot: slot)
+        return slot
+    }
+
+    /// Holds an evicted thread again, from its cell, at event `sequence`; nil when `id` is not
+    /// evicted.
+    mutating func restore(_ id: ThreadID, atSequence sequence: UInt64) -> Int? {
+        let cell = evicted[id.rawValue]
+        guard cell != 0 else { return nil }
+        var thread = EvictedThread(cell: cell).restored(id: id)
+        thread.restoredAtSequence = sequence
+        return insert(thread)
+    }
+
+    /// Drops a held thread with its lists (its runs' links must already be detached).
+    mutating func remove(_ slot: Int) {
+        unlinkQuiet(slot)
+        spans.removeAll(from: &records[slot].spans)
+        temporaryRuns.removeAll(from: &records[slot].settledTemporaryRuns)
+        map.remove(records[slot].id.rawValue)
+        live[slot] = false
+        freeSlots.append(Int32(slot))
+    }
+
+    /// Every held slot, ascending by thread id.
+    var slotsByID: [Int] {
+        records.indices.filter { live[$0] }.sorted { records[$0].id < records[$1].id }
+    }
+
+    // MARK: Quiet threads
+
+    /// Called after a thread's status was checked at a decision boundary: an evictable thread
+    /// becomes the most recently quiet one; any other leaves the quiet list.
+    mutating func noteChecked(_ slot: Int) {
+        unlinkQuiet(slot)
+        guard records[slot].isEvictable else { return }
+        records[slot].quietPrevious = quietTail
+        records[slot].quietNext = -1
+        records[slot].isQuietListed = true
+        if quietTail >= 0 { records[Int(quietTail)].quietNext = Int32(slot) } else { quietHead = Int32(slot) }
+        quietTail = Int32(slot)
+        quietCount += 1
+    }
+
+    /// Evicts the least recently quiet threads until at most `budget` quiet ones are held.
+    mutating func evictQuiet(keeping budget: Int) {
+        while quietCount > budget, quietHead >= 0 {
+            let slot = Int(quietHead)
+            unlinkQuiet(slot)
+            // Quiet threads are listed only while evictable; the check guards that promise.
+            guard records[slot].isEvictable else { continue }
+            let cell = EvictedThread(
+                status: records[slot].status, lastCause: records[slot].lastCause,
+                statusWriteCause: records[slot].statusWriteCause, quiescence: records[slot].quiescence,
+                history: historyState(slot)
+            ).cell
+            let id = records[slot].id
+            remove(slot)
+            evicted[id.rawValue] = cell
+            evictionCount += 1
         }
     }
 
-    /// Every live thread, ascending by id.
-    var values: [ShadowThread] {
-        dense.compactMap { $0 } + sparse.values.sorted { $0.id < $1.id }
+    private mutating func unlinkQuiet(_ slot: Int) {
+        guard records[slot].isQuietListed else { return }
+        let previous = records[slot].quietPrevious
+        let next = records[slot].quietNext
+        if previous >= 0 { records[Int(previous)].quietNext = next } else { quietHead = next }
+        if next >= 0 { records[Int(next)].quietPrevious = previous } else { quietTail = previous }
+        records[slot].isQuietListed = false
+        quietCount -= 1
+    }
+
+    /// Cells stored one per id for evicted threads (the rest are in collapsed pages).
+    var storedEvictedCellCount: Int { evicted.storedCellCount }
+
+    // MARK: Settled runs of temporary threads
+
+    mutating func appendSettledTemporaryRun(_ slot: Int, _ runID: RunID) {
+        temporaryRuns.append(runID, to: &records[slot].settledTemporaryRuns)
+    }
+
+    mutating func removeSettledTemporaryRun(_ slot: Int, _ runID: RunID) {
+        temporaryRuns.removeAll(from: &records[slot].settledTemporaryRuns) { $0 == runID }
+    }
+
+    func settledTemporaryRuns(_ slot: Int) -> [RunID] { temporaryRuns.values(of: records[slot].settledTemporaryRuns) }
+
+    // MARK: Checkpoint history
+
+    /// What an evicted thread keeps of its history: whether it had none, and whether its tip
+    /// had `next` (the step number itself is forgotten).
+    private func historyState(_ slot: Int) -> EvictedThread.History {
+        if records[slot].spans.isEmpty && !records[slot].historyTruncated { return .empty }
+        switch tipHasNext(slot) {
+        case true?: return .tipWithNext
+        case false?: return .tipWithoutNext
+        case nil: return .unknown
+        }
+    }
+
+    /// The step the next checkpoint must carry, or nil when the history is unknown.
+    func expectedNextStep(_ slot: Int) -> Int64? {
+        if let last = spans.last(of: records[slot].spans) { return last.lastStep + 1 }
+        return records[slot].historyTruncated ? nil : -1
+    }
+
+    /// Whether the thread's last surviving checkpoint has `next`, or nil when unknown.
+    func tipHasNext(_ slot: Int) -> Bool? {
+        if let last = spans.last(of: records[slot].spans) { return last.lastHasNext }
+        return records[slot].historyTruncated ? records[slot].restoredTipHasNext : false
+    }
+
+    mutating func appendCheckpoint(_ slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
+        let tail = records[slot].spans.tail
+        if tail >= 0, spans[tail].runID == runID, spans[tail].lastStep + 1 == step {
+            spans[tail].lastStep = step
+            spans[tail].lastHasNext = hasNext
+        } else {
+            spans.append(Span(runID: runID, lastStep: step, lastHasNext: hasNext), to: &records[slot].spans)
+        }
+        // Memory stays bounded: only the recent history is kept; older spans matter only if
+        // every later one is deleted, and then the checker resynchronises on the next step.
+        while records[slot].spans.count > ShadowThread.maximumSpans {
+            spans.remove(records[slot].spans.head, from: &records[slot].spans)
+            records[slot].historyTruncated = true
+            records[slot].restoredTipHasNext = nil
+        }
+    }
+
+    /// Deletes the checkpoints of `runID`, created at event `createdAt` (nil when unknown).
+    mutating func removeCheckpoints(_ slot: Int, of runID: RunID, createdAt: UInt64?) {
+        // A run created after the restore cannot own the restored tip; any other might.
+        if createdAt.map({ $0 <= records[slot].restoredAtSequence }) ?? true {
+            records[slot].restoredTipHasNext = nil
+        }
+        spans.removeAll(from: &records[slot].spans) { $0.runID == runID }
+    }
+
+    /// Forgets the history after a step that did not continue it.
+    mutating func forgetHistory(_ slot: Int) {
+        records[slot].restoredTipHasNext = nil
+        spans.removeAll(from: &records[slot].spans)
+        records[slot].historyTruncated = true
+    }
+}
+
+/// What is kept of an evicted thread, in 16 bits: its status, the causes that classify the
+/// next status write, its settled expectation (allowed statuses and whether an eager deletion
+/// settled it) and the shape of its history (none, or whether its tip had `next`, which is what
+/// the status after a cancel depends on). Bit 15 marks the cell as used.
+struct EvictedThread {
+    enum History: UInt16 {
+        case unknown = 0, empty, tipWithoutNext, tipWithNext
+    }
+
+    let cell: UInt16
+
+    init(cell: UInt16) { self.cell = cell }
+
+    init(
+        status: ThreadStatus?, lastCause: ThreadCause, statusWriteCause: ThreadCause, quiescence: Quiescence?,
+        history: History
+    ) {
+        var cell: UInt16 = 1 << 15
+        cell |= UInt16(status.map { $0.rawValue + 1 } ?? 0)
+        cell |= UInt16(lastCause.rawValue) << 3
+        if statusWriteCause == .pendingCancel { cell |= 1 << 6 }
+        if let quiescence {
+            cell |= 1 << 7
+            cell |= UInt16(quiescence.allowed & 0xF) << 8
+            if quiescence.cause == .eagerDeletion { cell |= 1 << 12 }
+        }
+        cell |= history.rawValue << 13
+        self.cell = cell
+    }
+
+    func restored(id: ThreadID) -> ShadowThread {
+        var thread = ShadowThread(id: id, temporary: false)
+        let status = cell & 0x7
+        thread.status = status == 0 ? nil : ThreadStatus(rawValue: UInt8(status - 1))
+        thread.lastCause = ThreadCause(rawValue: UInt8((cell >> 3) & 0x7)) ?? .none
+        thread.statusWriteCause = cell & (1 << 6) != 0 ? .pendingCancel : .none
+        if cell & (1 << 7) != 0 {
+            thread.quiescence = Quiescence(
+                allowed: UInt8((cell >> 8) & 0xF), cause: cell & (1 << 12) != 0 ? .eagerDeletion : .other, event: nil)
+        }
+        switch History(rawValue: (cell >> 13) & 0x3) ?? .unknown {
+        case .empty: thread.historyTruncated = false
+        case .unknown: thread.historyTruncated = true
+        case .tipWithoutNext:
+            thread.historyTruncated = true
+            thread.restoredTipHasNext = false
+        case .tipWithNext:
+            thread.historyTruncated = true
+            thread.restoredTipHasNext = true
+        }
+        return thread
     }
 }

@@ -1,0 +1,143 @@
+// Finding, creating and forgetting the checker's records: the tracked run an event names (or
+// why it may not name it), a thread's slot (restored if it was evicted), and the bookkeeping
+// every run event ends with.
+import RunLifecycle
+
+extension InvariantChecker {
+    /// The slot of the tracked run an event names, or nil after reporting why the event is
+    /// illegal for it.
+    mutating func liveRun(
+        _ runID: RunID, _ event: @autoclosure () -> Event, _ reference: EventReference, allowTerminal: Bool = false
+    ) -> Int? {
+        guard let slot = runs.slot(of: runID) else {
+            reportUntracked(runID, event(), reference)
+            return nil
+        }
+        if runs[slot].deleted {
+            let run = runs[slot]
+            report(
+                .noEventAfterDeletion, events: [run.endEvent ?? run.createdEvent, reference], runs: [runID],
+                threads: [run.threadID], expected: "no event for \(runID) after its deletion",
+                observed: eventName(event()))
+            return nil
+        }
+        if runs[slot].status.isTerminal && !allowTerminal {
+            let run = runs[slot]
+            report(
+                .noEventAfterTerminal, events: [run.endEvent ?? run.createdEvent, reference], runs: [runID],
+                threads: [run.threadID], expected: "no change to \(runID) after it ended \(run.status)",
+                observed: eventName(event()))
+            return nil
+        }
+        return slot
+    }
+
+    /// Reports an event naming a run the checker no longer (or never) tracked.
+    mutating func reportUntracked(_ runID: RunID, _ event: Event, _ reference: EventReference) {
+        let fate = fates[runID]
+        switch fate {
+        case .unseen, .tracked:
+            report(
+                .legalTransition, events: [reference], runs: [runID], expected: "events only for created runs",
+                observed: "\(eventName(event)) names unknown \(runID)")
+        case .deleted:
+            report(
+                .noEventAfterDeletion, events: [reference], runs: [runID], expected: "no event for deleted \(runID)",
+                observed: eventName(event))
+        case .success, .error, .timeout, .interrupted:
+            report(
+                .noEventAfterTerminal, events: [reference], runs: [runID],
+                expected: "no change to \(runID) after it ended \(RunFateTable.status(of: fate).map { "\($0)" } ?? "")",
+                observed: eventName(event))
+        }
+    }
+
+    /// Forgets a run that can no longer be named legally except by joins, keeping its fate.
+    mutating func forgetIfSettled(_ slot: Int) {
+        guard runs[slot].deleted || runs[slot].status.isTerminal, !runs[slot].executing, runs[slot].waiters == 0,
+            runs[slot].obligation == nil
+        else { return }
+        let runID = runs[slot].id
+        let deleted = runs[slot].deleted
+        let threadID = runs[slot].threadID
+        fates[runID] = deleted ? .deleted : RunFateTable.fate(of: runs[slot].status)
+        runs.remove(slot)
+        if !deleted, let thread = threads.slot(of: threadID), threads[thread].temporary {
+            threads.appendSettledTemporaryRun(thread, runID)
+        }
+    }
+
+    /// The slot of thread `id` for a change: held, restored from its eviction, or a new
+    /// persistent thread (a thread first seen through a run).
+    mutating func threadSlot(_ id: ThreadID) -> Int {
+        existingThreadSlot(id) ?? threads.insert(ShadowThread(id: id, temporary: false))
+    }
+
+    /// The slot of the thread of the run in `run`, like ``threadSlot(_:)``, remembering it.
+    mutating func threadSlot(ofRun run: Int) -> Int {
+        let threadID = runs[run].threadID
+        let slot = threads.slot(of: threadID, hint: runs[run].threadSlotHint) ?? threadSlot(threadID)
+        runs[run].threadSlotHint = Int32(slot)
+        return slot
+    }
+
+    /// The slot of the existing thread of the run in `run`, like ``existingThreadSlot(_:)``.
+    mutating func existingThreadSlot(ofRun run: Int) -> Int? {
+        let threadID = runs[run].threadID
+        guard let slot = threads.slot(of: threadID, hint: runs[run].threadSlotHint) ?? existingThreadSlot(threadID) else {
+            return nil
+        }
+        runs[run].threadSlotHint = Int32(slot)
+        return slot
+    }
+
+    /// The slot of an existing thread, restored if it was evicted; nil for an unknown thread.
+    mutating func existingThreadSlot(_ id: ThreadID) -> Int? {
+        if let slot = threads.slot(of: id) { return slot }
+        guard let slot = threads.restore(id, atSequence: lastSequence ?? 0) else { return nil }
+        // Restored threads are checked again at the next boundary, so they can be evicted again.
+        dirtyThreads.append(id)
+        return slot
+    }
+
+    /// Drops a held thread's record; its runs keep their state but leave its lists.
+    mutating func dropThread(_ slot: Int) {
+        for kind in [RunListKind.inFlight, .threadPending, .executing] {
+            var run = threads[slot].list(kind).head
+            while run >= 0 {
+                let next = runs.next(run, in: kind)
+                runs.detach(Int(run), from: kind)
+                run = next
+            }
+        }
+        threads.remove(slot)
+    }
+
+    /// Marks a thread changed, noting when it fell quiet and what §3 expects then.
+    mutating func commit(_ slot: Int, wasActive: Bool) {
+        if threads[slot].isActive {
+            threads[slot].quiescence = nil
+        } else if wasActive {
+            threads[slot].quiescence = threads[slot].settlingHint
+        }
+        threads[slot].settlingHint = nil
+        dirtyThreads.append(threads[slot].id)
+    }
+
+    /// Frees the slot of the worker in `slot` (the caller checked that it was executing).
+    mutating func stopExecuting(_ slot: Int, thread: Int) {
+        runs.remove(slot, from: &threads[thread].executing, .executing)
+        executingCount -= 1
+    }
+
+    /// The status §3 recomputes when a run leaves without a final write of its own.
+    mutating func recomputedStatus(_ thread: Int, cause: ThreadCause, _ reference: EventReference) -> Quiescence {
+        let allowed: UInt8
+        switch threads.tipHasNext(thread) {
+        case true?: allowed = statusMask(.interrupted)
+        case false?: allowed = statusMask(.idle)
+        case nil: allowed = statusMask(.idle, .interrupted)
+        }
+        return Quiescence(allowed: allowed, cause: cause, event: reference)
+    }
+}

@@ -1,0 +1,53 @@
+// The ids touched since the last decision boundary. Emptied at every boundary, which with an
+// Array (`removeAll(keepingCapacity:)`) went through a generic range replacement each time;
+// here emptying only resets a length and the storage is reused.
+
+/// A list whose storage survives being emptied.
+struct ReusableList<Element: Comparable & Sendable>: Sendable {
+    private var storage: [Element] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(index: Int) -> Element {
+        precondition(index < count, "index \(index) beyond \(count)")
+        return storage[index]
+    }
+
+    mutating func append(_ element: Element) {
+        if count < storage.count {
+            storage[count] = element
+        } else {
+            storage.append(element)
+        }
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func removeAll(where shouldRemove: (Element) -> Bool) {
+        var kept = 0
+        for index in 0..<count where !shouldRemove(storage[index]) {
+            storage[kept] = storage[index]
+            kept += 1
+        }
+        count = kept
+    }
+
+    /// Sorts in place; the lists are short, so insertion sort beats the general one.
+    mutating func sort() {
+        guard count > 16 else {
+            for index in 1..<max(1, count) {
+                let element = storage[index]
+                var position = index
+                while position > 0, element < storage[position - 1] {
+                    storage[position] = storage[position - 1]
+                    position -= 1
+                }
+                storage[position] = element
+            }
+            return
+        }
+        storage[..<count].sort()
+    }
+}

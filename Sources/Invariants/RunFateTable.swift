@@ -1,0 +1,43 @@
+// What became of runs the checker no longer tracks. Every settled run keeps its fate, because a
+// join, DELETE or stray event may name any old run and the rules that judge it (join answered
+// with the right status, nothing after terminal or deletion) need to know which fate it was.
+// The cells live in collapsing pages (``PagedCells``), so a long stretch of runs that all ended
+// the same way costs almost nothing.
+import RunLifecycle
+
+/// One small cell per run id ever created.
+struct RunFateTable {
+    enum Fate: UInt8 {
+        case unseen = 0, tracked, success, error, timeout, interrupted, deleted
+    }
+
+    private var cells = PagedCells<UInt8>(provisional: Fate.tracked.rawValue)
+
+    subscript(runID: RunID) -> Fate {
+        get { Fate(rawValue: cells[runID.rawValue]) ?? .unseen }
+        set { cells[runID.rawValue] = newValue.rawValue }
+    }
+
+    /// Fates stored one per id (the rest are in collapsed pages).
+    var storedFateCount: Int { cells.storedCellCount }
+
+    static func fate(of status: RunStatus) -> Fate {
+        switch status {
+        case .success: .success
+        case .error: .error
+        case .timeout: .timeout
+        case .interrupted: .interrupted
+        case .pending, .running: .tracked
+        }
+    }
+
+    static func status(of fate: Fate) -> RunStatus? {
+        switch fate {
+        case .success: .success
+        case .error: .error
+        case .timeout: .timeout
+        case .interrupted: .interrupted
+        case .unseen, .tracked, .deleted: nil
+        }
+    }
+}
