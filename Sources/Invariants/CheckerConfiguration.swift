@@ -24,10 +24,14 @@ public struct CheckerConfiguration: Hashable, Sendable {
     /// its reports no longer name the events that settled it. A stream with fewer threads than
     /// this is checked exactly as with no eviction.
     public var maximumQuietThreads: Int
+    /// How long the queue stays down after a server restart (a simulator's `downtime_ms`): the
+    /// poller owes nothing until it is back, so ``Rule/pollerFillsFreeSlots`` counts its two
+    /// poll intervals from the end of the downtime.
+    public var restartDowntime: Microseconds
 
     public init(
         profile: BehaviourProfile, slotCount: Int, pollInterval: Microseconds? = nil, maximumRetries: UInt32 = 3,
-        maximumStoredViolations: Int = 10_000, maximumQuietThreads: Int = 4_096
+        maximumStoredViolations: Int = 10_000, maximumQuietThreads: Int = 4_096, restartDowntime: Microseconds = .zero
     ) {
         precondition(slotCount >= 0, "slot count must not be negative, got \(slotCount)")
         precondition(pollInterval.map { $0.count > 0 } ?? true, "a poll interval must be positive")
@@ -38,5 +42,6 @@ public struct CheckerConfiguration: Hashable, Sendable {
         self.pollInterval = pollInterval
         self.maximumRetries = maximumRetries
         self.maximumStoredViolations = maximumStoredViolations
+        self.restartDowntime = restartDowntime
     }
 }

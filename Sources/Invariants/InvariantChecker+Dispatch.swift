@@ -65,7 +65,9 @@ extension InvariantChecker {
         } else if candidate == nil {
             stall = StallClock()
         }
-        guard let runID = stall.runID, !stall.reported, (now - stall.since).count > 2 * interval.count else { return }
+        // After a restart the loop only resumes once the queue is back up.
+        let clockStart = max(stall.since, queueDownUntil ?? stall.since)
+        guard let runID = stall.runID, !stall.reported, (now - clockStart).count > 2 * interval.count else { return }
         stall.reported = true
         report(
             .pollerFillsFreeSlots, events: [stall.event, reference].compactMap { $0 }, runs: [runID],

@@ -42,6 +42,8 @@ public struct InvariantChecker: Sendable {
     /// A run started with `attempt > maximumRetries`: the next event must fail it.
     var awaitingMaximumAttemptFailure: (runID: RunID, event: EventReference)?
     var stall = StallClock()
+    /// When the queue comes back after the latest restart: no dispatch is owed before.
+    var queueDownUntil: Timestamp?
     var inHeadOfLineBlock = false
     var finished = false
 
@@ -202,7 +204,8 @@ public struct InvariantChecker: Sendable {
             observeCancelRefused(runID, reason: reason, reference)
         case .commandRefused:
             break
-        case .serverRestarted(let attemptCountersReset, _):
+        case .serverRestarted(let attemptCountersReset, let at):
+            queueDownUntil = at + configuration.restartDowntime
             observeServerRestarted(attemptCountersReset: attemptCountersReset, reference)
         }
     }

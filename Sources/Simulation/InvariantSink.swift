@@ -16,7 +16,8 @@ public struct InvariantSink: EventSink {
         let poll = spec.server.pollIntervalMilliseconds
         self.checker = InvariantChecker(configuration: CheckerConfiguration(
             profile: spec.server.profile, slotCount: spec.server.slots,
-            pollInterval: poll > 0 ? .milliseconds(poll) : nil, maximumRetries: spec.server.maxRetries))
+            pollInterval: poll > 0 ? .milliseconds(poll) : nil, maximumRetries: spec.server.maxRetries,
+            restartDowntime: Microseconds(spec.server.restarts?.downtimeMicroseconds ?? 0)))
         self.sequenceOffset = sequenceOffset
         if sequenceOffset > 0 { checker.observeNonEvent(sequence: sequenceOffset - 1) }
     }

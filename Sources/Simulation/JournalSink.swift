@@ -38,6 +38,9 @@ extension WorkloadSpec {
             .init(key: "seed", value: String(seed)),
             .init(key: "poll_interval_us", value: String(server.pollIntervalMilliseconds * 1_000)),
         ]
+        if let restarts = server.restarts {
+            metadata.append(.init(key: "restart_downtime_us", value: String(restarts.downtimeMicroseconds)))
+        }
         switch length {
         case .runs(let count): metadata.append(.init(key: "runs", value: String(count)))
         case .durationMilliseconds(let duration): metadata.append(.init(key: "duration_ms", value: String(duration)))

@@ -5,18 +5,19 @@ import DiscreteEvent
 import RunLifecycle
 
 extension Simulator {
-    /// Schedules the next restart, if the workload restarts at all and is not over.
+    /// Schedules the next restart, if the workload restarts at all and first texts still
+    /// arrive. Restarts stop with the arrivals, so the work in flight always drains, even when
+    /// restarts come faster than the steps they cut short.
     mutating func scheduleNextRestart() {
-        guard let restarts = spec.server.restarts, mayArrive || !runs.isEmpty else { return }
+        guard let restarts = spec.server.restarts, mayArrive else { return }
         let interval = restarts.interval.sampleMicroseconds(using: &random.server)
         nextRestart = kernel.schedule(
             at: kernel.now + .microseconds(max(1, interval)), priority: Action.serverRestart.priority, .serverRestart)
     }
 
-    /// Once no first text can arrive and nothing is in flight, a pending restart would only
-    /// stretch the simulated time: it is cancelled.
+    /// Once no first text can arrive, the pending restart is cancelled.
     mutating func cancelRestartsOnceOver() {
-        guard let handle = nextRestart, !mayArrive, runs.isEmpty else { return }
+        guard let handle = nextRestart, !mayArrive else { return }
         kernel.cancel(handle)
         nextRestart = nil
     }
@@ -28,7 +29,6 @@ extension Simulator {
         let downtime = spec.server.restarts?.downtimeMicroseconds ?? 0
         serverDownUntil = kernel.now.microsecondsSinceStart + downtime
         schedule(.serverUp, after: downtime)
-        scheduleNextRestart()
     }
 
     /// The queue loop starts again: its first poll does not sleep.
@@ -36,6 +36,8 @@ extension Simulator {
         // A later restart within this downtime has pushed the end further: its own item ends it.
         guard kernel.now.microsecondsSinceStart >= serverDownUntil else { return }
         serverDownUntil = .min
+        // The next interval runs from now: a server that is down cannot be restarted.
+        scheduleNextRestart()
         if eventDriven {
             queueMayMove = true
         } else if case .idle = poller {

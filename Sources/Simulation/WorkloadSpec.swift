@@ -61,7 +61,8 @@ public struct ServerSpec: Hashable, Sendable {
 /// Graceful server restarts (SIGTERM, §2 of the reference): every worker is cancelled, running
 /// runs go back to pending, and the queue starts polling again after a downtime.
 public struct RestartSpec: Hashable, Sendable {
-    /// Time between restarts.
+    /// Time from the end of one restart's downtime to the next restart; restarts stop once no
+    /// first text can arrive.
     public var interval: Distribution
     /// How long the queue is down (no dequeue) after each restart, in microseconds. Requests
     /// still arrive meanwhile (as if a load balancer held them), so they queue up.

@@ -54,6 +54,10 @@ struct SoakWorkload {
             server += ", \"retry_probability\": \(number(0, 0.1)), \"error_probability\": \(number(0, 0.05))"
         }
         if chance(0.3) { server += ", \"cancel_stop_delay\": \(delay(maximumMilliseconds: 20))" }
+        if chance(0.2) {
+            server += ", \"restarts\": { \"interval\": { \"distribution\": \"exponential\", \"mean_ms\": "
+                + "\(number(meanRunMilliseconds * 2, meanRunMilliseconds * 40)) }, \"downtime_ms\": \(number(0, 500)) }"
+        }
 
         let threads = chance(0.2)
             ? "{ \"mode\": \"fresh\" }"
@@ -64,8 +68,11 @@ struct SoakWorkload {
         let capacityPerSecond = Double(slots) * 1000 / meanRunMilliseconds
         let rate = number(capacityPerSecond * 0.2, capacityPerSecond * 1.2)
         let arrivals: String
-        switch random.nextInt(below: 4) {
+        switch random.nextInt(below: 5) {
         case 0: arrivals = "{ \"process\": \"bursty\", \"rate_per_s\": \(rate), \"on_ms\": \(number(100, 5000)), \"off_ms\": \(number(100, 5000)) }"
+        case 4:
+            arrivals = "{ \"process\": \"mmpp\", \"rates_per_s\": [\(number(0, capacityPerSecond * 0.5)), \(number(capacityPerSecond * 0.5, capacityPerSecond * 1.5))], "
+                + "\"sojourn_ms\": [\(number(200, 5000)), \(number(200, 5000))] }"
         case 1: arrivals = "{ \"process\": \"closed_loop\", \"users\": \(pick([1, 3, 10, 30])), \"think_time\": \(delay(maximumMilliseconds: meanRunMilliseconds * 2)) }"
         default: arrivals = "{ \"process\": \"poisson\", \"rate_per_s\": \(rate) }"
         }

@@ -57,9 +57,10 @@ struct VerifyCommand: ParsableCommand {
             let pollFromHeader = header[metadata: "poll_interval_us"].flatMap { Int64($0) }
             let poll: Microseconds? = pollMilliseconds.map { $0 > 0 ? Microseconds(Int64($0) * 1000) : nil }
                 ?? pollFromHeader.flatMap { $0 > 0 ? Microseconds($0) : nil }
+            let downtime = header[metadata: "restart_downtime_us"].flatMap { Int64($0) } ?? 0
             var checker = InvariantChecker(configuration: CheckerConfiguration(
                 profile: header.profile, slotCount: header.slotCount, pollInterval: poll,
-                maximumRetries: header.maxRetries))
+                maximumRetries: header.maxRetries, restartDowntime: Microseconds(downtime)))
             var events = 0
             do {
                 while let entry = try reader.next() {
