@@ -50,7 +50,13 @@ let package = Package(
         ),
 
         // Layer 5: replay of recorded traces; capacity planning.
-        .target(name: "Replay", dependencies: ["Simulation", "Traces", "Invariants", "RunLifecycle"]),
+        .target(
+            name: "Replay",
+            dependencies: [
+                "Simulation", "Traces", "Invariants", "RunLifecycle",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(name: "Capacity", dependencies: ["Simulation"]),
 
         // Layer 6: the only code that touches the wall clock, the environment and the terminal.
