@@ -85,6 +85,7 @@ struct RunTracker {
         if model == nil { entry.modelStatus = refusal ?? .unknown }
         if let model { byModelID[model] = index }
         live[index] = entry
+        queueIfDone(index)
     }
 
     /// A request named the run: keep it at least the retention past now.
@@ -110,6 +111,7 @@ struct RunTracker {
             if let rank = entry.modelRank { globalOrder.close(rank: rank) }
         }
         live[index] = entry
+        queueIfDone(index)
     }
 
     // MARK: - Simulated events
