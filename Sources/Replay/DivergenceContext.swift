@@ -31,7 +31,7 @@ struct DivergenceContext {
         if modelEvents.count >= Self.eventLimit { return true }
         // The run's own events end when it is forgotten; its thread's once time is past the window.
         let now = session.simulator.map { session.traceTime(Timestamp(microsecondsSinceEpoch: $0.now.microsecondsSinceStart)) } ?? firstTime
-        return targetPlayed && session.tracker[target.run.index] == nil && now > target.at + Self.eventWindow
+        return targetPlayed && session.tracker.name(of: target.run.index) == nil && now > target.at + Self.eventWindow
     }
 
     mutating func request(_ next: ReadyRequest, session: ReplaySession) {
@@ -75,7 +75,7 @@ struct ReplayNames {
         return "\(sign)\(magnitude / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count) + fraction)s"
     }
 
-    func run(_ index: Int) -> String? { session.tracker[index]?.name }
+    func run(_ index: Int) -> String? { session.tracker.name(of: index) }
 
     func run(model id: RunID) -> String {
         guard let index = session.tracker.index(of: id), let name = run(index) else { return "\(id)" }
@@ -132,7 +132,7 @@ struct ReplayNames {
     /// A request, when it is about `thread` (or names no thread).
     func describe(_ next: ReadyRequest, onThread thread: ThreadID) -> String? {
         let when = time(next.at)
-        func onThread(_ index: Int?) -> Bool { index.flatMap { session.tracker[$0]?.run.thread } == thread }
+        func onThread(_ index: Int?) -> Bool { index.flatMap { session.tracker.thread(of: $0) } == thread }
         switch next.request {
         case .create:
             guard let run = next.run, run.thread == thread else { return nil }

@@ -7,16 +7,23 @@ import RunLifecycle
 import Traces
 
 /// A request ready to perform, with the run it creates.
-struct ReadyRequest: Comparable {
+struct ReadyRequest {
     var at: Timestamp
     /// The position of the request in the trace, to keep the trace's order among equal times.
     var order: Int
     var request: ReplayRequest
     /// For a create: the run, with its recorded truth.
     var run: TraceRun?
+}
 
-    static func < (left: ReadyRequest, right: ReadyRequest) -> Bool { (left.at, left.order) < (right.at, right.order) }
-    static func == (left: ReadyRequest, right: ReadyRequest) -> Bool { (left.at, left.order) == (right.at, right.order) }
+/// A ready request's place in time order, and where the request waits.
+struct ReadyKey: Comparable {
+    var at: Timestamp
+    var order: Int
+    var slot: Int
+
+    static func < (left: ReadyKey, right: ReadyKey) -> Bool { (left.at, left.order) < (right.at, right.order) }
+    static func == (left: ReadyKey, right: ReadyKey) -> Bool { (left.at, left.order) == (right.at, right.order) }
 }
 
 /// Turns trace items into time-ordered requests.
@@ -42,15 +49,18 @@ struct ReplayFeed {
     private var order = 0
     private var createCount = 0
     private var refusedCount = 0
-    /// Creates whose outcome has not arrived, by external run id.
-    private var waiting: [String: PendingCreate] = [:]
+    /// Creates whose outcome has not arrived (their `KnownRun.pending`).
+    private var waitingCount = 0
     /// Their (issue time, order), earliest first; entries of creates since resolved are skipped.
     private var waitingOrder = MinHeap<WaitingKey>()
     /// Cancels of waiting runs, by run id (their time and wait flag come from its outcome).
     private var blockedCancels: [String: [(order: Int, cancel: TraceCancel)]] = [:]
     /// Outcomes read before their create, by run id (the second reader runs a little ahead).
     private var earlyOutcomes: [String: TraceOutcome] = [:]
-    private var ready = MinHeap<ReadyRequest>()
+    /// Resolved requests in time order: the heap holds keys, the requests stay put in `slots`.
+    private var ready = MinHeap<ReadyKey>()
+    private var slots: [ReadyRequest?] = []
+    private var freeSlots: [Int] = []
     /// Every run from its create until the replay forgets it, by external id.
     private(set) var known: [String: KnownRun] = [:]
     /// Resolved runs whose outcome arrived after they were played (lookahead exceeded).
@@ -67,6 +77,8 @@ struct ReplayFeed {
     struct KnownRun {
         var index: Int
         var thread: ThreadID
+        /// The create, while it waits for its outcome.
+        var pending: PendingCreate?
         var resolved = false
         /// Played without its outcome; a late one updates the recorded side only.
         var awaitingOutcome = false
@@ -132,7 +144,7 @@ struct ReplayFeed {
     }
 
     /// Whether a create waits for its outcome.
-    var hasWaiting: Bool { !waiting.isEmpty }
+    var hasWaiting: Bool { waitingCount > 0 }
 
     /// Whether the second reader has read as far ahead as it may.
     var earlyOutcomesFull: Bool { earlyOutcomes.count >= Self.earlyOutcomeLimit }
@@ -156,10 +168,10 @@ struct ReplayFeed {
                 ifNotExists: create.ifNotExists, after: create.after, endpoint: create.endpoint, work: create.work,
                 refusal: nil)
             createCount += 1
-            known[create.runID] = KnownRun(index: pending.index, thread: pending.thread)
-            waiting[create.runID] = pending
+            known[create.runID] = KnownRun(index: pending.index, thread: pending.thread, pending: pending)
+            waitingCount += 1
             waitingOrder.push(WaitingKey(at: create.at, order: order, runID: create.runID))
-            if let outcome = earlyOutcomes.removeValue(forKey: create.runID) {
+            if !earlyOutcomes.isEmpty, let outcome = earlyOutcomes.removeValue(forKey: create.runID) {
                 resolve(create.runID, outcome: outcome, provisional: false)
             }
         case .rejectedCreate(let refused), .notFoundCreate(let refused):
@@ -177,7 +189,7 @@ struct ReplayFeed {
             known[externalID] = KnownRun(index: pending.index, thread: pending.thread)
             emit(pending, outcome: nil)
         case .cancel(let cancel):
-            if waiting[cancel.runID] != nil {
+            if known[cancel.runID]?.pending != nil {
                 blockedCancels[cancel.runID, default: []].append((order, cancel))
             } else {
                 emitCancel(cancel, order: order)
@@ -192,14 +204,14 @@ struct ReplayFeed {
             }
             let thread = cancel.threadID.flatMap { threads.existing($0) }
             let members = cancel.runIDs?.compactMap { known[$0]?.index }
-            ready.push(ReadyRequest(
+            push(ReadyRequest(
                 at: cancel.at, order: order,
                 request: .bulkCancel(thread: thread, runs: members, status: cancel.status, action: cancel.action, at: cancel.at)))
         case .join(let join):
-            ready.push(ReadyRequest(
+            push(ReadyRequest(
                 at: join.at, order: order, request: .join(run: known[join.runID]?.index, externalID: join.runID, at: join.at)))
         case .delete(let delete):
-            ready.push(ReadyRequest(
+            push(ReadyRequest(
                 at: delete.at, order: order,
                 request: .delete(run: known[delete.runID]?.index, externalID: delete.runID, at: delete.at)))
         }
@@ -207,11 +219,11 @@ struct ReplayFeed {
 
     private mutating func addOutcome(_ outcome: TraceOutcome) {
         for time in [outcome.createdAt, outcome.startedAt, outcome.endedAt] { if let time { see(time) } }
-        if waiting[outcome.runID] != nil {
-            resolve(outcome.runID, outcome: outcome, provisional: false)
-        } else if let run = known[outcome.runID] {
-            // Played already without it (lookahead exceeded): the comparison still gets it.
-            if run.awaitingOutcome {
+        if let run = known[outcome.runID] {
+            if run.pending != nil {
+                resolve(outcome.runID, outcome: outcome, provisional: false)
+            } else if run.awaitingOutcome {
+                // Played already without it (lookahead exceeded): the comparison still gets it.
                 known[outcome.runID]?.awaitingOutcome = false
                 lateOutcomes.append((run.index, outcome))
             }
@@ -230,7 +242,7 @@ struct ReplayFeed {
 
     private mutating func oldestWaiting() -> WaitingKey? {
         while let top = waitingOrder.top {
-            if let pending = waiting[top.runID], pending.order == top.order { return top }
+            if known[top.runID]?.pending?.order == top.order { return top }
             waitingOrder.pop()
         }
         return nil
@@ -238,7 +250,7 @@ struct ReplayFeed {
 
     /// Creates waiting longer than the lookahead are played without their outcome.
     mutating func expireWaiting() {
-        guard let latestRequest else { return }
+        guard waitingCount > 0, let latestRequest else { return }
         while let oldest = oldestWaiting(), latestRequest - oldest.at > options.maximumLookahead {
             counts.playedWithoutOutcome += 1
             resolve(oldest.runID, outcome: nil, provisional: !outcomesFromSecondReader)
@@ -246,26 +258,29 @@ struct ReplayFeed {
     }
 
     private mutating func resolve(_ runID: String, outcome: TraceOutcome?, provisional: Bool) {
-        guard let pending = waiting.removeValue(forKey: runID) else { return }
-        if var run = known[runID] {
-            run.awaitingOutcome = provisional
-            known[runID] = run
+        guard let pending = known[runID]?.pending else { return }
+        waitingCount -= 1
+        emit(pending, outcome: outcome, provisional: provisional)
+        if !blockedCancels.isEmpty, let blocked = blockedCancels.removeValue(forKey: runID) {
+            for cancel in blocked { emitCancel(cancel.cancel, order: cancel.order) }
         }
-        emit(pending, outcome: outcome)
-        for blocked in blockedCancels.removeValue(forKey: runID) ?? [] { emitCancel(blocked.cancel, order: blocked.order) }
     }
 
-    private mutating func emit(_ create: PendingCreate, outcome: TraceOutcome?) {
+    private mutating func emit(_ create: PendingCreate, outcome: TraceOutcome?, provisional: Bool = false) {
         let run = makeRun(create, outcome: outcome)
-        if var entry = known[create.externalID] {
-            entry.resolved = true
-            entry.eagerlyDeleted = run.recordedEagerDelete
-            entry.recordedStatus = run.recordedStatus
-            entry.cancels = outcome?.cancels ?? []
-            known[create.externalID] = entry
-        }
+        Self.resolved(&known[create.externalID], run, cancels: outcome?.cancels, provisional: provisional)
         if let start = run.recordedStartedAt, firstRecordedStart.map({ start < $0 }) ?? true { firstRecordedStart = start }
-        ready.push(ReadyRequest(at: run.request.at, order: create.order, request: .create(run: run.index), run: run))
+        push(ReadyRequest(at: run.request.at, order: create.order, request: .create(run: run.index), run: run))
+    }
+
+    private static func resolved(_ entry: inout KnownRun?, _ run: TraceRun, cancels: [TraceCancelMark]?, provisional: Bool) {
+        guard entry != nil else { return }
+        entry!.pending = nil
+        entry!.resolved = true
+        entry!.awaitingOutcome = provisional
+        entry!.eagerlyDeleted = run.recordedEagerDelete
+        entry!.recordedStatus = run.recordedStatus
+        if let cancels, !cancels.isEmpty { entry!.cancels = cancels }
     }
 
     private mutating func emitCancel(_ cancel: TraceCancel, order: Int) {
@@ -284,12 +299,24 @@ struct ReplayFeed {
         }) {
             time = mark.at
         }
-        ready.push(ReadyRequest(
+        push(ReadyRequest(
             at: time, order: order,
             request: .cancel(run: run?.index, externalID: cancel.runID, action: cancel.action, wait: wait, at: time)))
     }
 
     // MARK: - Requests out
+
+    private mutating func push(_ request: ReadyRequest) {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = request
+        } else {
+            slot = slots.count
+            slots.append(request)
+        }
+        ready.push(ReadyKey(at: request.at, order: request.order, slot: slot))
+    }
 
     /// The next request in time order, once nothing unread or unresolved can come before it
     /// (`finishing`: the trace is exhausted, so everything goes).
@@ -297,11 +324,13 @@ struct ReplayFeed {
         guard let top = ready.top else { return nil }
         if !finishing {
             guard let latestRequest, top.at <= latestRequest + Microseconds(-options.reorderWindow.count) else { return nil }
-            if let oldest = oldestWaiting(), (oldest.at, oldest.order) <= (top.at, top.order) { return nil }
+            if waitingCount > 0, let oldest = oldestWaiting(), (oldest.at, oldest.order) <= (top.at, top.order) { return nil }
         }
         ready.pop()
         if let released, top.at < released { counts.lateRequests += 1 } else { released = top.at }
-        return top
+        let request = slots[top.slot].take()
+        freeSlots.append(top.slot)
+        return request
     }
 
     /// Whether the first recorded start is known for sure: every run that could start earlier
@@ -312,7 +341,9 @@ struct ReplayFeed {
         if latestRequest - firstTime > options.maximumLookahead { return true }
         guard let start = firstRecordedStart else { return false }
         var bound = latestRequest + Microseconds(-options.reorderWindow.count)
-        for pending in waiting.values where pending.at < bound { bound = pending.at }
+        for key in waitingOrder.elements where key.at < bound && known[key.runID]?.pending?.order == key.order {
+            bound = key.at
+        }
         return start < bound
     }
 
@@ -327,7 +358,7 @@ struct ReplayFeed {
     }
 
     /// Runs and requests held, for the memory report.
-    var heldRequests: Int { ready.count + waiting.count + blockedCancels.count }
+    var heldRequests: Int { ready.count + waitingCount + blockedCancels.count }
 }
 
 /// What the feed had to assume, counted for the notes.

@@ -188,8 +188,8 @@ struct ReplaySession {
                 selection = .status(status)
             } else {
                 for run in runs ?? [] { tracker.touch(run, at: next.at) }
-                let ids = (runs ?? []).compactMap { tracker[$0]?.modelRunID }
-                let threadID = thread ?? runs?.first.flatMap { tracker[$0]?.run.thread } ?? ThreadID(UInt32.max)
+                let ids = (runs ?? []).compactMap { tracker.modelRunID(of: $0) }
+                let threadID = thread ?? runs?.first.flatMap { tracker.thread(of: $0) } ?? ThreadID(UInt32.max)
                 selection = .runs(threadID, ids)
             }
             simulator!.perform(scripted: .bulkCancel(selection, action: action, at: time))
@@ -208,7 +208,7 @@ struct ReplaySession {
     /// The model's id for a trace run; a run the model never created (or has forgotten) gets an
     /// id it will never allocate, so the request is answered 404.
     private mutating func target(_ run: Int?, _ external: String) -> RunID {
-        if let run, let id = tracker[run]?.modelRunID { return id }
+        if let run, let id = tracker.modelRunID(of: run) { return id }
         if let id = phantoms[external] { return id }
         let id = RunID(nextPhantom)
         nextPhantom -= 1
@@ -286,7 +286,7 @@ struct ReplaySession {
     /// The trace's name for a model run id: its run id, the refused create's name, or the
     /// unknown run a request named.
     func externalName(of run: RunID) -> String {
-        if let index = tracker.index(of: run), let entry = tracker[index] { return entry.run.externalID }
+        if let external = tracker.externalID(ofModel: run) { return external }
         return phantomNames[run] ?? "\(run)"
     }
 

@@ -40,10 +40,13 @@ struct LiveRun {
     }
 }
 
-/// Holds the runs in flight and turns each into a ``RunComparison`` when it is done.
+/// Holds the runs in flight and turns each into a ``RunComparison`` when it is done. The runs sit
+/// in a slab (updated in place: a run is a few hundred bytes), found by trace index or model id.
 struct RunTracker {
-    private(set) var live: [Int: LiveRun] = [:]
-    private var byModelID: [RunID: Int] = [:]
+    private var slab: [LiveRun?] = []
+    private var freeSlots: [Int] = []
+    private var slotOfIndex: [Int: Int] = [:]
+    private var slotOfModel: [RunID: Int] = [:]
     var recordedStarts = RecordedStarts()
     var globalOrder = GlobalOrder()
     private var retention = MinHeap<RetentionEntry>()
@@ -62,9 +65,21 @@ struct RunTracker {
         self.tally = tally
     }
 
-    func index(of model: RunID) -> Int? { byModelID[model] }
+    var count: Int { slotOfIndex.count }
 
-    subscript(index: Int) -> LiveRun? { live[index] }
+    func index(of model: RunID) -> Int? { slotOfModel[model].flatMap { slab[$0]?.run.index } }
+
+    /// The run with trace index `index`, if held (a copy: for reports, not the hot path).
+    subscript(index: Int) -> LiveRun? { slotOfIndex[index].flatMap { slab[$0] } }
+
+    func modelRunID(of index: Int) -> RunID? { slotOfIndex[index].flatMap { slab[$0]?.modelRunID } }
+
+    func thread(of index: Int) -> ThreadID? { slotOfIndex[index].flatMap { slab[$0]?.run.thread } }
+
+    func name(of index: Int) -> String? { slotOfIndex[index].flatMap { slab[$0]?.name } }
+
+    /// The trace's id of the run the model knows as `model`.
+    func externalID(ofModel model: RunID) -> String? { slotOfModel[model].flatMap { slab[$0]?.run.externalID } }
 
     /// A create is about to be played.
     mutating func add(_ run: TraceRun, awaitingOutcome: Bool, at time: Timestamp) {
@@ -73,45 +88,51 @@ struct RunTracker {
         entry.recordedOrderDone = run.recordedStartedAt == nil && !awaitingOutcome
         entry.globalOrderDone = entry.recordedOrderDone
         if let start = run.recordedStartedAt { recordedStarts.add(run.index, startedAt: start) }
-        live[run.index] = entry
-        peakLive = max(peakLive, live.count)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slab[slot] = entry
+        } else {
+            slot = slab.count
+            slab.append(entry)
+        }
+        slotOfIndex[run.index] = slot
+        peakLive = max(peakLive, slotOfIndex.count)
     }
 
     /// The model answered the create: with a run id, or a refusal.
     mutating func created(_ index: Int, as model: RunID?, refusal: ReplayStatus?) {
-        guard var entry = live[index] else { return }
-        entry.modelRunID = model
-        entry.modelRefusal = refusal
-        if model == nil { entry.modelStatus = refusal ?? .unknown }
-        if let model { byModelID[model] = index }
-        live[index] = entry
-        queueIfDone(index)
+        guard let slot = slotOfIndex[index] else { return }
+        slab[slot]!.modelRunID = model
+        slab[slot]!.modelRefusal = refusal
+        if model == nil { slab[slot]!.modelStatus = refusal ?? .unknown }
+        if let model { slotOfModel[model] = slot }
+        queueIfDone(slot)
     }
 
     /// A request named the run: keep it at least the retention past now.
     mutating func touch(_ index: Int, at time: Timestamp) {
-        guard live[index] != nil else { return }
-        if time > live[index]!.lastActivity { live[index]!.lastActivity = time }
+        guard let slot = slotOfIndex[index] else { return }
+        if time > slab[slot]!.lastActivity { slab[slot]!.lastActivity = time }
     }
 
     /// The outcome of a run played without it arrived.
     mutating func recordedOutcome(_ index: Int, _ outcome: TraceOutcome) {
-        guard var entry = live[index] else { return }
-        entry.awaitingOutcome = false
-        entry.run.recordedStatus = ReplayStatus(outcome.status)
-        entry.run.recordedCreatedAt = outcome.createdAt
-        entry.run.recordedStartedAt = outcome.startedAt
-        entry.run.recordedEndedAt = outcome.endedAt
-        entry.run.recordedQueueWait = outcome.queueWait.map { $0.count < 0 ? .zero : $0 }
+        guard let slot = slotOfIndex[index] else { return }
+        slab[slot]!.awaitingOutcome = false
+        slab[slot]!.run.recordedStatus = ReplayStatus(outcome.status)
+        slab[slot]!.run.recordedCreatedAt = outcome.createdAt
+        slab[slot]!.run.recordedStartedAt = outcome.startedAt
+        slab[slot]!.run.recordedEndedAt = outcome.endedAt
+        slab[slot]!.run.recordedQueueWait = outcome.queueWait.map { $0.count < 0 ? .zero : $0 }
         if let start = outcome.startedAt {
             recordedStarts.add(index, startedAt: start)
         } else {
-            entry.recordedOrderDone = true
-            entry.globalOrderDone = true
-            if let rank = entry.modelRank { globalOrder.close(rank: rank) }
+            slab[slot]!.recordedOrderDone = true
+            slab[slot]!.globalOrderDone = true
+            if let rank = slab[slot]!.modelRank { globalOrder.close(rank: rank) }
         }
-        live[index] = entry
-        queueIfDone(index)
+        queueIfDone(slot)
     }
 
     // MARK: - Simulated events
@@ -119,40 +140,39 @@ struct RunTracker {
     /// Applies a simulated event to the model side of its run. `origin`: the trace time of
     /// simulated time 0.
     mutating func observe(_ event: Event, origin: Timestamp, threads: inout ThreadTable) {
-        guard let model = event.runID, let index = byModelID[model], var entry = live[index] else { return }
-        func onTrace(_ time: Timestamp) -> Timestamp { time + Microseconds(origin.microsecondsSinceEpoch) }
-        let traceTime = onTrace(event.at)
+        guard let model = event.runID, let slot = slotOfModel[model] else { return }
+        let shift = Microseconds(origin.microsecondsSinceEpoch)
+        let traceTime = event.at + shift
         switch event {
         case .created(let created):
-            entry.modelStatus = .run(.pending)
-            entry.modelCreatedAt = onTrace(created.createdAt)
+            slab[slot]!.modelStatus = .run(.pending)
+            slab[slot]!.modelCreatedAt = created.createdAt + shift
         case .started:
-            entry.modelStatus = .run(.running)
-            entry.workerActive = true
-            if entry.modelStartedAt == nil {
-                entry.modelStartedAt = traceTime
-                let mayBeRecorded = entry.run.recordedStartedAt != nil || entry.awaitingOutcome
-                entry.modelRank = globalOrder.simulatedStart(mayBeRecorded: mayBeRecorded)
-                let thread = entry.run.thread
-                entry.modelPredecessor = threads[thread]?.lastModelStart
-                threads[thread]?.lastModelStart = (index, entry.name)
+            slab[slot]!.modelStatus = .run(.running)
+            slab[slot]!.workerActive = true
+            if slab[slot]!.modelStartedAt == nil {
+                slab[slot]!.modelStartedAt = traceTime
+                let mayBeRecorded = slab[slot]!.run.recordedStartedAt != nil || slab[slot]!.awaitingOutcome
+                slab[slot]!.modelRank = globalOrder.simulatedStart(mayBeRecorded: mayBeRecorded)
+                let thread = slab[slot]!.run.thread
+                slab[slot]!.modelPredecessor = threads[thread]?.lastModelStart
+                threads[thread]?.lastModelStart = (slab[slot]!.run.index, slab[slot]!.name)
             }
         case .retried:
-            entry.modelStatus = .run(.pending)
-            entry.workerActive = false
-        case .succeeded: settle(&entry, .run(.success), traceTime, workerLeft: true)
-        case .failed: settle(&entry, .run(.error), traceTime, workerLeft: true)
-        case .timedOut: settle(&entry, .run(.timeout), traceTime, workerLeft: true)
-        case .interrupted: settle(&entry, .run(.interrupted), traceTime, workerLeft: false)
-        case .rolledBack, .deleted: settle(&entry, .deleted, traceTime, workerLeft: false)
-        case .workerStopped: entry.workerActive = false
-        default: break
+            slab[slot]!.modelStatus = .run(.pending)
+            slab[slot]!.workerActive = false
+        case .succeeded: Self.settle(&slab[slot]!, .run(.success), traceTime, workerLeft: true)
+        case .failed: Self.settle(&slab[slot]!, .run(.error), traceTime, workerLeft: true)
+        case .timedOut: Self.settle(&slab[slot]!, .run(.timeout), traceTime, workerLeft: true)
+        case .interrupted: Self.settle(&slab[slot]!, .run(.interrupted), traceTime, workerLeft: false)
+        case .rolledBack, .deleted: Self.settle(&slab[slot]!, .deleted, traceTime, workerLeft: false)
+        case .workerStopped: slab[slot]!.workerActive = false
+        default: return
         }
-        live[index] = entry
-        queueIfDone(index)
+        queueIfDone(slot)
     }
 
-    private func settle(_ entry: inout LiveRun, _ status: ReplayStatus, _ time: Timestamp, workerLeft: Bool) {
+    private static func settle(_ entry: inout LiveRun, _ status: ReplayStatus, _ time: Timestamp, workerLeft: Bool) {
         entry.modelStatus = status
         entry.modelSettledAt = time
         if time > entry.lastActivity { entry.lastActivity = time }
@@ -165,65 +185,70 @@ struct RunTracker {
     /// recorded predecessor on its thread, then feeds the global order.
     mutating func takeRecordedStarts(before bound: Timestamp?, threads: inout ThreadTable, finishing: Bool) {
         while let index = recordedStarts.next(before: bound) {
-            guard var entry = live[index] else { continue }
-            let thread = entry.run.thread
-            entry.recordedPredecessor = threads[thread]?.lastRecordedStart
-            threads[thread]?.lastRecordedStart = (index, entry.name)
-            entry.recordedOrderDone = true
-            live[index] = entry
+            guard let slot = slotOfIndex[index] else { continue }
+            let thread = slab[slot]!.run.thread
+            slab[slot]!.recordedPredecessor = threads[thread]?.lastRecordedStart
+            threads[thread]?.lastRecordedStart = (index, slab[slot]!.name)
+            slab[slot]!.recordedOrderDone = true
             globalOrder.recorded(index)
         }
         // The global order reads the runs while it changes: take it out meanwhile.
         var order = GlobalOrder()
         swap(&order, &globalOrder)
         let taken = order.take { index in
-            guard let entry = live[index] else { return .never }
+            guard let slot = slotOfIndex[index], let entry = slab[slot] else { return .never }
             if let rank = entry.modelRank { return .started(rank: rank) }
             return finishing || entry.modelSettled ? .never : .unknown
         }
         swap(&order, &globalOrder)
         for index in taken {
-            live[index]?.globalOrderDone = true
-            queueIfDone(index)
+            guard let slot = slotOfIndex[index] else { continue }
+            slab[slot]!.globalOrderDone = true
+            queueIfDone(slot)
         }
     }
 
     // MARK: - Finishing runs
 
     /// Queues the run for comparison once everything but the retention is done.
-    private mutating func queueIfDone(_ index: Int) {
-        guard let entry = live[index], !entry.queuedForRetention, !entry.awaitingOutcome, entry.recordedOrderDone,
+    private mutating func queueIfDone(_ slot: Int) {
+        guard let entry = slab[slot], !entry.queuedForRetention, !entry.awaitingOutcome, entry.recordedOrderDone,
               entry.globalOrderDone, entry.modelSettled
         else { return }
-        live[index]!.queuedForRetention = true
-        retention.push(RetentionEntry(due: entry.lastActivity, index: index))
+        slab[slot]!.queuedForRetention = true
+        retention.push(RetentionEntry(due: entry.lastActivity, index: entry.run.index))
     }
 
     /// Compares and forgets the runs whose retention has passed by `now` (trace time).
     mutating func retire(now: Timestamp, retention period: Microseconds) {
         while let top = retention.top, top.due + period <= now {
             retention.pop()
-            guard let entry = live[top.index] else { continue }
-            live[top.index]!.queuedForRetention = false
-            if entry.lastActivity > top.due {
+            guard let slot = slotOfIndex[top.index] else { continue }
+            slab[slot]!.queuedForRetention = false
+            let lastActivity = slab[slot]!.lastActivity
+            if lastActivity > top.due {
                 // Named again since it was queued: wait from the new time.
-                live[top.index]!.queuedForRetention = true
-                retention.push(RetentionEntry(due: entry.lastActivity, index: top.index))
+                slab[slot]!.queuedForRetention = true
+                retention.push(RetentionEntry(due: lastActivity, index: top.index))
                 continue
             }
-            if entry.awaitingOutcome || !entry.recordedOrderDone || !entry.globalOrderDone || !entry.modelSettled { continue }
+            guard let entry = slab[slot], !entry.awaitingOutcome, entry.recordedOrderDone, entry.globalOrderDone,
+                  entry.modelSettled
+            else { continue }
             finish(top.index)
         }
     }
 
     /// Compares and forgets every run still held (the replay is over), in index order.
     mutating func finishAll() {
-        for index in live.keys.sorted() { finish(index) }
+        for index in slotOfIndex.keys.sorted() { finish(index) }
     }
 
     private mutating func finish(_ index: Int) {
-        guard let entry = live.removeValue(forKey: index) else { return }
-        if let model = entry.modelRunID { byModelID[model] = nil }
+        guard let slot = slotOfIndex.removeValue(forKey: index), let entry = slab[slot] else { return }
+        slab[slot] = nil
+        freeSlots.append(slot)
+        if let model = entry.modelRunID { slotOfModel[model] = nil }
         if let rank = entry.modelRank, !entry.globalOrderDone { globalOrder.close(rank: rank) }
         forgotten.append((entry.run.externalID, entry.run.thread, entry.lastActivity))
         let run = entry.run

@@ -25,8 +25,7 @@ struct ThreadTable {
     /// The dense id of `name`, assigning the next one on first sight; counts one more run.
     mutating func intern(_ name: String) -> ThreadID {
         if let id = byName[name] {
-            entries[id]!.runs += 1
-            entries[id]!.idleSince = nil
+            Self.addRun(&entries[id])
             return id
         }
         precondition(nextID < UInt32.max, "more threads than ThreadID can number")
@@ -35,6 +34,11 @@ struct ThreadTable {
         byName[name] = id
         entries[id] = Entry(name: name, runs: 1)
         return id
+    }
+
+    private static func addRun(_ entry: inout Entry?) {
+        entry?.runs += 1
+        entry?.idleSince = nil
     }
 
     func existing(_ name: String) -> ThreadID? { byName[name] }

@@ -1,15 +1,18 @@
 // Counts distinct ids in bounded memory, so that importing a trace of millions of runs does not
 // keep every id: exact (64-bit hashes) up to a limit, then a HyperLogLog estimate.
 
-/// The number of distinct strings inserted: exact up to ``exactLimit`` distinct values (a set of
-/// 64-bit hashes), then estimated by HyperLogLog with 2^14 registers (standard error about 0.8 %).
-/// Deterministic: the hash is FNV-1a with a fixed finaliser, never Swift's seeded `Hasher`.
-public struct DistinctCounter: Hashable, Sendable {
+/// The number of distinct strings inserted: exact up to ``exactLimit`` distinct values (their
+/// 64-bit hashes in an open-addressing table), then estimated by HyperLogLog with 2^14 registers
+/// (standard error about 0.8 %). Deterministic: the hash is FNV-1a with a fixed finaliser, never
+/// Swift's seeded `Hasher`.
+public struct DistinctCounter: Sendable {
     /// Distinct values counted exactly before switching to the estimate.
     public static let exactLimit = 1 << 16
     private static let registerBits = 14
 
-    private var exact: Set<UInt64> = []
+    /// Hashes seen (0 marks an empty bucket; a hash of 0 is stored as 1), at most half full.
+    private var table: [UInt64] = []
+    private var exactCount = 0
     private var registers: [UInt8] = []
 
     public init() {}
@@ -21,19 +24,36 @@ public struct DistinctCounter: Hashable, Sendable {
         var text = value
         let hash = text.withUTF8 { Self.hash($0) }
         if registers.isEmpty {
-            exact.insert(hash)
-            guard exact.count > Self.exactLimit else { return }
+            insertExact(hash == 0 ? 1 : hash)
+            guard exactCount > Self.exactLimit else { return }
             registers = [UInt8](repeating: 0, count: 1 << Self.registerBits)
-            for known in exact { record(known) }
-            exact = []
+            for known in table where known != 0 { record(known) }
+            table = []
         } else {
             record(hash)
         }
     }
 
+    private mutating func insertExact(_ hash: UInt64) {
+        if (exactCount + 1) * 2 > table.count {
+            let old = table
+            table = [UInt64](repeating: 0, count: max(64, table.count * 2))
+            exactCount = 0
+            for known in old where known != 0 { insertExact(known) }
+        }
+        let mask = table.count - 1
+        var bucket = Int(truncatingIfNeeded: hash) & mask
+        while table[bucket] != 0 {
+            if table[bucket] == hash { return }
+            bucket = (bucket + 1) & mask
+        }
+        table[bucket] = hash
+        exactCount += 1
+    }
+
     /// The number of distinct values (estimated once ``isEstimate``).
     public var count: Int {
-        guard isEstimate else { return exact.count }
+        guard isEstimate else { return exactCount }
         let m = Double(registers.count)
         var sum = 0.0
         var zeros = 0

@@ -157,12 +157,14 @@ public struct TraceImporter {
 
     private mutating func tally(_ item: TraceItem) {
         summary.counts.count(item)
+        let distinct = options.countsDistinctIDs
         switch item {
         case .server(let server):
             if let slots = server.slots { summary.slots = slots }
             if let at = server.at { see(at) }
         case .request(let request):
             see(request.at)
+            guard distinct else { return }
             switch request {
             case .createThread(let create): threadIDs.insert(create.threadID)
             case .create(let create):
@@ -172,12 +174,13 @@ public struct TraceImporter {
             case .cancel, .bulkCancel, .join, .delete: break
             }
         case .outcome(let outcome):
-            runIDs.insert(outcome.runID)
-            if !outcome.threadID.isEmpty { threadIDs.insert(outcome.threadID) }
             outcomeStatuses[outcome.status.name, default: 0] += 1
             for time in [outcome.createdAt, outcome.startedAt, outcome.endedAt] { if let time { see(time) } }
+            guard distinct else { return }
+            runIDs.insert(outcome.runID)
+            if !outcome.threadID.isEmpty { threadIDs.insert(outcome.threadID) }
         case .threadOutcome(let thread):
-            threadIDs.insert(thread.threadID)
+            if distinct { threadIDs.insert(thread.threadID) }
         }
     }
 

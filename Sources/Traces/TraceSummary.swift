@@ -14,11 +14,17 @@ public struct TraceImportOptions: Hashable, Sendable {
     /// langgraph-log: a run's outcome is emitted, and the run forgotten, once the run has been
     /// terminal for this long (log time) with no further line about it; the rest at the end.
     public var outcomeDelay: Microseconds
+    /// Count distinct run and thread ids for the summary (a replay does not need them).
+    public var countsDistinctIDs: Bool
 
-    public init(skipBadLines: Bool = false, lines: TraceLineSelection = .all, outcomeDelay: Microseconds = .seconds(60)) {
+    public init(
+        skipBadLines: Bool = false, lines: TraceLineSelection = .all, outcomeDelay: Microseconds = .seconds(60),
+        countsDistinctIDs: Bool = true
+    ) {
         self.skipBadLines = skipBadLines
         self.lines = lines
         self.outcomeDelay = outcomeDelay
+        self.countsDistinctIDs = countsDistinctIDs
     }
 }
 

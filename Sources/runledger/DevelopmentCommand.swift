@@ -6,6 +6,6 @@ struct DevelopmentCommand: ParsableCommand {
         commandName: "dev",
         abstract: "Tools for RunLedger's own tests and benchmarks.",
         shouldDisplay: false,
-        subcommands: [CrashWriterCommand.self, BenchLogCommand.self, SoakCommand.self, DevReplayInputCommand.self]
+        subcommands: [CrashWriterCommand.self, BenchLogCommand.self, SoakCommand.self, DevReplayInputCommand.self, DevReplayBenchCommand.self]
     )
 }

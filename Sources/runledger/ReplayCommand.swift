@@ -157,11 +157,11 @@ struct ReplayCommand: ParsableCommand {
             options: options,
             open: {
                 try TraceFileSource(
-                    path: trace, format: requested, options: TraceImportOptions(skipBadLines: skipBad, lines: .requests))
+                    path: trace, format: requested, options: TraceImportOptions(skipBadLines: skipBad, lines: .requests, countsDistinctIDs: false))
             },
             openOutcomes: {
                 try TraceFileSource(
-                    path: trace, format: .runledgerTrace, options: TraceImportOptions(skipBadLines: skipBad, lines: .outcomes))
+                    path: trace, format: .runledgerTrace, options: TraceImportOptions(skipBadLines: skipBad, lines: .outcomes, countsDistinctIDs: false))
             },
             observer: journal.map { journal in { event, names in try journal.write(event, names) } })
         try journal?.close(replay)

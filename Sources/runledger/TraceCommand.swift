@@ -10,14 +10,18 @@ struct TraceCommand: ParsableCommand {
         subcommands: [TraceStatCommand.self, TraceBenchCommand.self])
 }
 
-/// The size of each read; memory stays bounded by this plus the longest line.
-private let traceReadChunkBytes = 1 << 20
+/// The size of each read; memory stays bounded by this plus the longest line. Small enough that
+/// the buffer comes from the heap already paged in (a fresh megabyte costs hundreds of page
+/// faults, more than the reads themselves on a small trace).
+private let traceReadChunkBytes = 64 << 10
 
 /// A trace file read in chunks, split into lines and imported as it goes. Bad input becomes
 /// `file:line: message` and exit status 2.
 final class TraceFileSource: TraceItemSource {
     let path: String
     private let handle: FileHandle
+    /// One buffer for every read: pages a fresh buffer per chunk would fault in again each time.
+    private let buffer: UnsafeMutableRawBufferPointer
     private var splitter = TraceLineSplitter()
     private var importer: TraceImporter
     /// The import's summary, once the whole file is read.
@@ -29,40 +33,48 @@ final class TraceFileSource: TraceItemSource {
         }
         self.path = path
         self.handle = handle
+        buffer = .allocate(byteCount: traceReadChunkBytes, alignment: 16)
         importer = TraceImporter(format: format, options: options)
     }
 
-    deinit { try? handle.close() }
+    deinit {
+        buffer.deallocate()
+        try? handle.close()
+    }
 
     var format: TraceFormat? { importer.format }
 
     func read(into items: inout [TraceItem]) throws -> Bool {
         guard summary == nil else { return false }
-        let chunk: Data
-        do { chunk = try handle.read(upToCount: traceReadChunkBytes) ?? Data() } catch {
-            throw CommandFailure("\(path): \(error.localizedDescription)", status: .badInput)
+        var count: Int
+        repeat {
+            count = readBytes(handle.fileDescriptor, buffer.baseAddress, buffer.count)
+        } while count < 0 && errno == EINTR
+        guard count >= 0 else {
+            throw CommandFailure("\(path): \(String(cString: strerror(errno)))", status: .badInput)
         }
-        if chunk.isEmpty {
+        if count == 0 {
             do {
                 try splitter.finish { line throws(TraceError) in try importer.feed(line: line, into: &items) }
             } catch { throw report(error) }
             summary = importer.finish(into: &items)
             return false
         }
-        let result: Result<Void, TraceError> = chunk.withUnsafeBytes { raw in
-            Result { () throws(TraceError) in
-                try splitter.feed(raw.bindMemory(to: UInt8.self)) { line throws(TraceError) in
-                    try importer.feed(line: line, into: &items)
-                }
-            }
-        }
-        if case .failure(let error) = result { throw report(error) }
+        let chunk = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+        do {
+            try splitter.feed(chunk) { line throws(TraceError) in try importer.feed(line: line, into: &items) }
+        } catch { throw report(error) }
         return true
     }
 
     private func report(_ error: TraceError) -> CommandFailure {
         CommandFailure("\(path):\(error.line):\(error.column.map { "\($0):" } ?? "") \(error.message)", status: .badInput)
     }
+}
+
+/// `read(2)`, which the source's own `read(into:)` hides.
+private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }
 
 /// Reads `path` through the importer, handing each batch of items to `consume`.
