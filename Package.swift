@@ -112,7 +112,13 @@ let package = Package(
             dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle", "Invariants"]),
 
         .testTarget(name: "TracesTests", dependencies: ["Traces", "RunLifecycle", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Traces", "Simulation", "RunLifecycle", "TestSupport"]),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: [
+                "Replay", "Traces", "Simulation", "RunLifecycle", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "Simulation", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),

@@ -82,6 +82,7 @@ struct ReplayFeed {
         var resolved = false
         /// Played without its outcome; a late one updates the recorded side only.
         var awaitingOutcome = false
+        var lateOutcomeArrived = false
         var eagerlyDeleted = false
         var recordedStatus: ReplayStatus = .unknown
         var cancels: [TraceCancelMark] = []
@@ -222,9 +223,9 @@ struct ReplayFeed {
         if let run = known[outcome.runID] {
             if run.pending != nil {
                 resolve(outcome.runID, outcome: outcome, provisional: false)
-            } else if run.awaitingOutcome {
-                // Played already without it (lookahead exceeded): the comparison still gets it.
-                known[outcome.runID]?.awaitingOutcome = false
+            } else if run.awaitingOutcome && !run.lateOutcomeArrived {
+                // Played (or about to be) without it: the comparison still gets it.
+                known[outcome.runID]?.lateOutcomeArrived = true
                 lateOutcomes.append((run.index, outcome))
             }
         } else if outcomesFromSecondReader {
@@ -352,9 +353,10 @@ struct ReplayFeed {
         known[externalID] = nil
     }
 
-    mutating func takeLateOutcomes() -> [(index: Int, outcome: TraceOutcome)] {
-        defer { lateOutcomes = [] }
-        return lateOutcomes
+    /// Hands each late outcome to `apply`, keeping those it refuses (the create is not played yet).
+    mutating func applyLateOutcomes(_ apply: (Int, TraceOutcome) -> Bool) {
+        guard !lateOutcomes.isEmpty else { return }
+        lateOutcomes.removeAll { apply($0.index, $0.outcome) }
     }
 
     /// Runs and requests held, for the memory report.

@@ -56,6 +56,8 @@ public struct ReplayOptions: Hashable, Sendable {
     public var keepRuns: Bool
     /// The most what-if changes listed, the first by run index; the rest are only counted.
     public var whatIfChangeLimit: Int
+    /// Run the invariant checker over the simulated events (a third of a replay's time).
+    public var checksInvariants: Bool
 
     public init(
         profile: BehaviourProfile = .langgraphInmem, slots: Int? = nil, pollIntervalMilliseconds: Int64? = nil,
@@ -65,7 +67,7 @@ public struct ReplayOptions: Hashable, Sendable {
         useRecordedExecution: Bool = true, unknownWork: Microseconds = .seconds(3_600),
         reorderWindow: Microseconds = .seconds(60), retention: Microseconds = .seconds(60),
         threadRetention: Microseconds = .seconds(600), maximumLookahead: Microseconds = .seconds(3_600),
-        keepRuns: Bool = false, whatIfChangeLimit: Int = 1_000
+        keepRuns: Bool = false, whatIfChangeLimit: Int = 1_000, checksInvariants: Bool = true
     ) {
         self.profile = profile
         self.slots = slots
@@ -86,6 +88,7 @@ public struct ReplayOptions: Hashable, Sendable {
         self.maximumLookahead = maximumLookahead
         self.keepRuns = keepRuns
         self.whatIfChangeLimit = whatIfChangeLimit
+        self.checksInvariants = checksInvariants
     }
 }
 

@@ -62,7 +62,7 @@ extension ReplaySession {
         try drain()
         tracker.takeRecordedStarts(before: nil, threads: &feed.threads, finishing: true)
         tracker.finishAll()
-        let violations = checker!.finish(drained: true)
+        let violations = checker?.finish(drained: true) ?? []
         let configuration = configuration!
         let run = ReplayRun(
             options: options, format: format, slots: configuration.slots,

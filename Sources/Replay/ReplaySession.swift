@@ -94,8 +94,10 @@ struct ReplaySession {
         var simulator = Simulator(spec: .scripted(server: server, seed: options.seed), sink: ReplaySink())
         simulator.pollIterationOverhead = poll > 0 ? options.pollIterationOverhead.count : 0
         self.simulator = simulator
-        checker = InvariantChecker(configuration: CheckerConfiguration(
-            profile: options.profile, slotCount: slots, pollInterval: poll > 0 ? .milliseconds(poll) : nil))
+        if options.checksInvariants {
+            checker = InvariantChecker(configuration: CheckerConfiguration(
+                profile: options.profile, slotCount: slots, pollInterval: poll > 0 ? .milliseconds(poll) : nil))
+        }
         let tolerance = options.waitTolerance ?? .milliseconds(max(poll, 1))
         tracker = RunTracker(tally: ReplayTally(
             keepRuns: options.keepRuns, isWhatIf: whatIf, tolerance: tolerance, whatIfLimit: options.whatIfChangeLimit))
@@ -149,7 +151,7 @@ struct ReplaySession {
             start()
         }
         while let next = feed.next(finishing: finishing) { try perform(next) }
-        for (index, outcome) in feed.takeLateOutcomes() { tracker.recordedOutcome(index, outcome) }
+        feed.applyLateOutcomes { index, outcome in tracker.recordedOutcome(index, outcome) }
         if let released = feed.released {
             tracker.takeRecordedStarts(before: finishing ? nil : released, threads: &feed.threads, finishing: false)
             tracker.retire(now: released, retention: options.retention)
@@ -239,7 +241,7 @@ struct ReplaySession {
             tracker.created(create, as: model, refusal: refusal)
         }
         for event in events {
-            checker!.observe(event, sequence: sequence)
+            checker?.observe(event, sequence: sequence)
             if let observer {
                 try observer(event, ReplayEventNames(
                     run: event.runID.map { externalName(of: $0) }, thread: Self.thread(of: event).map { externalName(of: $0) },

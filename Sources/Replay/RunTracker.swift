@@ -116,9 +116,9 @@ struct RunTracker {
         if time > slab[slot]!.lastActivity { slab[slot]!.lastActivity = time }
     }
 
-    /// The outcome of a run played without it arrived.
-    mutating func recordedOutcome(_ index: Int, _ outcome: TraceOutcome) {
-        guard let slot = slotOfIndex[index] else { return }
+    /// The outcome of a run played without it arrived; false when the run is not held (yet).
+    mutating func recordedOutcome(_ index: Int, _ outcome: TraceOutcome) -> Bool {
+        guard let slot = slotOfIndex[index] else { return false }
         slab[slot]!.awaitingOutcome = false
         slab[slot]!.run.recordedStatus = ReplayStatus(outcome.status)
         slab[slot]!.run.recordedCreatedAt = outcome.createdAt
@@ -133,6 +133,7 @@ struct RunTracker {
             if let rank = slab[slot]!.modelRank { globalOrder.close(rank: rank) }
         }
         queueIfDone(slot)
+        return true
     }
 
     // MARK: - Simulated events

@@ -46,8 +46,13 @@ struct DevReplayInputCommand: ParsableCommand {
         if lines.last?.isEmpty == true { lines.removeLast() }
         var items: [TraceItem] = []
         let summary = try importTrace(path: source, format: nil, options: TraceImportOptions()) { items += $0 }
-        let (replay, report) = Replay.replay(items: items, format: summary.format)
-        let period = Self.period(replay, report, gap: Microseconds(Int64(gapSeconds * 1e6)))
+        var grid = PollGridRestart()
+        let (replay, report) = try Replay.run(
+            options: ReplayOptions(keepRuns: true),
+            open: { TraceItemArray(items, format: summary.format, selection: summary.format == .runledgerTrace ? .requests : .all) },
+            openOutcomes: { TraceItemArray(items, format: summary.format, selection: .outcomes) },
+            observer: { event, names in grid.observe(event, slots: names.slots) })
+        let period = Self.period(replay, lastRestart: grid.lastRestart, gap: Microseconds(Int64(gapSeconds * 1e6)))
         let copies = self.copies ?? max(1, Int((megabytes! * 1e6 / Double(max(1, data.count))).rounded(.up)))
 
         FileManager.default.createFile(atPath: out, contents: nil)
@@ -93,16 +98,43 @@ struct DevReplayInputCommand: ParsableCommand {
     }
 
     /// The shift between copies: at least the source's span plus the gap, and congruent modulo
-    /// one poll cycle (poll interval plus the iteration overhead) to the model's last dispatch,
-    /// since the simulated grid continues from there through the gap.
-    static func period(_ replay: ReplayRun, _ report: ReplayReport, gap: Microseconds) -> Microseconds {
+    /// one poll cycle (poll interval plus the iteration overhead) to the model's last restart of
+    /// its poll loop (simulated time), since the simulated grid continues from there through the gap.
+    static func period(_ replay: ReplayRun, lastRestart: Timestamp?, gap: Microseconds) -> Microseconds {
         let least = replay.span.count + gap.count
         let cycle = replay.pollIntervalMilliseconds > 0
             ? replay.pollIntervalMilliseconds * 1_000 + replay.options.pollIterationOverhead.count : 0
-        guard cycle > 0, let lastStart = report.runs.compactMap(\.modelStartedAt).max() else { return Microseconds(least) }
-        let phase = (lastStart.microsecondsSinceEpoch - replay.origin.microsecondsSinceEpoch) % cycle
+        guard cycle > 0, let lastRestart else { return Microseconds(least) }
+        let phase = lastRestart.microsecondsSinceEpoch % cycle
         let periods = (least - phase + cycle - 1) / cycle
         return Microseconds(phase + periods * cycle)
+    }
+
+    /// Where the simulated poll loop last restarted its grid, from the events: at the last
+    /// dispatch, or, if that dispatch left no slot free, when the next worker let go of its slot
+    /// (the loop waits for a free slot, then polls at once).
+    struct PollGridRestart {
+        private var busy = 0
+        private var lastDispatch: Timestamp?
+        private var fullAfterDispatch = false
+        private var slotFreedAfter: Timestamp?
+
+        var lastRestart: Timestamp? { fullAfterDispatch ? slotFreedAfter : lastDispatch }
+
+        mutating func observe(_ event: Event, slots: Int) {
+            switch event {
+            case .started(_, _, _, let at):
+                busy += 1
+                lastDispatch = at
+                fullAfterDispatch = busy >= slots
+                slotFreedAfter = nil
+            case .succeeded, .failed, .timedOut, .retried, .workerStopped:
+                busy -= 1
+                if slotFreedAfter == nil, lastDispatch != nil { slotFreedAfter = event.at }
+            default:
+                break
+            }
+        }
     }
 
     enum TraceLineKind { case header, request, outcome }

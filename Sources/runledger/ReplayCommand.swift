@@ -36,6 +36,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("poll-overhead-us"), help: "Time each poll iteration takes beyond its sleep, µs (calibrated: 800).")
     var pollOverheadMicroseconds: Int64 = 800
     @Flag(help: "List every run: recorded and simulated status, start and queue wait.") var runs = false
+    @Flag(help: "Skip the invariant checker (faster; no violations are reported).") var noInvariants = false
 
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1") }
@@ -105,6 +106,7 @@ struct ReplayCommand: ParsableCommand {
         /// Encoded as `null` when there is none (a plain optional would drop the key).
         var firstDivergence: Nullable<DivergenceOutput>
         var statusMismatches: Int
+        var invariantsChecked: Bool
         var invariantViolations: Int
         var safetyViolations: Int
         var livenessViolations: Int
@@ -151,7 +153,7 @@ struct ReplayCommand: ParsableCommand {
             profile: profile == "documented" ? .documented : .langgraphInmem, slots: slots,
             pollIntervalMilliseconds: pollMilliseconds.map(Int64.init), strategy: strategy.flatMap(Self.strategy),
             alignPollPhase: !noPhaseAlignment, pollIterationOverhead: Microseconds(pollOverheadMicroseconds),
-            useRecordedExecution: work == "recorded", keepRuns: runs)
+            useRecordedExecution: work == "recorded", keepRuns: runs, checksInvariants: !noInvariants)
         let journal = log.map { JournalOutput(path: $0, trace: trace, profile: options.profile) }
         let (replay, report) = try Replay.run(
             options: options,
@@ -189,7 +191,7 @@ struct ReplayCommand: ParsableCommand {
                     model: divergence.model, modelEvents: divergence.modelEvents, traceRequests: divergence.traceRequests)
             }),
             statusMismatches: report.statusMismatches,
-            invariantViolations: violations, safetyViolations: report.safetyViolations,
+            invariantsChecked: !noInvariants, invariantViolations: violations, safetyViolations: report.safetyViolations,
             livenessViolations: report.livenessViolations, profileDivergences: report.profileDivergences,
             violations: report.violationDescriptions, simulatedEvents: report.eventCount,
             traceSpanSeconds: span, replaySeconds: seconds, replaySpeedup: seconds > 0 ? span / seconds : 0,
@@ -228,6 +230,10 @@ struct ReplayCommand: ParsableCommand {
 
     private func text(_ output: Output, _ report: ReplayReport) -> String {
         func percent(_ value: Double) -> String { formatDecimal(value * 100, places: 1) + " %" }
+        let invariants = output.invariantsChecked
+            ? "\(output.invariantViolations) violations (\(output.safetyViolations) safety, "
+                + "\(output.livenessViolations) liveness), \(output.profileDivergences) profile divergences"
+            : "not checked (--no-invariants)"
         var text = """
         trace:              \(output.trace) (\(output.format ?? "unknown"))
         configuration:      profile \(output.profile), \(output.slots) slots\(output.recordedSlots.map { " (recorded \($0))" } ?? ""), \
@@ -239,8 +245,7 @@ struct ReplayCommand: ParsableCommand {
         |queue-wait error|: p50 \(formatDecimal(output.queueWaitErrorMs.p50, places: 1)) ms, \
         p95 \(formatDecimal(output.queueWaitErrorMs.p95, places: 1)) ms, max \(formatDecimal(output.queueWaitErrorMs.max, places: 1)) ms \
         over \(output.queueWaitErrorMs.runs) runs
-        invariants:         \(output.invariantViolations) violations (\(output.safetyViolations) safety, \
-        \(output.livenessViolations) liveness), \(output.profileDivergences) profile divergences
+        invariants:         \(invariants)
         replay:             \(output.simulatedEvents) events in \(formatDecimal(output.replaySeconds * 1000, places: 1)) ms, \
         \(formatDecimal(output.replaySpeedup, places: 0))x the trace's \(formatDecimal(output.traceSpanSeconds, places: 1)) s
         """
