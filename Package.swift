@@ -50,7 +50,13 @@ let package = Package(
         ),
 
         // Layer 5: replay of recorded traces; capacity planning.
-        .target(name: "Replay", dependencies: ["Simulation", "Traces", "Invariants", "RunLifecycle"]),
+        .target(
+            name: "Replay",
+            dependencies: [
+                "Simulation", "Traces", "Invariants", "RunLifecycle",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(name: "Capacity", dependencies: ["Simulation"]),
 
         // Layer 6: the only code that touches the wall clock, the environment and the terminal.
@@ -106,7 +112,13 @@ let package = Package(
             dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle", "Invariants"]),
 
         .testTarget(name: "TracesTests", dependencies: ["Traces", "RunLifecycle", "TestSupport"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Traces", "Simulation", "RunLifecycle", "TestSupport"]),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: [
+                "Replay", "Traces", "Simulation", "RunLifecycle", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "CLITests", dependencies: ["EventLog", "Journal", "RunLifecycle", "Simulation", "TestSupport"]),
         .testTarget(name: "TidyTests", dependencies: ["TestSupport"]),

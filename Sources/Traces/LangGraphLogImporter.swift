@@ -25,6 +25,27 @@ struct LoggedRun {
     var endEvent: String?
     var cancels: [TraceCancelMark] = []
     var eagerlyDeleted = false
+    /// The order in which the log first named the run.
+    var sequence: Int
+    /// The time of the latest line that named the run.
+    var lastLine: Timestamp
+    /// Whether the run is queued for retirement.
+    var retiring = false
+
+    init(runID: String, threadID: String, sequence: Int, lastLine: Timestamp) {
+        self.runID = runID
+        self.threadID = threadID
+        self.sequence = sequence
+        self.lastLine = lastLine
+    }
+
+    /// Whether the run has reached a status no worker line changes (only a later delete does).
+    var isTerminal: Bool {
+        switch status {
+        case .deleted: true
+        case .run(let status): !status.isInFlight
+        }
+    }
 
     var outcome: TraceOutcome {
         var execution: Microseconds?
@@ -39,10 +60,23 @@ struct LoggedRun {
     }
 }
 
-/// Reads `langgraph-log` lines one at a time; per-run state is a few fields per run.
+/// Reads `langgraph-log` lines one at a time. Memory is a few fields per run in flight: a run's
+/// outcome is emitted, and the run forgotten, once it has been terminal for ``outcomeDelay`` of
+/// log time with no further line naming it (a later line about it, rare, starts a new record).
 struct LangGraphLogImporter {
-    private var runIndex: [String: Int] = [:]
-    private var runs: [LoggedRun] = []
+    let outcomeDelay: Microseconds
+    private var runs: [String: LoggedRun] = [:]
+    /// Runs in the order the log first named them (the order of the outcomes at the end).
+    private var nextSequence = 0
+    /// Terminal runs to look at again once their delay has passed, in the order they got there.
+    private var retiring: [(due: Timestamp, runID: String)] = []
+    private var retiringHead = 0
+    /// The latest time any line showed.
+    private var clock: Timestamp?
+
+    init(outcomeDelay: Microseconds = .seconds(60)) {
+        self.outcomeDelay = outcomeDelay
+    }
 
     /// Reads one JSON line. Returns false when the line says nothing the model holds.
     mutating func consume(_ fields: LineFields, into items: inout [TraceItem]) throws(TraceError) -> Bool {
@@ -56,20 +90,22 @@ struct LangGraphLogImporter {
             try cancelled(fields, into: &items)
         } else if json.string(event, equals: "Eagerly deleting pending run with rollback action") {
             let runID = try fields.string("run_id")
-            update(runID, threadID: nil) { run in
+            let at = try fields.optionalTime("timestamp") ?? clock ?? .zero
+            update(runID, threadID: nil, at: at) { run in
                 run.status = .deleted
                 run.eagerlyDeleted = true
             }
         } else if json.string(event, equals: "Run deleted") {
             let at = try fields.time("timestamp")
             let runID = try fields.string("run_id")
-            let threadID = runIndex[runID].map { runs[$0].threadID }
-            update(runID, threadID: nil) { $0.status = .deleted }
+            let threadID = runs[runID]?.threadID
+            update(runID, threadID: nil, at: at) { $0.status = .deleted }
             items.append(.request(.delete(TraceDelete(at: at, runID: runID, threadID: threadID, statusCode: nil))))
         } else if let status = Self.workerEndStatus(json, event) {
             try ended(fields, status: status, event: json.string(event))
         } else if json.string(event, hasPrefix: "Starting "), let slots = Self.workerCount(json.rawBytes(event)) {
             let at = try fields.time("timestamp")
+            see(at)
             items.append(.server(TraceServer(slots: slots, at: at)))
         } else if let logger = json.value("logger"), json.string(logger, equals: "langgraph_api.server") {
             return try accessLine(fields, into: &items)
@@ -79,9 +115,39 @@ struct LangGraphLogImporter {
         return true
     }
 
-    /// Every run's outcome, in the order the log first named them.
-    func finish(into items: inout [TraceItem]) {
-        for run in runs { items.append(.outcome(run.outcome)) }
+    /// The outcome of every run still held, in the order the log first named them.
+    mutating func finish(into items: inout [TraceItem]) {
+        for run in runs.values.sorted(by: { $0.sequence < $1.sequence }) { items.append(.outcome(run.outcome)) }
+        runs = [:]
+        retiring = []
+        retiringHead = 0
+    }
+
+    /// Emits the outcome of every run that has been terminal for ``outcomeDelay`` with no line
+    /// about it since, and forgets it. Called after each line that imported without error.
+    mutating func retire(into items: inout [TraceItem]) {
+        guard let clock else { return }
+        while retiringHead < retiring.count, retiring[retiringHead].due <= clock {
+            let runID = retiring[retiringHead].runID
+            retiringHead += 1
+            guard var run = runs[runID] else { continue }
+            guard run.isTerminal else {
+                run.retiring = false
+                runs[runID] = run
+                continue
+            }
+            let due = run.lastLine + outcomeDelay
+            if due <= clock {
+                runs[runID] = nil
+                items.append(.outcome(run.outcome))
+            } else {
+                retiring.append((due, runID))
+            }
+        }
+        if retiringHead > 1_024, retiringHead * 2 > retiring.count {
+            retiring.removeFirst(retiringHead)
+            retiringHead = 0
+        }
     }
 
     // MARK: - Lifecycle lines
@@ -97,7 +163,7 @@ struct LangGraphLogImporter {
         let assistant = try fields.optionalString("assistant_id")
         let endpoint = Self.endpoint(route: fields.json.value("path"), fields.json)
         let at = createMilliseconds.map { time + .milliseconds(-$0) } ?? time
-        update(runID, threadID: threadID) { run in
+        update(runID, threadID: threadID, at: time) { run in
             run.strategy = strategy
             if !run.createdAtIsExact { run.createdAt = time + (after ?? .zero) }
         }
@@ -111,7 +177,7 @@ struct LangGraphLogImporter {
         let threadID = try fields.optionalString("thread_id")
         let logged = try fields.time("timestamp")
         let startedAt = try fields.optionalTime("run_started_at") ?? logged
-        update(runID, threadID: threadID) { run in
+        update(runID, threadID: threadID, at: logged) { run in
             run.attempts += 1
             if run.firstStartedAt == nil { run.firstStartedAt = startedAt }
             run.lastStartedAt = startedAt
@@ -126,7 +192,8 @@ struct LangGraphLogImporter {
         let startedAt = try fields.optionalTime("run_started_at")
         let endedAt = try fields.optionalTime("run_ended_at")
         let executionMilliseconds = try fields.optionalInteger("run_exec_ms")
-        update(runID, threadID: threadID) { run in
+        let logged = try fields.optionalTime("timestamp") ?? endedAt ?? clock ?? .zero
+        update(runID, threadID: threadID, at: logged) { run in
             if let createdAt {
                 run.createdAt = createdAt
                 run.createdAtIsExact = true
@@ -150,7 +217,7 @@ struct LangGraphLogImporter {
         let threadID = try fields.optionalString("thread_id")
         let status = try fields.optionalBulkStatus("status")
         for runID in runIDs {
-            update(runID, threadID: threadID) { run in
+            update(runID, threadID: threadID, at: at) { run in
                 run.cancels.append(TraceCancelMark(action: action, at: at))
                 // The cancel marks an in-flight run interrupted at once; a rollback then deletes it
                 // (eager delete or worker line) unless a stream subscriber holds it.
@@ -177,6 +244,7 @@ struct LangGraphLogImporter {
               let method = json.value("method"), let route = json.value("route") ?? json.value("path")
         else { return false }
         let time = try fields.time("timestamp")
+        see(time)
         let latency = try fields.optionalMicroseconds("latency_ms", unit: 1_000) ?? .zero
         let at = time + Microseconds(-latency.count)
         let parameters = json.value("path_params")
@@ -218,16 +286,29 @@ struct LangGraphLogImporter {
 
     // MARK: - Helpers
 
-    private mutating func update(_ runID: String, threadID: String?, _ change: (inout LoggedRun) -> Void) {
-        if let index = runIndex[runID] {
-            if let threadID, runs[index].threadID.isEmpty { runs[index].threadID = threadID }
-            change(&runs[index])
-            return
+    private mutating func update(
+        _ runID: String, threadID: String?, at time: Timestamp, _ change: (inout LoggedRun) -> Void
+    ) {
+        see(time)
+        var run: LoggedRun
+        if let known = runs[runID] {
+            run = known
+            if let threadID, run.threadID.isEmpty { run.threadID = threadID }
+        } else {
+            run = LoggedRun(runID: runID, threadID: threadID ?? "", sequence: nextSequence, lastLine: time)
+            nextSequence += 1
         }
-        runIndex[runID] = runs.count
-        var run = LoggedRun(runID: runID, threadID: threadID ?? "")
         change(&run)
-        runs.append(run)
+        if time > run.lastLine { run.lastLine = time }
+        if run.isTerminal, !run.retiring {
+            run.retiring = true
+            retiring.append((run.lastLine + outcomeDelay, runID))
+        }
+        runs[runID] = run
+    }
+
+    private mutating func see(_ time: Timestamp) {
+        if clock.map({ time > $0 }) ?? true { clock = time }
     }
 
     /// The status a worker's final line writes, or nil for any other event.

@@ -230,6 +230,19 @@ struct RunLedgerTraceImporter {
         return marks
     }
 
+    /// Whether a line is an `outcome` or `thread` line, judged by its first bytes alone: true or
+    /// false when it starts with `{"type":"…"`, nil when it does not (then it must be parsed).
+    static func isOutcomeLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let prefix: StaticString = #"{"type":""#
+        let count = prefix.utf8CodeUnitCount
+        guard line.count > count, memoryEqual(line.baseAddress!, prefix.utf8Start, count) else { return nil }
+        let rest = UnsafeBufferPointer(rebasing: line[count...])
+        func starts(with word: StaticString) -> Bool {
+            rest.count >= word.utf8CodeUnitCount && memoryEqual(rest.baseAddress!, word.utf8Start, word.utf8CodeUnitCount)
+        }
+        return starts(with: #"outcome""#) || starts(with: #"thread""#)
+    }
+
     static func recordedStatus(_ name: String) -> RecordedRunStatus? {
         switch name {
         case "pending": .run(.pending)

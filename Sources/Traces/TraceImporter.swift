@@ -22,10 +22,10 @@ public struct TraceImporter {
 
     private var summary = TraceSummary()
     private var members: [JSONMember] = []
-    private var log = LangGraphLogImporter()
+    private var log: LangGraphLogImporter
     private var trace = RunLedgerTraceImporter()
-    private var runIDs: Set<String> = []
-    private var threadIDs: Set<String> = []
+    private var runIDs = DistinctCounter()
+    private var threadIDs = DistinctCounter()
     private var unknownTypes: [String: Int] = [:]
     private var outcomeStatuses: [String: Int] = [:]
     private var finished = false
@@ -34,6 +34,7 @@ public struct TraceImporter {
         requestedFormat = format
         self.format = format
         self.options = options
+        log = LangGraphLogImporter(outcomeDelay: options.outcomeDelay)
     }
 
     /// The number of lines fed so far (the current line's number after a feed).
@@ -50,6 +51,12 @@ public struct TraceImporter {
             summary.emptyLines += 1
             return
         }
+        if options.lines != .all, format == .runledgerTrace,
+           let outcomeLine = RunLedgerTraceImporter.isOutcomeLine(line), outcomeLine != (options.lines == .outcomes)
+        {
+            summary.ignoredLines += 1
+            return
+        }
         let firstItem = items.count
         do {
             try read(line, into: &items)
@@ -60,6 +67,7 @@ public struct TraceImporter {
             if summary.firstBadLines.count < TraceImportOptions.keptBadLines { summary.firstBadLines.append(error) }
             return
         }
+        if format == .langgraphLog { log.retire(into: &items) }
         for index in firstItem..<items.count { tally(items[index]) }
     }
 
@@ -99,6 +107,7 @@ public struct TraceImporter {
         summary.format = format
         summary.runs = runIDs.count
         summary.threads = threadIDs.count
+        summary.distinctCountsEstimated = runIDs.isEstimate || threadIDs.isEstimate
         summary.unknownLineTypes = unknownTypes.sorted { $0.key < $1.key }
             .map { TraceSummary.UnknownLineType(type: $0.key, lines: $0.value) }
         summary.outcomeStatuses = outcomeStatuses.sorted { $0.key < $1.key }
@@ -148,12 +157,14 @@ public struct TraceImporter {
 
     private mutating func tally(_ item: TraceItem) {
         summary.counts.count(item)
+        let distinct = options.countsDistinctIDs
         switch item {
         case .server(let server):
             if let slots = server.slots { summary.slots = slots }
             if let at = server.at { see(at) }
         case .request(let request):
             see(request.at)
+            guard distinct else { return }
             switch request {
             case .createThread(let create): threadIDs.insert(create.threadID)
             case .create(let create):
@@ -163,12 +174,13 @@ public struct TraceImporter {
             case .cancel, .bulkCancel, .join, .delete: break
             }
         case .outcome(let outcome):
-            runIDs.insert(outcome.runID)
-            if !outcome.threadID.isEmpty { threadIDs.insert(outcome.threadID) }
             outcomeStatuses[outcome.status.name, default: 0] += 1
             for time in [outcome.createdAt, outcome.startedAt, outcome.endedAt] { if let time { see(time) } }
+            guard distinct else { return }
+            runIDs.insert(outcome.runID)
+            if !outcome.threadID.isEmpty { threadIDs.insert(outcome.threadID) }
         case .threadOutcome(let thread):
-            threadIDs.insert(thread.threadID)
+            if distinct { threadIDs.insert(thread.threadID) }
         }
     }
 

@@ -21,7 +21,7 @@ public struct TraceLineSplitter {
     ) throws(TraceError) {
         var start = 0
         while start < chunk.count {
-            guard let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+            guard let newline = Self.newline(in: chunk, from: start) else {
                 try checkLength(pending.count + chunk.count - start)
                 pending.append(contentsOf: chunk[start...])
                 return
@@ -54,6 +54,29 @@ public struct TraceLineSplitter {
             Result { () throws(TraceError) in try body(buffer) }
         }
         try result.get()
+    }
+
+    /// The index of the first `\n` at or after `start`: eight bytes at a time (a word has a zero
+    /// byte after XOR with 0x0A… exactly where it held a newline).
+    @inline(__always)
+    static func newline(in chunk: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = chunk.baseAddress else { return nil }
+        var index = start
+        let end = chunk.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) ^ newlines
+            let zero = (word &- ones) & ~word & highs
+            if zero != 0 { return index + zero.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < end {
+            if base[index] == UInt8(ascii: "\n") { return index }
+            index += 1
+        }
+        return nil
     }
 
     private func checkLength(_ length: Int) throws(TraceError) {

@@ -8,9 +8,36 @@ public struct TraceImportOptions: Hashable, Sendable {
     /// How many bad lines the summary keeps, to name them.
     public static let keptBadLines = 5
 
-    public init(skipBadLines: Bool = false) {
+    /// Which runledger-trace lines to read: a replay reads one file twice at once, its requests in
+    /// one pass and its outcomes in another, so that it never holds the whole request section.
+    public var lines: TraceLineSelection
+    /// langgraph-log: a run's outcome is emitted, and the run forgotten, once the run has been
+    /// terminal for this long (log time) with no further line about it; the rest at the end.
+    public var outcomeDelay: Microseconds
+    /// Count distinct run and thread ids for the summary (a replay does not need them).
+    public var countsDistinctIDs: Bool
+
+    public init(
+        skipBadLines: Bool = false, lines: TraceLineSelection = .all, outcomeDelay: Microseconds = .seconds(60),
+        countsDistinctIDs: Bool = true
+    ) {
         self.skipBadLines = skipBadLines
+        self.lines = lines
+        self.outcomeDelay = outcomeDelay
+        self.countsDistinctIDs = countsDistinctIDs
     }
+}
+
+/// The runledger-trace lines an import reads. A line of the other kind is skipped without being
+/// parsed when it starts with `{"type":"` (the recorder writes `type` first); any other line is
+/// read in full. The server log is always read whole.
+public enum TraceLineSelection: Hashable, Sendable {
+    /// Every line.
+    case all
+    /// Everything but `outcome` and `thread` lines.
+    case requests
+    /// Only `outcome` and `thread` lines.
+    case outcomes
 }
 
 /// Items produced, by kind.
@@ -74,6 +101,8 @@ public struct TraceSummary: Hashable, Sendable {
     /// Distinct external run and thread ids named by items.
     public var runs = 0
     public var threads = 0
+    /// Whether ``runs`` or ``threads`` is an estimate (more than ``DistinctCounter/exactLimit`` ids).
+    public var distinctCountsEstimated = false
     /// The earliest and latest time on any item.
     public var firstTime: Timestamp?
     public var lastTime: Timestamp?

@@ -6,6 +6,13 @@ struct DevelopmentCommand: ParsableCommand {
         commandName: "dev",
         abstract: "Tools for RunLedger's own tests and benchmarks.",
         shouldDisplay: false,
-        subcommands: [CrashWriterCommand.self, BenchLogCommand.self, BenchCheckerCommand.self, SoakCommand.self]
+        subcommands: [
+            CrashWriterCommand.self,
+            BenchLogCommand.self,
+            BenchCheckerCommand.self,
+            SoakCommand.self,
+            DevReplayInputCommand.self,
+            DevReplayBenchCommand.self,
+        ]
     )
 }

@@ -36,6 +36,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("poll-overhead-us"), help: "Time each poll iteration takes beyond its sleep, µs (calibrated: 800).")
     var pollOverheadMicroseconds: Int64 = 800
     @Flag(help: "List every run: recorded and simulated status, start and queue wait.") var runs = false
+    @Flag(help: "Skip the invariant checker (faster; no violations are reported).") var noInvariants = false
 
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1") }
@@ -105,6 +106,7 @@ struct ReplayCommand: ParsableCommand {
         /// Encoded as `null` when there is none (a plain optional would drop the key).
         var firstDivergence: Nullable<DivergenceOutput>
         var statusMismatches: Int
+        var invariantsChecked: Bool
         var invariantViolations: Int
         var safetyViolations: Int
         var livenessViolations: Int
@@ -115,9 +117,21 @@ struct ReplayCommand: ParsableCommand {
         var replaySeconds: Double
         var replaySpeedup: Double
         var whatIfChanges: [Change]
+        /// Runs that change, listed or not (the list holds the first 1,000 by run index).
+        var whatIfChangesTotal: Int
         var notes: [String]
         var passed: Bool
+        var memory: Memory
         var runs: [RunLine]?
+
+        /// What the replay held at most, and what the simulator holds at the end.
+        struct Memory: Encodable {
+            var peakRunsHeld: Int
+            var peakRequestsHeld: Int
+            var threadsHeld: Int
+            var simulatorRuns: Int
+            var simulatorThreads: Int
+        }
     }
 
     struct RunLine: Encodable {
@@ -134,34 +148,37 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let begin = DispatchTime.now().uptimeNanoseconds
-        var importer = TraceImporter(format: try traceFormat(format), options: TraceImportOptions(skipBadLines: skipBad))
-        var builder = ReplayInputBuilder(useRecordedExecution: work == "recorded")
-        let summary = try importTrace(path: trace, importer: &importer) { items in
-            for item in items { builder.add(item) }
-        }
-        builder.setFormat(summary.format)
-        let input = builder.finish()
+        let requested = try traceFormat(format)
         let options = ReplayOptions(
             profile: profile == "documented" ? .documented : .langgraphInmem, slots: slots,
             pollIntervalMilliseconds: pollMilliseconds.map(Int64.init), strategy: strategy.flatMap(Self.strategy),
-            alignPollPhase: !noPhaseAlignment, pollIterationOverhead: Microseconds(pollOverheadMicroseconds))
-        let replay = ReplayEngine.run(input, options: options)
-        let report = ReplayReport(replay)
+            alignPollPhase: !noPhaseAlignment, pollIterationOverhead: Microseconds(pollOverheadMicroseconds),
+            useRecordedExecution: work == "recorded", keepRuns: runs, checksInvariants: !noInvariants)
+        let journal = log.map { JournalOutput(path: $0, trace: trace, profile: options.profile) }
+        let (replay, report) = try Replay.run(
+            options: options,
+            open: {
+                try TraceFileSource(
+                    path: trace, format: requested, options: TraceImportOptions(skipBadLines: skipBad, lines: .requests, countsDistinctIDs: false))
+            },
+            openOutcomes: {
+                try TraceFileSource(
+                    path: trace, format: .runledgerTrace, options: TraceImportOptions(skipBadLines: skipBad, lines: .outcomes, countsDistinctIDs: false))
+            },
+            observer: journal.map { journal in { event, names in try journal.write(event, names) } })
+        try journal?.close(replay)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
-        if let log { try writeJournal(replay, to: log) }
 
-        let compared = report.runs.filter { $0.recordedStatus != .unknown }
-        let span = Double(input.span.count) / 1e6
+        let span = Double(replay.span.count) / 1e6
         let violations = report.safetyViolations + report.livenessViolations
         let passed = replay.isWhatIf
             || (report.statusAgreement >= minStatusAgreement && report.threadOrderAgreement >= minOrderAgreement
                 && violations == 0)
         let output = Output(
-            trace: trace, format: summary.format?.rawValue, profile: options.profile.name, slots: replay.slots,
+            trace: trace, format: replay.format?.rawValue, profile: options.profile.name, slots: replay.slots,
             pollIntervalMs: replay.pollIntervalMilliseconds, recordedSlots: replay.recordedSlots,
-            strategyOverride: strategy, whatIf: replay.isWhatIf, runsCompared: compared.count,
-            runsStartedRecorded: report.runs.filter { $0.recordedStartedAt != nil }.count,
-            runsStartedSimulated: report.runs.filter { $0.modelStartedAt != nil }.count,
+            strategyOverride: strategy, whatIf: replay.isWhatIf, runsCompared: report.runsCompared,
+            runsStartedRecorded: report.runsStartedRecorded, runsStartedSimulated: report.runsStartedSimulated,
             statusAgreement: report.statusAgreement, orderAgreement: report.threadOrderAgreement,
             threadOrderAgreement: report.threadOrderAgreement, globalOrderAgreement: report.globalOrderAgreement,
             queueWaitErrorMs: Output.Waits(
@@ -169,24 +186,29 @@ struct ReplayCommand: ParsableCommand {
                 runs: report.queueWaitError.count),
             firstDivergence: Nullable(report.firstDivergence.map { divergence in
                 Output.DivergenceOutput(
-                    kind: divergence.kind.rawValue, at: Self.relative(divergence.at, input), run: divergence.run.reference ?? divergence.run.externalID,
+                    kind: divergence.kind.rawValue, at: Self.relative(divergence.at, replay), run: divergence.run.shortName,
                     runId: divergence.run.externalID, thread: divergence.run.thread, trace: divergence.trace,
                     model: divergence.model, modelEvents: divergence.modelEvents, traceRequests: divergence.traceRequests)
             }),
-            statusMismatches: compared.filter { !$0.statusAgrees }.count,
-            invariantViolations: violations, safetyViolations: report.safetyViolations,
+            statusMismatches: report.statusMismatches,
+            invariantsChecked: !noInvariants, invariantViolations: violations, safetyViolations: report.safetyViolations,
             livenessViolations: report.livenessViolations, profileDivergences: report.profileDivergences,
             violations: report.violationDescriptions, simulatedEvents: report.eventCount,
             traceSpanSeconds: span, replaySeconds: seconds, replaySpeedup: seconds > 0 ? span / seconds : 0,
             whatIfChanges: report.whatIfChanges.map {
-                Output.Change(run: $0.run.reference ?? $0.run.externalID, thread: $0.run.thread, changes: $0.changes)
+                Output.Change(run: $0.run.shortName, thread: $0.run.thread, changes: $0.changes)
             },
-            notes: input.notes, passed: passed,
+            whatIfChangesTotal: report.whatIfChangeCount,
+            notes: replay.notes, passed: passed,
+            memory: Output.Memory(
+                peakRunsHeld: replay.memory.peakRunsHeld, peakRequestsHeld: replay.memory.peakRequestsHeld,
+                threadsHeld: replay.memory.threadsHeld, simulatorRuns: replay.memory.simulatorRuns,
+                simulatorThreads: replay.memory.simulatorThreads),
             runs: runs ? report.runs.map { run in
-                let first = input.firstTime?.microsecondsSinceEpoch ?? 0
+                let first = replay.firstTime?.microsecondsSinceEpoch ?? 0
                 func seconds(_ at: Timestamp?) -> Double? { at.map { Double($0.microsecondsSinceEpoch - first) / 1e6 } }
                 return RunLine(
-                    run: run.reference ?? run.externalID, thread: run.thread, recordedStatus: run.recordedStatus.description,
+                    run: run.shortName, thread: run.thread, recordedStatus: run.recordedStatus.description,
                     simulatedStatus: run.modelStatus.description, recordedStartedS: seconds(run.recordedStartedAt),
                     simulatedStartedS: seconds(run.modelStartedAt),
                     recordedQueueWaitMs: run.recordedQueueWait.map { Double($0.count) / 1000 },
@@ -201,13 +223,17 @@ struct ReplayCommand: ParsableCommand {
         if !passed { throw ExitCode(ExitStatus.violation.rawValue) }
     }
 
-    static func relative(_ at: Timestamp, _ input: ReplayInput) -> String {
-        let micros = at.microsecondsSinceEpoch - (input.firstTime?.microsecondsSinceEpoch ?? 0)
+    static func relative(_ at: Timestamp, _ replay: ReplayRun) -> String {
+        let micros = at.microsecondsSinceEpoch - (replay.firstTime?.microsecondsSinceEpoch ?? 0)
         return "+" + formatDecimal(Double(micros) / 1e6, places: 6) + "s"
     }
 
     private func text(_ output: Output, _ report: ReplayReport) -> String {
         func percent(_ value: Double) -> String { formatDecimal(value * 100, places: 1) + " %" }
+        let invariants = output.invariantsChecked
+            ? "\(output.invariantViolations) violations (\(output.safetyViolations) safety, "
+                + "\(output.livenessViolations) liveness), \(output.profileDivergences) profile divergences"
+            : "not checked (--no-invariants)"
         var text = """
         trace:              \(output.trace) (\(output.format ?? "unknown"))
         configuration:      profile \(output.profile), \(output.slots) slots\(output.recordedSlots.map { " (recorded \($0))" } ?? ""), \
@@ -219,8 +245,7 @@ struct ReplayCommand: ParsableCommand {
         |queue-wait error|: p50 \(formatDecimal(output.queueWaitErrorMs.p50, places: 1)) ms, \
         p95 \(formatDecimal(output.queueWaitErrorMs.p95, places: 1)) ms, max \(formatDecimal(output.queueWaitErrorMs.max, places: 1)) ms \
         over \(output.queueWaitErrorMs.runs) runs
-        invariants:         \(output.invariantViolations) violations (\(output.safetyViolations) safety, \
-        \(output.livenessViolations) liveness), \(output.profileDivergences) profile divergences
+        invariants:         \(invariants)
         replay:             \(output.simulatedEvents) events in \(formatDecimal(output.replaySeconds * 1000, places: 1)) ms, \
         \(formatDecimal(output.replaySpeedup, places: 0))x the trace's \(formatDecimal(output.traceSpanSeconds, places: 1)) s
         """
@@ -232,18 +257,15 @@ struct ReplayCommand: ParsableCommand {
         }
         for violation in output.violations { text += "\nviolation:          \(violation)" }
         if output.whatIf {
-            text += "\nwhat-if:            \(output.whatIfChanges.count) runs change against the recording"
-            let recordedWaits = report.runs.compactMap(\.recordedQueueWait).map { Double($0.count) / 1000 }
-            let modelWaits = report.runs.compactMap(\.modelQueueWait).map { Double($0.count) / 1000 }
-            func mean(_ values: [Double]) -> String {
-                values.isEmpty ? "-" : formatDecimal(values.reduce(0, +) / Double(values.count), places: 0) + " ms"
-            }
-            let rejected = { (status: ReplayStatus) in status == .rejected }
-            text += "\n  mean queue wait:  recorded \(mean(recordedWaits)), simulated \(mean(modelWaits))"
-            text += "\n  rejected creates: recorded \(report.runs.filter { rejected($0.recordedStatus) }.count), "
-                + "simulated \(report.runs.filter { rejected($0.modelStatus) }.count)"
+            text += "\nwhat-if:            \(output.whatIfChangesTotal) runs change against the recording"
+            func mean(_ value: Double?) -> String { value.map { formatDecimal($0, places: 0) + " ms" } ?? "-" }
+            text += "\n  mean queue wait:  recorded \(mean(report.meanRecordedQueueWait)), simulated \(mean(report.meanSimulatedQueueWait))"
+            text += "\n  rejected creates: recorded \(report.rejectedRecorded), simulated \(report.rejectedSimulated)"
             for change in output.whatIfChanges {
                 text += "\n  \(change.run.padding(toLength: 10, withPad: " ", startingAt: 0)) \(change.changes.joined(separator: "; "))"
+            }
+            if output.whatIfChangesTotal > output.whatIfChanges.count {
+                text += "\n  … \(output.whatIfChangesTotal - output.whatIfChanges.count) more runs change (not listed)"
             }
         } else if let divergence = output.firstDivergence.value {
             text += "\nfirst divergence:   \(divergence.kind) of \(divergence.run) (\(divergence.runId)) at \(divergence.at)"
@@ -259,44 +281,49 @@ struct ReplayCommand: ParsableCommand {
         text += "\nverdict:            \(output.passed ? "agrees" : "DIVERGES")\(output.whatIf ? " (what-if: not judged)" : "")"
         return text
     }
+}
 
-    /// Writes the simulated events as a journal, naming every run and thread by its trace id.
-    private func writeJournal(_ replay: ReplayRun, to path: String) throws {
-        let header = JournalHeader(
-            profile: replay.options.profile, slotCount: replay.slots,
-            metadata: [
-                .init(key: "source", value: "runledger replay"),
-                .init(key: "trace", value: trace),
-                .init(key: "poll_interval_us", value: String(replay.pollIntervalMilliseconds * 1_000)),
-                .init(key: "origin_unix_us", value: String(replay.origin.microsecondsSinceEpoch)),
-            ])
+/// Writes a replay's simulated events as a journal as they come, naming every run and thread by
+/// its trace id. The writer starts at the first event, when the configuration is known.
+final class JournalOutput {
+    let path: String
+    let trace: String
+    let profile: BehaviourProfile
+    private var writer: JournalWriter?
+
+    init(path: String, trace: String, profile: BehaviourProfile) {
+        self.path = path
+        self.trace = trace
+        self.profile = profile
+    }
+
+    func write(_ event: Event, _ names: ReplayEventNames) throws {
         try reportingFailures {
-            let writer = try JournalWriter(directory: path, header: header)
-            for event in replay.events {
-                if let run = event.runID {
-                    try writer.define(.run(run), as: replay.externalName(of: run))
-                }
-                for thread in Self.threads(of: event) {
-                    try writer.define(.thread(thread), as: replay.input.interner.externalName(of: thread) ?? "\(thread)")
-                }
-                try writer.append(event)
-            }
-            try writer.close()
+            let writer = try open(slots: names.slots, poll: names.pollIntervalMilliseconds, origin: names.origin)
+            if let run = event.runID, let name = names.run { _ = try writer.define(.run(run), as: name) }
+            if let thread = Replay.thread(of: event), let name = names.thread { _ = try writer.define(.thread(thread), as: name) }
+            _ = try writer.append(event)
         }
     }
 
-    static func threads(of event: Event) -> [ThreadID] {
-        switch event {
-        case .created(let created): [created.threadID]
-        case .checkpointed(let checkpointed): [checkpointed.threadID]
-        case .threadCreated(let thread, _, _, _), .started(_, let thread, _, _), .succeeded(_, let thread, _),
-            .failed(_, let thread, _, _), .timedOut(_, let thread, _), .retried(_, let thread, _, _),
-            .interrupted(_, let thread, _, _, _), .rolledBack(_, let thread, _, _), .deleted(_, let thread, _),
-            .workerStopped(_, let thread, _, _), .subscribed(_, let thread, _, _), .unsubscribed(_, let thread, _),
-            .threadStatusChanged(let thread, _, _), .threadValuesCached(let thread, _, _), .threadDeleted(let thread, _):
-            [thread]
-        case .rejected(let thread, _, _, _): thread.map { [$0] } ?? []
-        case .joinAnswered, .cancelRefused, .commandRefused, .serverRestarted: []
+    private func open(slots: Int, poll: Int64, origin: Timestamp) throws -> JournalWriter {
+        if let writer { return writer }
+        let opened = try JournalWriter(directory: path, header: JournalHeader(
+            profile: profile, slotCount: slots,
+            metadata: [
+                .init(key: "source", value: "runledger replay"),
+                .init(key: "trace", value: trace),
+                .init(key: "poll_interval_us", value: String(poll * 1_000)),
+                .init(key: "origin_unix_us", value: String(origin.microsecondsSinceEpoch)),
+            ]))
+        writer = opened
+        return opened
+    }
+
+    /// Closes the journal (an empty one when the replay simulated nothing).
+    func close(_ replay: ReplayRun) throws {
+        try reportingFailures {
+            try open(slots: replay.slots, poll: replay.pollIntervalMilliseconds, origin: replay.origin).close()
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Replay
 import Traces
 
 /// `runledger trace …`: inspect recorded traces.
@@ -9,46 +10,85 @@ struct TraceCommand: ParsableCommand {
         subcommands: [TraceStatCommand.self, TraceBenchCommand.self])
 }
 
-/// The size of each read; memory stays bounded by this plus the longest line.
-private let traceReadChunkBytes = 1 << 20
+/// The size of each read; memory stays bounded by this plus the longest line. Small enough that
+/// the buffer comes from the heap already paged in (a fresh megabyte costs hundreds of page
+/// faults, more than the reads themselves on a small trace).
+private let traceReadChunkBytes = 64 << 10
 
-/// Reads `path` in chunks, splits it into lines and feeds `importer`, handing each batch of items
-/// to `consume`. Bad input becomes `file:line: message` and exit status 2.
-func importTrace(
-    path: String, importer: inout TraceImporter, consume: ([TraceItem]) -> Void
-) throws -> TraceSummary {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw CommandFailure("\(path): cannot open", status: .badInput)
+/// A trace file read in chunks, split into lines and imported as it goes. Bad input becomes
+/// `file:line: message` and exit status 2.
+final class TraceFileSource: TraceItemSource {
+    let path: String
+    private let handle: FileHandle
+    /// One buffer for every read: pages a fresh buffer per chunk would fault in again each time.
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var splitter = TraceLineSplitter()
+    private var importer: TraceImporter
+    /// The import's summary, once the whole file is read.
+    private(set) var summary: TraceSummary?
+
+    init(path: String, format: TraceFormat?, options: TraceImportOptions) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CommandFailure("\(path): cannot open", status: .badInput)
+        }
+        self.path = path
+        self.handle = handle
+        buffer = .allocate(byteCount: traceReadChunkBytes, alignment: 16)
+        importer = TraceImporter(format: format, options: options)
     }
-    defer { try? handle.close() }
-    var splitter = TraceLineSplitter()
-    var items: [TraceItem] = []
-    func report(_ error: TraceError) -> CommandFailure {
+
+    deinit {
+        buffer.deallocate()
+        try? handle.close()
+    }
+
+    var format: TraceFormat? { importer.format }
+
+    func read(into items: inout [TraceItem]) throws -> Bool {
+        guard summary == nil else { return false }
+        var count: Int
+        repeat {
+            count = readBytes(handle.fileDescriptor, buffer.baseAddress, buffer.count)
+        } while count < 0 && errno == EINTR
+        guard count >= 0 else {
+            throw CommandFailure("\(path): \(String(cString: strerror(errno)))", status: .badInput)
+        }
+        if count == 0 {
+            do {
+                try splitter.finish { line throws(TraceError) in try importer.feed(line: line, into: &items) }
+            } catch { throw report(error) }
+            summary = importer.finish(into: &items)
+            return false
+        }
+        let chunk = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+        do {
+            try splitter.feed(chunk) { line throws(TraceError) in try importer.feed(line: line, into: &items) }
+        } catch { throw report(error) }
+        return true
+    }
+
+    private func report(_ error: TraceError) -> CommandFailure {
         CommandFailure("\(path):\(error.line):\(error.column.map { "\($0):" } ?? "") \(error.message)", status: .badInput)
     }
-    while true {
-        let chunk: Data
-        do { chunk = try handle.read(upToCount: traceReadChunkBytes) ?? Data() } catch {
-            throw CommandFailure("\(path): \(error.localizedDescription)", status: .badInput)
-        }
-        if chunk.isEmpty { break }
-        let result: Result<Void, TraceError> = chunk.withUnsafeBytes { raw in
-            Result { () throws(TraceError) in
-                try splitter.feed(raw.bindMemory(to: UInt8.self)) { line throws(TraceError) in
-                    try importer.feed(line: line, into: &items)
-                }
-            }
-        }
-        if case .failure(let error) = result { throw report(error) }
+}
+
+/// `read(2)`, which the source's own `read(into:)` hides.
+private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
+
+/// Reads `path` through the importer, handing each batch of items to `consume`.
+func importTrace(
+    path: String, format: TraceFormat?, options: TraceImportOptions, consume: ([TraceItem]) -> Void
+) throws -> TraceSummary {
+    let source = try TraceFileSource(path: path, format: format, options: options)
+    var items: [TraceItem] = []
+    while try source.read(into: &items) {
         consume(items)
         items.removeAll(keepingCapacity: true)
     }
-    do {
-        try splitter.finish { line throws(TraceError) in try importer.feed(line: line, into: &items) }
-    } catch { throw report(error) }
-    let summary = importer.finish(into: &items)
     consume(items)
-    return summary
+    return source.summary!
 }
 
 /// Parses `--format`.
@@ -85,6 +125,8 @@ struct TraceStatCommand: ParsableCommand {
         var outcomeStatuses: [String: Int]
         var runs: Int
         var threads: Int
+        /// Runs and threads are HyperLogLog estimates (more than 65,536 distinct ids).
+        var distinctCountsEstimated: Bool
         var slots: Int?
         var firstTimeUs: Int64?
         var lastTimeUs: Int64?
@@ -92,8 +134,8 @@ struct TraceStatCommand: ParsableCommand {
     }
 
     func run() throws {
-        var importer = TraceImporter(format: try traceFormat(format), options: TraceImportOptions(skipBadLines: skipBad))
-        let summary = try importTrace(path: trace, importer: &importer) { _ in }
+        let summary = try importTrace(
+            path: trace, format: try traceFormat(format), options: TraceImportOptions(skipBadLines: skipBad)) { _ in }
         let counts = summary.counts
         let items: [String: Int] = [
             "server": counts.servers, "thread_create": counts.threadCreates, "create": counts.creates,
@@ -113,17 +155,19 @@ struct TraceStatCommand: ParsableCommand {
             unknownLineTypes: Dictionary(uniqueKeysWithValues: summary.unknownLineTypes.map { ($0.type, $0.lines) }),
             items: items,
             outcomeStatuses: Dictionary(uniqueKeysWithValues: summary.outcomeStatuses.map { ($0.status, $0.runs) }),
-            runs: summary.runs, threads: summary.threads, slots: summary.slots,
+            runs: summary.runs, threads: summary.threads, distinctCountsEstimated: summary.distinctCountsEstimated,
+            slots: summary.slots,
             firstTimeUs: summary.firstTime?.microsecondsSinceEpoch, lastTimeUs: summary.lastTime?.microsecondsSinceEpoch,
             spanSeconds: span)
         if json { return try Terminal.printJSON(output) }
+        let estimated = output.distinctCountsEstimated ? " (estimated)" : ""
         var text = """
         trace:          \(trace)
         format:         \(output.format ?? "unknown (no lines)")
         lines:          \(output.lines) (empty \(output.emptyLines), non-JSON \(output.nonJsonLines), \
         malformed JSON \(output.malformedJsonLines), ignored \(output.ignoredLines), bad \(output.badLines))
-        runs:           \(output.runs)
-        threads:        \(output.threads)
+        runs:           \(output.runs)\(estimated)
+        threads:        \(output.threads)\(estimated)
         slots:          \(output.slots.map(String.init) ?? "not stated")
         time span:      \(span.map { formatDecimal($0, places: 3) + " s" } ?? "empty")
         items:
