@@ -72,7 +72,7 @@ extension ReplaySession {
             lastTime: feed.lastTime, notes: feed.notes, eventCount: Int(sequence), violations: violations,
             memory: ReplayMemory(
                 peakRunsHeld: tracker.peakLive, peakRequestsHeld: peakHeldRequests, threadsHeld: feed.threads.count,
-                simulatorRuns: simulator!.state.runs.count, simulatorThreads: simulator!.state.threads.count))
+                simulatorRuns: simulator!.state.runTable.count, simulatorThreads: simulator!.state.threadTable.count))
         return (run, report(violations: violations, firstTime: feed.firstTime ?? configuration.origin), tracker.tally.firstDivergence)
     }
 

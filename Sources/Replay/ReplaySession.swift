@@ -265,12 +265,18 @@ struct ReplaySession {
     private mutating func forgetRuns(now: Timestamp) {
         for run in tracker.takeForgotten() {
             feed.forget(run.externalID)
+            // No later request can name it (its id now answers as unknown), so the model's
+            // state may drop it too: memory then follows what is in flight, not the trace.
+            if let model = run.model { simulator?.forgetSettledRun(model) }
             if feed.threads.runForgotten(on: run.thread, at: run.at) { idleThreads.append((run.at, run.thread)) }
         }
         while idleThreadsHead < idleThreads.count, idleThreads[idleThreadsHead].since + options.threadRetention <= now {
             let idle = idleThreads[idleThreadsHead]
             idleThreadsHead += 1
-            _ = feed.threads.forgetIfIdle(idle.thread, since: idle.since)
+            if feed.threads.forgetIfIdle(idle.thread, since: idle.since) {
+                // A later request naming the thread gets a fresh id, so the old one is unused.
+                simulator?.forgetIdleThread(idle.thread)
+            }
         }
         if idleThreadsHead > 1_024, idleThreadsHead * 2 > idleThreads.count {
             idleThreads.removeFirst(idleThreadsHead)

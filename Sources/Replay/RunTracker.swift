@@ -52,7 +52,7 @@ struct RunTracker {
     private var retention = MinHeap<RetentionEntry>()
     var tally: ReplayTally
     /// Runs forgotten since the caller last asked (their external ids and threads).
-    private(set) var forgotten: [(externalID: String, thread: ThreadID, at: Timestamp)] = []
+    private(set) var forgotten: [(externalID: String, thread: ThreadID, at: Timestamp, model: RunID?)] = []
     private(set) var peakLive = 0
 
     struct RetentionEntry: Comparable {
@@ -251,7 +251,7 @@ struct RunTracker {
         freeSlots.append(slot)
         if let model = entry.modelRunID { slotOfModel[model] = nil }
         if let rank = entry.modelRank, !entry.globalOrderDone { globalOrder.close(rank: rank) }
-        forgotten.append((entry.run.externalID, entry.run.thread, entry.lastActivity))
+        forgotten.append((entry.run.externalID, entry.run.thread, entry.lastActivity, entry.modelRunID))
         let run = entry.run
         var modelWait: Microseconds?
         if let started = entry.modelStartedAt, let created = entry.modelCreatedAt { modelWait = started - created }
@@ -269,7 +269,7 @@ struct RunTracker {
             thread: run.thread))
     }
 
-    mutating func takeForgotten() -> [(externalID: String, thread: ThreadID, at: Timestamp)] {
+    mutating func takeForgotten() -> [(externalID: String, thread: ThreadID, at: Timestamp, model: RunID?)] {
         defer { forgotten.removeAll(keepingCapacity: true) }
         return forgotten
     }

@@ -161,6 +161,9 @@ import Traces
         }
         // Threads are forgotten after 600 s idle: at most 600 s worth of copies (plus two) of 24 threads.
         #expect(memorySix["threads_held"]! <= 24 * (600 / 95 + 2))
-        #expect(memorySix["simulator_runs"]! == 3 * memoryTwo["simulator_runs"]!)
+        // The model's state forgets what the replay forgot: it holds about as many runs for six
+        // copies as for two.
+        #expect(memorySix["simulator_runs"]! * 4 <= memoryTwo["simulator_runs"]! * 5,
+                "simulator_runs: \(memorySix["simulator_runs"]!) vs \(memoryTwo["simulator_runs"]!)")
     }
 }
