@@ -73,7 +73,7 @@ import TestSupport
         ]
         for (path, text) in Self.sources(of: module) {
             for (number, code) in Self.codeLines(text) {
-                for rule in banned where code.contains(rule.pattern) {
+                for rule in banned where Self.containsWord(code, rule.pattern) {
                     Issue.record("\(path):\(number): `\(rule.pattern)` \(rule.why); time, randomness and output are parameters")
                 }
                 if code.contains(".random(in:") && !code.contains("using:") {
@@ -86,9 +86,24 @@ import TestSupport
         }
     }
 
+    /// Whether `code` contains `pattern` not preceded by an identifier character, so that
+    /// `print(` is found but `CheckerFootprint(` is not.
+    static func containsWord(_ code: String, _ pattern: String) -> Bool {
+        var searchStart = code.startIndex
+        while let range = code.range(of: pattern, range: searchStart..<code.endIndex) {
+            if range.lowerBound == code.startIndex { return true }
+            let before = code[code.index(before: range.lowerBound)]
+            if !(before.isLetter || before.isNumber || before == "_") { return true }
+            searchStart = code.index(after: range.lowerBound)
+        }
+        return false
+    }
+
     /// The tidy rules themselves can fail: a planted violation is found.
     @Test func theRulesCatchAPlantedViolation() {
         let lines = Self.codeLines("let now = Date() // fine in a comment: Date()\n/// Date() in docs")
         #expect(lines.filter { $0.code.contains("Date()") }.map(\.number) == [1])
+        #expect(Self.containsWord("  print(x)", "print(") && Self.containsWord("Swift.print(x)", "print("))
+        #expect(!Self.containsWord("CheckerFootprint(runs: 1)", "print("))
     }
 }
