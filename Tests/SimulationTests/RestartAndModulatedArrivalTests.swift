@@ -110,37 +110,31 @@ private func restartSpec(profile: String, downtime: Int, poll: Int) -> WorkloadS
         #expect(first.sink.digest == second.sink.digest)
     }
 
-    /// An MMPP's long-run rate is the sojourn-weighted mean of its state rates; with rates 2/s
-    /// and 10/s and sojourns 1 s and 3 s it is (2·1 + 10·3) / 4 = 8/s.
-    @Test func modulatedArrivalsHaveTheStationaryMeanRate() {
+    /// The first texts per second an MMPP workload sends over `seconds` of simulated time.
+    private func arrivalRate(rates: [Double], sojourns: [Double], seconds: Int, seed: UInt64) -> Double {
         let mmpp = spec("""
-        { "seed": 5, "duration_ms": 2000000,
+        { "seed": \(seed), "duration_ms": \(seconds * 1_000),
           "server": { "slots": 100, "poll_interval_ms": 0 },
           "threads": { "mode": "fresh" },
-          "arrivals": { "process": "mmpp", "rates_per_s": [2, 10], "sojourn_ms": [1000, 3000] },
+          "arrivals": { "process": "mmpp", "rates_per_s": \(rates), "sojourn_ms": \(sojourns) },
           "run_time": { "distribution": "constant", "mean_ms": 1 },
           "steps": 1, "strategy_mix": { "enqueue": 1 } }
         """)
         var simulator = Simulator(spec: mmpp, sink: CountingSink())
-        let summary = simulator.run()
-        let rate = Double(summary.runsCreated) / 2_000
+        return Double(simulator.run().runsCreated) / Double(seconds)
+    }
+
+    /// An MMPP's long-run rate is the sojourn-weighted mean of its state rates; with rates 2/s
+    /// and 10/s and sojourns 1 s and 3 s it is (2·1 + 10·3) / 4 = 8/s.
+    @Test func modulatedArrivalsHaveTheStationaryMeanRate() {
+        let rate = arrivalRate(rates: [2, 10], sojourns: [1000, 3000], seconds: 2_000, seed: 5)
         #expect(abs(rate - 8) / 8 < 0.03, "rate \(rate)/s")
     }
 
     /// A state with rate 0 is an off period: MMPP with rates [0, r] is the on/off process.
     /// About 1,000 on/off cycles: the count's relative standard deviation is about 4 %.
     @Test func aZeroRateStateSendsNothing() {
-        let onOff = spec("""
-        { "seed": 3, "duration_ms": 4000000,
-          "server": { "slots": 100, "poll_interval_ms": 0 },
-          "threads": { "mode": "fresh" },
-          "arrivals": { "process": "mmpp", "rates_per_s": [0, 20], "sojourn_ms": [3000, 1000] },
-          "run_time": { "distribution": "constant", "mean_ms": 1 },
-          "steps": 1, "strategy_mix": { "enqueue": 1 } }
-        """)
-        var simulator = Simulator(spec: onOff, sink: CountingSink())
-        let summary = simulator.run()
-        let rate = Double(summary.runsCreated) / 4_000
+        let rate = arrivalRate(rates: [0, 20], sojourns: [3000, 1000], seconds: 4_000, seed: 3)
         #expect(abs(rate - 5) / 5 < 0.1, "rate \(rate)/s")
     }
 }
