@@ -33,8 +33,6 @@ extension Simulator {
 
     /// The queue loop starts again: its first poll does not sleep.
     mutating func serverCameUp() {
-        // A later restart within this downtime has pushed the end further: its own item ends it.
-        guard kernel.now.microsecondsSinceStart >= serverDownUntil else { return }
         serverDownUntil = .min
         // The next interval runs from now: a server that is down cannot be restarted.
         scheduleNextRestart()
