@@ -119,8 +119,8 @@ extension InvariantChecker {
             expected = "idle, interrupted or error once nothing is in flight or executing"
         } else if status != .busy && active {
             let parts = [
-                inFlight.isEmpty ? nil : "\(inFlight) in flight",
-                executing.isEmpty ? nil : "workers of \(executing) executing",
+                inFlight.isEmpty ? nil : "\(listText(inFlight)) in flight",
+                executing.isEmpty ? nil : "workers of \(listText(executing)) executing",
             ]
             expected = "busy while " + parts.compactMap { $0 }.joined(separator: " and ")
             cause = nil

@@ -239,7 +239,19 @@ public struct InvariantChecker: Sendable {
         let line = "expected \(expected); observed \(observed) (events \(eventList))\(quirkText)"
         violations.append(Violation(
             rule: rule, kind: kind, quirk: quirk, events: events, runIDs: runIDs, threadIDs: threadIDs,
-            explanation: String(line.map { $0.isNewline ? " " : $0 })))
+            explanation: Self.singleLine(line)))
+    }
+
+    /// A list of ids as Swift prints an array ("[a, b]"), without the runtime's reflection.
+    func listText<Item: CustomStringConvertible>(_ items: [Item]) -> String {
+        "[" + items.map(\.description).joined(separator: ", ") + "]"
+    }
+
+    /// The explanation on one line. Walking the text by `Character` costs hundreds of
+    /// instructions per character, so the usual text (printable ASCII) is returned as it is.
+    static func singleLine(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        return String(text.map { $0.isNewline ? " " : $0 })
     }
 
     /// A short name for an event in explanations.

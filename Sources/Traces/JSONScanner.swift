@@ -260,12 +260,8 @@ struct JSONScanner {
         let start = position
         var escaped = false
         while true {
-            // The common case: a run of printable ASCII.
-            while position < count {
-                let byte = base[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-                position += 1
-            }
+            // The common case: a run of printable ASCII, eight bytes at a time, then byte by byte.
+            position = endOfPlainASCII(from: position)
             let byte = try current()
             switch byte {
             case UInt8(ascii: "\""):
@@ -280,6 +276,37 @@ struct JSONScanner {
                 try scanUTF8Sequence()
             }
         }
+    }
+
+    /// The first position at or after `from` that holds a quote, a backslash, a control byte or
+    /// a byte of a multi-byte UTF-8 sequence (or `count`). Strings are most of a log line's bytes,
+    /// so this loop is most of the scan: it tests eight bytes per step with word arithmetic.
+    @inline(__always)
+    private func endOfPlainASCII(from start: Int) -> Int {
+        var position = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            // A byte's high bit is set in `special` when the byte is below 0x20, is a quote or a
+            // backslash (each found as a zero byte after XOR), or has its own high bit set. A
+            // borrow can mark bytes after the first special one, never before it, so the lowest
+            // marked byte is exact.
+            let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let below = (word &- ones &* 0x20)
+            let zeroQuote = quote &- ones
+            let zeroBackslash = backslash &- ones
+            let special = ((below & ~word) | (zeroQuote & ~quote) | (zeroBackslash & ~backslash) | word) & highs
+            if special != 0 { return position + special.trailingZeroBitCount / 8 }
+            position += 8
+        }
+        while position < count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            position += 1
+        }
+        return position
     }
 
     /// At a backslash: checks one escape, including both halves of a surrogate pair.

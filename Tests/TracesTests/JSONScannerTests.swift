@@ -112,6 +112,28 @@ func scan(_ text: String) -> Result<[(String, String)], JSONSyntaxError> {
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, an escape, a control byte or a
+    /// multi-byte character at every position of a word (and of the tail after the last whole
+    /// word) is found exactly, and bytes next to the special ones in value (space, DEL, `!`, `#`,
+    /// `[`, `]`) stay plain.
+    @Test func specialBytesAreFoundAtEveryPositionOfAWord() throws {
+        let filler = Array(" !#[]\u{7F}abcdefghijklmnopqrstuvwxyz0123456789")
+        for length in 0..<24 {
+            let plain = String((0..<length).map { filler[$0 % filler.count] })
+            #expect(try scan("{\"a\":\"\(plain)\"}").get()[0].1 == plain, "plain, length \(length)")
+            for (inserted, decoded) in [("\\\"", "\""), ("\\n", "\n"), ("é", "é"), ("😀", "😀")] {
+                let text = "{\"a\":\"" + plain + inserted + plain + "\"}"
+                #expect(try scan(text).get()[0].1 == plain + decoded + plain, "\(inserted) after \(length) bytes")
+            }
+            for control: UInt8 in [0x00, 0x09, 0x1F] {
+                let line = Array("{\"a\":\"\(plain)".utf8) + [control] + Array("xxxxxxxx\"}".utf8)
+                #expect(throws: JSONSyntaxError(offset: 6 + length, kind: .controlCharacterInString)) {
+                    try JSONLineValidator.validateObject(line)
+                }
+            }
+        }
+    }
+
     /// Decimal numbers become microseconds exactly (no binary floating point), rounding half
     /// away from zero below a microsecond; exponents and overflow are handled.
     @Test func decimalsScaleExactly() {
