@@ -247,30 +247,34 @@ struct LangGraphLogImporter {
         see(time)
         let latency = try fields.optionalMicroseconds("latency_ms", unit: 1_000) ?? .zero
         let at = time + Microseconds(-latency.count)
+        // Most access lines are answered 200 and become nothing: decode ids only for those kept.
         let parameters = json.value("path_params")
-        let threadID = parameters.flatMap { json.nestedValue($0, "thread_id") }.map { json.string($0) }
-        let runID = parameters.flatMap { json.nestedValue($0, "run_id") }.map { json.string($0) }
+        func pathParameter(_ key: StaticString) -> String? {
+            parameters.flatMap { json.nestedValue($0, key) }.map { json.string($0) }
+        }
         if json.string(method, equals: "POST"),
            json.string(route, equals: "/threads/{thread_id}/runs")
             || json.string(route, equals: "/threads/{thread_id}/runs/stream")
             || json.string(route, equals: "/threads/{thread_id}/runs/wait"),
            status == 409 || status == 404
         {
-            guard let threadID else { throw fields.missing("path_params.thread_id") }
+            guard let threadID = pathParameter("thread_id") else { throw fields.missing("path_params.thread_id") }
             let refused = TraceRefusedCreate(at: at, threadID: threadID, endpoint: Self.endpoint(route: route, json))
             items.append(.request(status == 409 ? .rejectedCreate(refused) : .notFoundCreate(refused)))
             return true
         }
         if json.string(method, equals: "GET"), json.string(route, equals: "/threads/{thread_id}/runs/{run_id}/join") {
-            guard let runID else { throw fields.missing("path_params.run_id") }
-            items.append(.request(.join(TraceJoin(at: at, runID: runID, threadID: threadID, statusCode: Int(status)))))
+            guard let runID = pathParameter("run_id") else { throw fields.missing("path_params.run_id") }
+            items.append(.request(.join(TraceJoin(
+                at: at, runID: runID, threadID: pathParameter("thread_id"), statusCode: Int(status)))))
             return true
         }
         guard json.string(method, equals: "POST"), status == 404 else { return false }
         let query = json.value("query_string").map { json.string($0) } ?? ""
         let action: CancelAction = Self.queryValue(query, "action") == "rollback" ? .rollback : .interrupt
         if json.string(route, equals: "/threads/{thread_id}/runs/{run_id}/cancel") {
-            guard let runID else { throw fields.missing("path_params.run_id") }
+            guard let runID = pathParameter("run_id") else { throw fields.missing("path_params.run_id") }
+            let threadID = pathParameter("thread_id")
             let wait = Self.queryValue(query, "wait").map { $0 == "1" || $0 == "true" }
             items.append(.request(.cancel(TraceCancel(
                 at: at, runID: runID, threadID: threadID, action: action, wait: wait, statusCode: 404))))
