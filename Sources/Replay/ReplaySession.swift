@@ -59,6 +59,9 @@ struct ReplaySession {
     private var idleThreads: [(since: Timestamp, thread: ThreadID)] = []
     private var idleThreadsHead = 0
     private(set) var peakHeldRequests = 0
+    /// The most entries each container held, sampled as each batch of items comes in and after
+    /// it is played.
+    private(set) var peakHeld = ReplayHeldEntries()
 
     init(options: ReplayOptions, observer: ((Event, ReplayEventNames) throws -> Void)? = nil, context: DivergenceContext? = nil) {
         self.options = options
@@ -146,6 +149,8 @@ struct ReplaySession {
     mutating func pump(finishing: Bool) throws {
         feed.expireWaiting()
         peakHeldRequests = max(peakHeldRequests, feed.heldRequests)
+        countHeld()
+        defer { countHeld() }
         if simulator == nil {
             guard feed.knowsFirstRecordedStart(finishing: finishing) else { return }
             start()
@@ -287,6 +292,16 @@ struct ReplaySession {
             phantoms = [:]
             phantomNames = [:]
         }
+    }
+
+    private mutating func countHeld() {
+        var held = ReplayHeldEntries()
+        feed.count(into: &held)
+        tracker.count(into: &held)
+        // The consumed head of the queue is dropped once it passes 1,024 entries.
+        held.idleThreads = idleThreads.count - idleThreadsHead
+        held.phantoms = phantoms.count + phantomNames.count
+        peakHeld.raise(to: held)
     }
 
     // MARK: - Names
