@@ -55,6 +55,8 @@ struct ReplaySession {
     private var phantoms: [String: RunID] = [:]
     private var phantomNames: [RunID: String] = [:]
     private var nextPhantom = UInt32.max
+    /// Phantom ids kept before they are all dropped: a constant bound, not what is in flight.
+    static let phantomLimit = 4_096
     /// Threads idle since the given time, to forget once the thread retention has passed.
     private var idleThreads: [(since: Timestamp, thread: ThreadID)] = []
     private var idleThreadsHead = 0
@@ -288,7 +290,7 @@ struct ReplaySession {
             idleThreadsHead = 0
         }
         // Phantom ids are only for requests about the same unknown run close together.
-        if phantoms.count > 4_096 {
+        if phantoms.count > Self.phantomLimit {
             phantoms = [:]
             phantomNames = [:]
         }
