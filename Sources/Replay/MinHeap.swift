@@ -21,6 +21,8 @@ struct MinHeap<Element: Comparable> {
         }
     }
 
+    mutating func removeAll() { elements.removeAll(keepingCapacity: true) }
+
     @discardableResult
     mutating func pop() -> Element? {
         guard let first = elements.first else { return nil }

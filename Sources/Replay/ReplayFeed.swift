@@ -249,6 +249,17 @@ struct ReplayFeed {
         return nil
     }
 
+    /// Drops the heap entries of resolved creates that nothing else would: a runledger-trace's
+    /// creates are resolved as soon as they are read (the outcome reader is ahead), so the heap
+    /// is never consulted and its stale entries, each holding its run id, piled up with the trace.
+    private mutating func dropResolvedWaiting() {
+        if waitingCount == 0 {
+            waitingOrder.removeAll()
+        } else {
+            _ = oldestWaiting()
+        }
+    }
+
     /// Creates waiting longer than the lookahead are played without their outcome.
     mutating func expireWaiting() {
         guard waitingCount > 0, let latestRequest else { return }
@@ -262,6 +273,7 @@ struct ReplayFeed {
         guard let pending = known[runID]?.pending else { return }
         waitingCount -= 1
         emit(pending, outcome: outcome, provisional: provisional)
+        dropResolvedWaiting()
         if !blockedCancels.isEmpty, let blocked = blockedCancels.removeValue(forKey: runID) {
             for cancel in blocked { emitCancel(cancel.cancel, order: cancel.order) }
         }
@@ -357,6 +369,17 @@ struct ReplayFeed {
     mutating func applyLateOutcomes(_ apply: (Int, TraceOutcome) -> Bool) {
         guard !lateOutcomes.isEmpty else { return }
         lateOutcomes.removeAll { apply($0.index, $0.outcome) }
+    }
+
+    /// The feed's containers, counted into `held`.
+    func count(into held: inout ReplayHeldEntries) {
+        held.knownRuns = known.count
+        held.waitingCreates = waitingOrder.count
+        held.earlyOutcomes = earlyOutcomes.count
+        held.blockedCancels = blockedCancels.count
+        held.requestSlots = slots.count
+        held.lateOutcomes = lateOutcomes.count
+        held.threads = threads.storedCount
     }
 
     /// Runs and requests held, for the memory report.

@@ -47,6 +47,10 @@ public struct ReplayMemory: Hashable, Sendable {
     /// Runs and threads in the simulator's state at the end.
     public var simulatorRuns: Int
     public var simulatorThreads: Int
+    /// The most entries each of the replay's own containers held at once.
+    public var peakHeld = ReplayHeldEntries()
+    /// What the invariant checker holds at the end (nil when it did not run).
+    public var checker: CheckerFootprint?
 }
 
 extension ReplaySession {
@@ -72,7 +76,8 @@ extension ReplaySession {
             lastTime: feed.lastTime, notes: feed.notes, eventCount: Int(sequence), violations: violations,
             memory: ReplayMemory(
                 peakRunsHeld: tracker.peakLive, peakRequestsHeld: peakHeldRequests, threadsHeld: feed.threads.count,
-                simulatorRuns: simulator!.state.runTable.count, simulatorThreads: simulator!.state.threadTable.count))
+                simulatorRuns: simulator!.state.runTable.count, simulatorThreads: simulator!.state.threadTable.count,
+                peakHeld: peakHeld, checker: checker?.footprint))
         return (run, report(violations: violations, firstTime: feed.firstTime ?? configuration.origin), tracker.tally.firstDivergence)
     }
 

@@ -55,10 +55,15 @@ struct ReplaySession {
     private var phantoms: [String: RunID] = [:]
     private var phantomNames: [RunID: String] = [:]
     private var nextPhantom = UInt32.max
+    /// Phantom ids kept before they are all dropped: a constant bound, not what is in flight.
+    static let phantomLimit = 4_096
     /// Threads idle since the given time, to forget once the thread retention has passed.
     private var idleThreads: [(since: Timestamp, thread: ThreadID)] = []
     private var idleThreadsHead = 0
     private(set) var peakHeldRequests = 0
+    /// The most entries each container held, sampled as each batch of items comes in and after
+    /// it is played.
+    private(set) var peakHeld = ReplayHeldEntries()
 
     init(options: ReplayOptions, observer: ((Event, ReplayEventNames) throws -> Void)? = nil, context: DivergenceContext? = nil) {
         self.options = options
@@ -146,6 +151,8 @@ struct ReplaySession {
     mutating func pump(finishing: Bool) throws {
         feed.expireWaiting()
         peakHeldRequests = max(peakHeldRequests, feed.heldRequests)
+        countHeld()
+        defer { countHeld() }
         if simulator == nil {
             guard feed.knowsFirstRecordedStart(finishing: finishing) else { return }
             start()
@@ -283,10 +290,20 @@ struct ReplaySession {
             idleThreadsHead = 0
         }
         // Phantom ids are only for requests about the same unknown run close together.
-        if phantoms.count > 4_096 {
+        if phantoms.count > Self.phantomLimit {
             phantoms = [:]
             phantomNames = [:]
         }
+    }
+
+    private mutating func countHeld() {
+        var held = ReplayHeldEntries()
+        feed.count(into: &held)
+        tracker.count(into: &held)
+        // The consumed head of the queue is dropped once it passes 1,024 entries.
+        held.idleThreads = idleThreads.count - idleThreadsHead
+        held.phantoms = phantoms.count + phantomNames.count
+        peakHeld.raise(to: held)
     }
 
     // MARK: - Names

@@ -269,6 +269,15 @@ struct RunTracker {
             thread: run.thread))
     }
 
+    /// The tracker's containers, counted into `held`.
+    func count(into held: inout ReplayHeldEntries) {
+        held.trackedRuns = max(slab.count, slotOfIndex.count)
+        held.modelRuns = slotOfModel.count
+        held.retention = retention.count
+        held.recordedStarts = recordedStarts.count
+        held.globalOrder = globalOrder.storedCount
+    }
+
     mutating func takeForgotten() -> [(externalID: String, thread: ThreadID, at: Timestamp, model: RunID?)] {
         defer { forgotten.removeAll(keepingCapacity: true) }
         return forgotten

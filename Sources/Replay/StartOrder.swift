@@ -58,6 +58,9 @@ struct GlobalOrder {
 
     var waiting: Int { queue.count - queueHead }
     var heldRanks: Int { takenRanks.count + openRanks.count }
+    /// Entries stored: the queue's waiting runs (its consumed head is dropped past 1,024) and
+    /// every set of ranks.
+    var storedCount: Int { waiting + openRanks.count + closedRanks.count + takenRanks.count }
 
     /// A run started in the model: returns its rank. `mayBeRecorded`: the run has (or may have)
     /// a recorded start, so it will be taken in recorded order later.

@@ -21,6 +21,8 @@ struct ThreadTable {
     }
 
     var count: Int { entries.count }
+    /// Entries stored, by name or by id (the two agree unless one leaks).
+    var storedCount: Int { max(byName.count, entries.count) }
 
     /// The dense id of `name`, assigning the next one on first sight; counts one more run.
     mutating func intern(_ name: String) -> ThreadID {

@@ -31,6 +31,21 @@ struct DevReplayBenchCommand: ParsableCommand {
         /// Least-squares fit of the resident set against the simulator's runs.
         var bytesPerSimulatorRun: Double
         var interceptMegabytes: Double
+        /// The most entries each of the replay's own containers held at once.
+        var peakHeld: [String: Int]
+        /// Runs and threads in the simulator's state at the end.
+        var simulatorRuns: Int
+        var simulatorThreads: Int
+        /// What the invariant checker holds at the end.
+        var checker: CheckerOutput?
+    }
+
+    struct CheckerOutput: Encodable {
+        var trackedRuns: Int
+        var heldThreads: Int
+        var evictions: Int
+        var storedFates: Int
+        var storedEvictedThreads: Int
     }
 
     struct Output: Encodable {
@@ -70,7 +85,7 @@ struct DevReplayBenchCommand: ParsableCommand {
         var samples: [MemorySample] = []
         var events = 0
         var alive = 0
-        _ = try Replay.run(
+        let (replay, _) = try Replay.run(
             options: ReplayOptions(checksInvariants: !noInvariants),
             open: { try TraceFileSource(path: trace, format: nil, options: TraceImportOptions(lines: .requests, countsDistinctIDs: false)) },
             openOutcomes: {
@@ -97,7 +112,14 @@ struct DevReplayBenchCommand: ParsableCommand {
         let sxx = xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
         let slope = sxx > 0 ? sxy / sxx : 0
         try Terminal.printJSON(MemoryOutput(
-            trace: trace, samples: samples, bytesPerSimulatorRun: slope, interceptMegabytes: (my - slope * mx) / 1e6))
+            trace: trace, samples: samples, bytesPerSimulatorRun: slope, interceptMegabytes: (my - slope * mx) / 1e6,
+            peakHeld: Dictionary(uniqueKeysWithValues: replay.memory.peakHeld.named.map { ($0.name, $0.entries) }),
+            simulatorRuns: replay.memory.simulatorRuns, simulatorThreads: replay.memory.simulatorThreads,
+            checker: replay.memory.checker.map {
+                CheckerOutput(
+                    trackedRuns: $0.trackedRuns, heldThreads: $0.heldThreads, evictions: $0.evictions,
+                    storedFates: $0.storedFates, storedEvictedThreads: $0.storedEvictedThreads)
+            }))
     }
 
     /// The resident set size, from `/proc/self/statm` (0 where there is none).
