@@ -17,11 +17,11 @@ public struct CheckerConfiguration: Hashable, Sendable {
     /// A cap on stored violations, so a badly broken stream cannot exhaust memory; later ones
     /// are counted in ``InvariantChecker/droppedViolationCount``.
     public var maximumStoredViolations: Int
-    /// Quiet threads (nothing in flight or executing, status settled) held in full; beyond it
-    /// the least recently quiet are evicted to a 16-bit summary, so a stream that creates a
-    /// thread per run keeps memory bounded. An evicted thread named again is checked by every
-    /// rule, except that its checkpoint step numbers resynchronise on its next checkpoint and
-    /// its reports no longer name the events that settled it. A stream with fewer threads than
+    /// Quiet threads (nothing in flight or executing, status settled or its mismatch reported)
+    /// held in full; beyond it the least recently quiet are evicted to a 17-bit summary, so a
+    /// stream that creates a thread per run keeps memory bounded. An evicted thread named again
+    /// is checked by every rule, except that its checkpoint step numbers resynchronise on its
+    /// next checkpoint and its reports no longer name the events that settled it. A stream with fewer threads than
     /// this is checked exactly as with no eviction.
     public var maximumQuietThreads: Int
     /// How long the queue stays down after a server restart (a simulator's `downtime_ms`): the

@@ -342,9 +342,13 @@ extension InvariantChecker {
                 .joinEventuallyAnswered, events: [], runs: [runID], expected: "joins of settled \(runID) answered",
                 observed: "\(count) still waiting at drain")
         }
-        // Evicted threads are never busy, so the held ones are all this rule can concern.
-        for slot in threads.slotsByID {
-            let thread = threads[slot]
+        // Held threads, and the evicted ones a quirk left busy, in id order as if all were held.
+        var candidates = threads.slotsByID.map { threads[$0] }
+        if !threads.evictedBusy.isEmpty {
+            candidates += threads.evictedBusy.compactMap { threads.evictedRecord($0) }
+            candidates.sort { $0.id < $1.id }
+        }
+        for thread in candidates {
             guard !thread.temporary, thread.status == .busy, !thread.isActive else { continue }
             let quirk: Quirk? =
                 thread.quiescence?.cause == .eagerDeletion && allows(.eagerDeleteLeavesThreadBusy) ? .eagerDeleteLeavesThreadBusy : nil

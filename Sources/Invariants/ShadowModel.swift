@@ -149,10 +149,12 @@ struct ShadowThread {
     }
 
     /// Whether the table may drop the record and keep only ``EvictedThread``: nothing in
-    /// flight or executing, a settled status that was checked and found right, and nothing a
-    /// later event of a temporary thread could need.
+    /// flight or executing, a settled status that was checked (found right, or its mismatch
+    /// already reported: a quirk can leave a thread `busy` with nothing in flight for good, and
+    /// a replay of a long recording holds thousands of them), and nothing a later event of a
+    /// temporary thread could need.
     @inline(__always) var isEvictable: Bool {
-        !temporary && !isActive && pending.isEmpty && running == nil && status != .busy && !mismatchReported
+        !temporary && !isActive && pending.isEmpty && running == nil && (status != .busy || mismatchReported)
             && settledTemporaryRuns.isEmpty
     }
 

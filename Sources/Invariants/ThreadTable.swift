@@ -14,7 +14,7 @@ struct ThreadTable {
     private var live: [Bool] = []
     private var freeSlots: [Int32] = []
     private var map = IDSlotMap()
-    private var evicted = PagedCells<UInt16>(provisional: 0)
+    private var evicted = PagedCells<UInt32>(provisional: 0)
     /// Checkpoint spans of every thread.
     private var spans = NodePool<Span>()
     /// Settled runs of temporary threads.
@@ -23,6 +23,10 @@ struct ThreadTable {
     private var quietTail: Int32 = -1
     private(set) var quietCount = 0
     private(set) var evictionCount = 0
+
+    /// Evicted threads a quirk left `busy` with nothing in flight: the drain rule still names
+    /// them, so their ids are kept (a few bytes each, against a full record held).
+    private(set) var evictedBusy: Set<ThreadID> = []
 
     /// Threads held in full.
     var residentCount: Int { map.count }
@@ -50,6 +54,7 @@ struct ThreadTable {
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
         evicted[thread.id.rawValue] = 0
+        if !evictedBusy.isEmpty { evictedBusy.remove(thread.id) }
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
@@ -62,6 +67,12 @@ struct ThreadTable {
         }
         map.insert(thread.id.rawValue, slot: slot)
         return slot
+    }
+
+    /// What is known of an evicted thread, without holding it again.
+    func evictedRecord(_ id: ThreadID) -> ShadowThread? {
+        let cell = evicted[id.rawValue]
+        return cell == 0 ? nil : EvictedThread(cell: cell).restored(id: id)
     }
 
     /// Holds an evicted thread again, from its cell, at event `sequence`; nil when `id` is not
@@ -114,9 +125,10 @@ struct ThreadTable {
             let cell = EvictedThread(
                 status: records[slot].status, lastCause: records[slot].lastCause,
                 statusWriteCause: records[slot].statusWriteCause, quiescence: records[slot].quiescence,
-                history: historyState(slot)
+                history: historyState(slot), mismatchReported: records[slot].mismatchReported
             ).cell
             let id = records[slot].id
+            if records[slot].status == .busy { evictedBusy.insert(id) }
             remove(slot)
             evicted[id.rawValue] = cell
             evictionCount += 1
@@ -207,33 +219,36 @@ struct ThreadTable {
     }
 }
 
-/// What is kept of an evicted thread, in 16 bits: its status, the causes that classify the
-/// next status write, its settled expectation (allowed statuses and whether an eager deletion
-/// settled it) and the shape of its history (none, or whether its tip had `next`, which is what
-/// the status after a cancel depends on). Bit 15 marks the cell as used.
+/// What is kept of an evicted thread, in 17 bits of a 32-bit cell: its status, the causes that
+/// classify the next status write, its settled expectation (allowed statuses and whether an
+/// eager deletion settled it), the shape of its history (none, or whether its tip had `next`,
+/// which is what the status after a cancel depends on) and whether a mismatch of its status was
+/// already reported (a thread a quirk left `busy` with nothing in flight stays so, and is
+/// reported once). Bit 15 marks the cell as used.
 struct EvictedThread {
     enum History: UInt16 {
         case unknown = 0, empty, tipWithoutNext, tipWithNext
     }
 
-    let cell: UInt16
+    let cell: UInt32
 
-    init(cell: UInt16) { self.cell = cell }
+    init(cell: UInt32) { self.cell = cell }
 
     init(
         status: ThreadStatus?, lastCause: ThreadCause, statusWriteCause: ThreadCause, quiescence: Quiescence?,
-        history: History
+        history: History, mismatchReported: Bool
     ) {
-        var cell: UInt16 = 1 << 15
-        cell |= UInt16(status.map { $0.rawValue + 1 } ?? 0)
-        cell |= UInt16(lastCause.rawValue) << 3
+        var cell: UInt32 = 1 << 15
+        cell |= UInt32(status.map { $0.rawValue + 1 } ?? 0)
+        cell |= UInt32(lastCause.rawValue) << 3
         if statusWriteCause == .pendingCancel { cell |= 1 << 6 }
         if let quiescence {
             cell |= 1 << 7
-            cell |= UInt16(quiescence.allowed & 0xF) << 8
+            cell |= UInt32(quiescence.allowed & 0xF) << 8
             if quiescence.cause == .eagerDeletion { cell |= 1 << 12 }
         }
-        cell |= history.rawValue << 13
+        cell |= UInt32(history.rawValue) << 13
+        if mismatchReported { cell |= 1 << 16 }
         self.cell = cell
     }
 
@@ -247,7 +262,8 @@ struct EvictedThread {
             thread.quiescence = Quiescence(
                 allowed: UInt8((cell >> 8) & 0xF), cause: cell & (1 << 12) != 0 ? .eagerDeletion : .other, event: nil)
         }
-        switch History(rawValue: (cell >> 13) & 0x3) ?? .unknown {
+        thread.mismatchReported = cell & (1 << 16) != 0
+        switch History(rawValue: UInt16((cell >> 13) & 0x3)) ?? .unknown {
         case .empty: thread.historyTruncated = false
         case .unknown: thread.historyTruncated = true
         case .tipWithoutNext:

@@ -115,6 +115,52 @@ func checkEvictingEveryQuietThread(_ steps: [Step], profile: BehaviourProfile, s
         #expect(violations.last?.explanation.contains("busy while [R101] in flight") == true, "\(violations.text)")
     }
 
+    // Proves a thread the in-memory server's quirk leaves busy with nothing in flight (an
+    // eager deletion) is evicted like a quiet one once its divergence is reported, is reported
+    // once only, and named again later adds nothing: a replay of a long recording holds
+    // thousands of such threads otherwise.
+    @Test func busyThreadsLeftByAQuirkAreEvictedAndReportedOnce() {
+        let runs: UInt32 = 2_000
+        var events: [Event] = []
+        var time: Int64 = 0
+        for id in 1...runs {
+            time += 10
+            let at = Timestamp(microsecondsSinceEpoch: time)
+            events += [
+                .threadCreated(thread: T(id), temporary: false, status: .busy, at: at),
+                .created(RunCreated(
+                    runID: R(id), threadID: T(id), assistantID: AssistantID(1), strategy: .enqueue, requestedAt: at,
+                    after: .zero, work: [.milliseconds(1)], subscribed: false)),
+                .deleted(run: R(id), thread: T(id), at: Timestamp(microsecondsSinceEpoch: time + 5)),
+            ]
+        }
+        let at = Timestamp(microsecondsSinceEpoch: time + 10)
+        let end = Timestamp(microsecondsSinceEpoch: time + 20)
+        let reused = R(runs + 1)
+        events += [
+            .created(RunCreated(
+                runID: reused, threadID: T(5), assistantID: AssistantID(1), strategy: .enqueue, requestedAt: at,
+                after: .zero, work: [.milliseconds(1)], subscribed: false)),
+            .started(run: reused, thread: T(5), attempt: 1, at: at),
+            .checkpointed(Checkpointed(runID: reused, threadID: T(5), stepIndex: nil, checkpointStep: -1, hasNext: true, at: at)),
+            .checkpointed(Checkpointed(runID: reused, threadID: T(5), stepIndex: 0, checkpointStep: 0, hasNext: false, at: end)),
+            .succeeded(run: reused, thread: T(5), at: end),
+            .threadStatusChanged(thread: T(5), status: .idle, at: end),
+        ]
+        var checker = InvariantChecker(configuration: CheckerConfiguration(
+            profile: .langgraphInmem, slotCount: 1, maximumQuietThreads: 64))
+        for (sequence, event) in events.enumerated() { checker.observe(event, sequence: UInt64(sequence)) }
+        #expect(checker.footprint.heldThreads <= 66, "\(checker.footprint)")
+        #expect(checker.footprint.evictions >= Int(runs) - 66, "\(checker.footprint)")
+        let violations = checker.finish(drained: true)
+        #expect(violations.failures.isEmpty, "\(violations.text)")
+        // One status divergence per thread, none again after a restore, and at drain every busy
+        // thread named as if it were held, in id order; the reused thread T5 is idle again.
+        let drained = violations.filter { $0.rule == .drainedThreadsNotBusy }
+        #expect(violations.count - drained.count == Int(runs))
+        #expect(drained.map(\.threadIDs) == (1...runs).filter { $0 != 5 }.map { [T($0)] })
+    }
+
     // Proves eviction invents nothing and keeps the quirk classification: with every quiet
     // thread evicted at once, random streams of the documented server stay clean and those of
     // the in-memory server still show divergences only.
