@@ -8,13 +8,13 @@ extension Decision {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
-        guard run.completedSteps < run.work.count else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
+        guard run.completedSteps < run.stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
         let persistedStep = state.pointee.threadTable.peek(run.threadID) { $0.isTemporary ? nil : $0.nextCheckpointStep } ?? nil
         emit(
             .checkpointed(
                 Checkpointed(
                     runID: runID, threadID: run.threadID, stepIndex: run.completedSteps,
-                    checkpointStep: persistedStep, hasNext: run.completedSteps + 1 < run.work.count, at: at)))
+                    checkpointStep: persistedStep, hasNext: run.completedSteps + 1 < run.stepCount, at: at)))
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {

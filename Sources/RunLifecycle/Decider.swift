@@ -121,7 +121,7 @@ struct Decision {
         case .rolledBack(let runID, _, _, _), .deleted(let runID, _, _):
             recordWaiters(of: [runID])
         case .threadDeleted(let threadID, _):
-            recordWaiters(of: state.pointee.threadTable[threadID]?.runIDs ?? [])
+            recordWaiters(of: state.pointee.threadTable.peek(threadID) { Array($0.runIDs) } ?? [])
         case .threadCreated, .created, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut,
             .retried, .interrupted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
             .threadStatusChanged, .threadValuesCached, .cancelRefused, .commandRefused, .serverRestarted:

@@ -5,7 +5,7 @@
 ///
 /// Because ids are never reused, an id below ``State/nextRunID`` that is absent from the state
 /// names a deleted run: later references to it answer "not found", like the server's 404.
-public struct RunID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct RunID: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(_ rawValue: UInt32) { self.rawValue = rawValue }
     public static func < (lhs: RunID, rhs: RunID) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -14,7 +14,7 @@ public struct RunID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 /// A thread (a conversation with checkpoints). Clients name threads; stateless runs get a fresh
 /// id from ``State/nextThreadID``.
-public struct ThreadID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ThreadID: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(_ rawValue: UInt32) { self.rawValue = rawValue }
     public static func < (lhs: ThreadID, rhs: ThreadID) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -22,7 +22,7 @@ public struct ThreadID: Hashable, Comparable, Sendable, CustomStringConvertible 
 }
 
 /// An assistant (a configured graph). The domain carries it through and never validates it.
-public struct AssistantID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct AssistantID: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(_ rawValue: UInt32) { self.rawValue = rawValue }
     public static func < (lhs: AssistantID, rhs: AssistantID) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -1,7 +1,9 @@
-// One run record: what the server stores plus what a simulator needs to drive its worker.
+// One run record: what the server stores. Plain values only (no array, no reference), so the
+// tables copy, compare and drop runs without reference counting or allocation. The step
+// durations stay with whoever drives the worker (the `created` event carries them).
 
-/// A run as stored by the server, plus the simulated work it will execute.
-public struct Run: Hashable, Sendable {
+/// A run as stored by the server, plus how many steps its graph executes.
+public struct Run: Hashable, Sendable, BitwiseCopyable {
     /// The run's id.
     public let id: RunID
     /// The thread it belongs to.
@@ -16,8 +18,9 @@ public struct Run: Hashable, Sendable {
     public let after: Microseconds
     /// `requestedAt + after`: the queue orders pending runs by this value.
     public let createdAt: Timestamp
-    /// Durations of the graph's steps; the worker writes one checkpoint per completed step.
-    public let work: [Microseconds]
+    /// How many steps the graph executes; the worker writes one checkpoint per completed step.
+    /// (Their durations are the worker's business: the `created` event carries them.)
+    public let stepCount: Int
 
     /// The API-visible status.
     public internal(set) var status: RunStatus
@@ -38,12 +41,12 @@ public struct Run: Hashable, Sendable {
 
     /// Whether the last checkpoint this run wrote still has `next` nodes, so a final write
     /// derives `interrupted` from it. The input checkpoint always has `next`.
-    public var lastCheckpointHasNext: Bool { completedSteps < work.count }
+    public var lastCheckpointHasNext: Bool { completedSteps < stepCount }
 
     /// Creates a fresh pending run.
     public init(
         id: RunID, threadID: ThreadID, assistantID: AssistantID, strategy: MultitaskStrategy,
-        requestedAt: Timestamp, after: Microseconds, work: [Microseconds], subscriberCount: Int
+        requestedAt: Timestamp, after: Microseconds, stepCount: Int, subscriberCount: Int
     ) {
         self.id = id
         self.threadID = threadID
@@ -52,7 +55,7 @@ public struct Run: Hashable, Sendable {
         self.requestedAt = requestedAt
         self.after = after
         self.createdAt = requestedAt + after
-        self.work = work
+        self.stepCount = stepCount
         self.status = .pending
         self.attempt = 0
         self.completedSteps = 0

@@ -1,25 +1,37 @@
 // A thread and its checkpoint history, kept compact: one span per consecutive run of checkpoints.
+// Every list is an ``InlineList``, so a thread is plain values in the common case: creating,
+// copying and forgetting one allocates nothing.
 
 /// A consecutive block of checkpoints written by one run.
 ///
 /// Checkpoint step numbers continue across the runs of a thread: the first checkpoint of an
 /// empty thread has step -1 (the input checkpoint), and each later one is the previous + 1.
-public struct CheckpointSpan: Hashable, Sendable {
-    /// The run whose `metadata.run_id` tags these checkpoints (rollback and delete match on it).
-    public let runID: RunID
+public struct CheckpointSpan: Hashable, Sendable, InlineListElement {
+    // Declared widest first, so the span packs into 24 bytes.
     /// The step number of the first checkpoint in the span.
     public let firstStep: Int64
     /// How many checkpoints the span holds (at least 1).
     public internal(set) var count: Int
+    /// The run whose `metadata.run_id` tags these checkpoints (rollback and delete match on it).
+    public let runID: RunID
     /// Whether the span's last checkpoint has `next` nodes (the graph stopped mid-way).
     public internal(set) var lastHasNext: Bool
+
+    init(runID: RunID, firstStep: Int64, count: Int, lastHasNext: Bool) {
+        self.firstStep = firstStep
+        self.count = count
+        self.runID = runID
+        self.lastHasNext = lastHasNext
+    }
+
+    public static var filler: CheckpointSpan { CheckpointSpan(runID: RunID(0), firstStep: 0, count: 0, lastHasNext: false) }
 
     /// The step number of the span's last checkpoint.
     public var lastStep: Int64 { firstStep + Int64(count) - 1 }
 }
 
 /// What a thread keeps of the checkpoints of runs it forgot: the latest one.
-public struct ForgottenCheckpoint: Hashable, Sendable {
+public struct ForgottenCheckpoint: Hashable, Sendable, BitwiseCopyable {
     public let step: Int64
     public let hasNext: Bool
 }
@@ -37,13 +49,13 @@ public struct RunThread: Hashable, Sendable {
     /// values lag behind checkpoints and may name a run that was since deleted.
     public internal(set) var valuesFromRunID: RunID?
     /// Ids of the thread's runs that still exist, ascending.
-    public internal(set) var runIDs: [RunID]
+    public internal(set) var runIDs: InlineList<RunID>
     /// The subset of ``runIDs`` whose status is pending or running, ascending. Derived (kept by
     /// `evolve`), so that the reject check, the dequeue's blocked-thread test and the final
     /// status write cost O(in flight) instead of O(every run the thread ever had).
-    public internal(set) var inFlightRunIDs: [RunID]
+    public internal(set) var inFlightRunIDs: InlineList<RunID>
     /// The checkpoint history, oldest first.
-    public internal(set) var checkpoints: [CheckpointSpan]
+    public internal(set) var checkpoints: InlineList<CheckpointSpan>
     /// The latest checkpoint of a forgotten run, if any: forgetting drops spans from memory,
     /// not from the thread's numbering or its latest `next`; see ``State/forgetSettledRun(_:)``.
     public internal(set) var latestForgottenCheckpoint: ForgottenCheckpoint?
@@ -54,9 +66,9 @@ public struct RunThread: Hashable, Sendable {
         self.isTemporary = isTemporary
         self.status = status
         self.valuesFromRunID = nil
-        self.runIDs = []
-        self.inFlightRunIDs = []
-        self.checkpoints = []
+        self.runIDs = InlineList()
+        self.inFlightRunIDs = InlineList()
+        self.checkpoints = InlineList()
     }
 
     /// The step number the next checkpoint gets: -1 on an empty history.
@@ -81,11 +93,11 @@ public struct RunThread: Hashable, Sendable {
     public var checkpointCount: Int { checkpoints.reduce(0) { $0 + $1.count } }
 
     mutating func appendCheckpoint(runID: RunID, step: Int64, hasNext: Bool) {
-        if let lastIndex = checkpoints.indices.last, checkpoints[lastIndex].runID == runID,
-            checkpoints[lastIndex].lastStep + 1 == step
-        {
-            checkpoints[lastIndex].count += 1
-            checkpoints[lastIndex].lastHasNext = hasNext
+        let lastIndex = checkpoints.count - 1
+        if lastIndex >= 0, case var last = checkpoints[lastIndex], last.runID == runID, last.lastStep + 1 == step {
+            last.count += 1
+            last.lastHasNext = hasNext
+            checkpoints[lastIndex] = last
         } else {
             checkpoints.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext))
         }
@@ -107,7 +119,7 @@ public struct RunThread: Hashable, Sendable {
 /// A worker occupying a slot. It outlives its run's `running` status: after a cancel the run
 /// is `interrupted` (or deleted) at once, yet the worker keeps executing until the separate
 /// `workerStopped` command arrives.
-public struct Execution: Hashable, Sendable {
+public struct Execution: Hashable, Sendable, BitwiseCopyable {
     /// The run the worker executes (it may have been deleted since).
     public let runID: RunID
     /// The run's thread.

@@ -93,7 +93,7 @@ extension State {
         let run = Run(
             id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
             strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
-            work: created.work, subscriberCount: created.subscribed ? 1 : 0)
+            stepCount: created.work.count, subscriberCount: created.subscribed ? 1 : 0)
         runTable[run.id] = run
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
         updateThread(run.threadID) { thread in

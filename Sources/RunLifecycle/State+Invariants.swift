@@ -22,7 +22,7 @@ extension State {
 
         for run in runs {
             check(thread(run.threadID)?.runIDs.contains(run.id) == true, "\(run.id) missing from \(run.threadID)")
-            check(run.completedSteps <= run.work.count, "\(run.id) completed more steps than its work")
+            check(run.completedSteps <= run.stepCount, "\(run.id) completed more steps than its work")
             check(run.waiterCount >= 0 && run.waiterCount <= run.subscriberCount, "\(run.id) waiters exceed subscribers")
             check(run.attempt <= maxRetries + 1, "\(run.id) attempt \(run.attempt) beyond maxRetries + 1")
             let execution = execution(of: run.id)
@@ -37,9 +37,9 @@ extension State {
         }
         for thread in threads {
             let owned = (runsByThread[thread.id] ?? []).map(\.id)
-            check(thread.runIDs == owned, "\(thread.id) runIDs \(thread.runIDs) != \(owned)")
+            check(Array(thread.runIDs) == owned, "\(thread.id) runIDs \(thread.runIDs) != \(owned)")
             let inFlight = owned.filter { run($0)?.status.isInFlight == true }
-            check(thread.inFlightRunIDs == inFlight, "\(thread.id) inFlightRunIDs \(thread.inFlightRunIDs) != \(inFlight)")
+            check(Array(thread.inFlightRunIDs) == inFlight, "\(thread.id) inFlightRunIDs \(thread.inFlightRunIDs) != \(inFlight)")
             let running = owned.filter { run($0)?.status == .running }
             check(running.count <= 1, "\(thread.id) has \(running.count) running runs")
             check(thread.checkpoints.allSatisfy { owned.contains($0.runID) }, "\(thread.id) keeps checkpoints of a deleted run")

@@ -66,8 +66,8 @@ extension State {
         hasher.mix(byte: run.strategy.rawValue)
         hasher.mix(run.requestedAt)
         hasher.mix(run.after.count)
-        hasher.mix(run.work.count)
-        for step in run.work { hasher.mix(step.count) }
+        // The step durations are not part of the state (the `created` event carries them).
+        hasher.mix(run.stepCount)
         hasher.mix(byte: run.status.rawValue)
         hasher.mix(run.attempt)
         hasher.mix(run.completedSteps)

@@ -2,7 +2,7 @@
 // codec and the state digest encode them, so never renumber a case.
 
 /// The status of a run as the API reports it.
-public enum RunStatus: UInt8, CaseIterable, Hashable, Sendable {
+public enum RunStatus: UInt8, CaseIterable, Hashable, Sendable, BitwiseCopyable {
     case pending = 0
     case running = 1
     case success = 2
@@ -24,7 +24,7 @@ public enum RunStatus: UInt8, CaseIterable, Hashable, Sendable {
 
 /// The status of a thread as the API reports it. It is a cached field with its own writers, so
 /// under ``BehaviourProfile/langgraphInmem`` it can disagree with the thread's runs.
-public enum ThreadStatus: UInt8, CaseIterable, Hashable, Sendable {
+public enum ThreadStatus: UInt8, CaseIterable, Hashable, Sendable, BitwiseCopyable {
     case idle = 0
     case busy = 1
     case interrupted = 2
@@ -32,7 +32,7 @@ public enum ThreadStatus: UInt8, CaseIterable, Hashable, Sendable {
 }
 
 /// What a create request does to the runs already in flight on its thread ("double texting").
-public enum MultitaskStrategy: UInt8, CaseIterable, Hashable, Sendable {
+public enum MultitaskStrategy: UInt8, CaseIterable, Hashable, Sendable, BitwiseCopyable {
     /// Refuse the new run with 409 while any run is pending or running.
     case reject = 0
     /// Cancel every in-flight run with ``CancelAction/interrupt``, keeping their checkpoints.
@@ -53,7 +53,7 @@ public enum MultitaskStrategy: UInt8, CaseIterable, Hashable, Sendable {
 }
 
 /// What a create request does when its thread does not exist.
-public enum IfNotExists: UInt8, CaseIterable, Hashable, Sendable {
+public enum IfNotExists: UInt8, CaseIterable, Hashable, Sendable, BitwiseCopyable {
     /// Create the thread (status busy).
     case create = 0
     /// Answer 404 "Thread or assistant not found." (the default).
@@ -61,7 +61,7 @@ public enum IfNotExists: UInt8, CaseIterable, Hashable, Sendable {
 }
 
 /// How a cancel stops a run.
-public enum CancelAction: UInt8, CaseIterable, Hashable, Sendable {
+public enum CancelAction: UInt8, CaseIterable, Hashable, Sendable, BitwiseCopyable {
     /// Stop the run and keep its checkpoints; it ends `interrupted`.
     case interrupt = 0
     /// Stop the run and delete it with every checkpoint it wrote.
@@ -69,7 +69,7 @@ public enum CancelAction: UInt8, CaseIterable, Hashable, Sendable {
 }
 
 /// How a running run's worker ends on its own (cancellation ends it through `workerStopped`).
-public enum FinishOutcome: UInt8, CaseIterable, Hashable, Sendable {
+public enum FinishOutcome: UInt8, CaseIterable, Hashable, Sendable, BitwiseCopyable {
     /// The graph stream completed, possibly stopping at a human-in-the-loop interrupt.
     case success = 0
     /// A non-retriable exception from the graph.

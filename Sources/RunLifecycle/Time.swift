@@ -4,7 +4,7 @@
 ///
 /// The epoch is chosen by whoever produces commands (the simulator starts at zero, a trace
 /// importer may use the Unix epoch). Only differences and order matter to the domain.
-public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// Microseconds since the producer's epoch.
     public var microsecondsSinceEpoch: Int64
 
@@ -34,7 +34,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 /// A span of time in whole microseconds (named so it does not clash with `Swift.Duration`).
-public struct Microseconds: Hashable, Comparable, Sendable, CustomStringConvertible,
+public struct Microseconds: Hashable, Comparable, Sendable, BitwiseCopyable, CustomStringConvertible,
     ExpressibleByIntegerLiteral
 {
     /// The number of microseconds; may be negative only as the result of a subtraction.

@@ -52,7 +52,7 @@ extension Simulator {
         var user: Int32 = -1
         if case .firstText(let sender)? = currentCreate { user = sender }
         runs[created.runID] = RunRecord(
-            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, user: user)
+            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, work: created.work, user: user)
         var thread = threads[created.threadID] ?? ThreadRecord()
         thread.unsettled += 1
         threads[created.threadID] = thread

@@ -66,9 +66,10 @@ extension Simulator {
         guard var worker = workers[runID], worker.token == token, !worker.cancelled else { return }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
-        guard let run = state.run(runID) else { return execute(.workerStopped(run: runID, at: kernel.now.timestamp)) }
+        guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }) else {
+            return execute(.workerStopped(run: runID, at: kernel.now.timestamp))
+        }
         let now = kernel.now.microsecondsSinceStart
-        let stepIndex = run.completedSteps
         let stepMicroseconds = now - worker.stepStartedAt
         let server = spec.server
         if server.retryProbability > 0 || server.errorProbability > 0 {
@@ -81,15 +82,18 @@ extension Simulator {
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        runs.update(runID) { $0.executedMicroseconds += stepMicroseconds }
+        let nextStep = runs.update(runID) { record -> Microseconds? in
+            record.executedMicroseconds += stepMicroseconds
+            return stepIndex + 1 < record.work.count ? record.work[stepIndex + 1] : nil
+        } ?? nil
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
-        if stepIndex + 1 >= run.work.count {
-            execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
-        } else {
+        if let nextStep {
             worker.stepStartedAt = now
             workers[runID] = worker
-            schedule(.stepDone(run: runID, worker: token), after: run.work[stepIndex + 1].count)
+            schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
+        } else {
+            execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
         }
     }
 
@@ -107,8 +111,10 @@ extension Simulator {
         let token = nextWorkerToken
         nextWorkerToken &+= 1
         workers[runID] = Worker(token: token, stepStartedAt: now)
-        guard let run = state.run(runID), run.completedSteps < run.work.count else { return }
-        schedule(.stepDone(run: runID, worker: token), after: run.work[run.completedSteps].count)
+        guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
+            let step = runs.peek(runID, { stepIndex < $0.work.count ? $0.work[stepIndex] : nil }) ?? nil
+        else { return }
+        schedule(.stepDone(run: runID, worker: token), after: step.count)
         if let timeout = spec.server.timeoutMilliseconds {
             schedule(.timeout(run: runID, worker: token), after: timeout * 1_000)
         }

@@ -251,6 +251,9 @@ enum Action {
 struct RunRecord {
     var threadID: ThreadID
     var createdAt: Int64
+    /// The durations of its steps (from its `created` event; the server state keeps only
+    /// their number).
+    var work: [Microseconds]
     /// The closed-loop user who sent it, or -1.
     var user: Int32
     var started = false

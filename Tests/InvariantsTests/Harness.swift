@@ -87,7 +87,7 @@ struct Harness {
         for _ in 0..<200 {
             for execution in state.executions {
                 if let run = state.run(execution.runID), run.status == .running, execution.signal == nil {
-                    for _ in run.completedSteps..<run.work.count { apply(.checkpoint(run: run.id, at: ms(now))) }
+                    for _ in run.completedSteps..<run.stepCount { apply(.checkpoint(run: run.id, at: ms(now))) }
                     apply(.finish(run: run.id, outcome: .success, at: ms(now)))
                 } else {
                     apply(.workerStopped(run: execution.runID, at: ms(now)))

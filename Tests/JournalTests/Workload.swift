@@ -50,7 +50,7 @@ func simulate(_ workload: Workload) -> (events: [Event], state: State) {
         } else if roll < 90, !state.executions.isEmpty {
             let execution = state.executions[draw(state.executions.count)]
             if let run = state.run(execution.runID), run.status == .running, execution.signal == nil {
-                if run.completedSteps < run.work.count {
+                if run.completedSteps < run.stepCount {
                     command = .checkpoint(run: run.id, at: at)
                 } else {
                     let outcomes: [FinishOutcome] = [.success, .success, .success, .success, .success, .success, .error, .timeout]
