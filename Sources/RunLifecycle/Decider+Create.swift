@@ -6,13 +6,13 @@ extension Decision {
         guard let threadID = resolveThread(for: request) else { return }
 
         // Most creates find an idle thread: skip building the victims list then.
-        let inFlight = state.pointee.hasInFlightRun(on: threadID) ? state.pointee.inFlightRuns(on: threadID).map(\.id) : []
+        let inFlight = state.hasInFlightRun(on: threadID) ? state.inFlightRuns(on: threadID).map(\.id) : []
         if request.strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return
         }
         setThreadStatus(threadID, .busy, at: at)
-        let runID = state.pointee.nextRunID
+        let runID = state.nextRunID
         emit(
             .created(
                 RunCreated(
@@ -31,11 +31,11 @@ extension Decision {
     private mutating func resolveThread(for request: CreateRun) -> ThreadID? {
         let at = request.at
         guard let requested = request.threadID else {
-            let threadID = state.pointee.nextThreadID
+            let threadID = state.nextThreadID
             emit(.threadCreated(thread: threadID, temporary: true, status: .busy, at: at))
             return threadID
         }
-        if state.pointee.threadTable.contains(requested) {
+        if state.threadTable.contains(requested) {
             if profile.has(.busyBeforeRejectCheck) { setThreadStatus(requested, .busy, at: at) }
             return requested
         }

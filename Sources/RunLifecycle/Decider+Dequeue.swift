@@ -4,20 +4,20 @@ extension Decision {
     /// Starts runs: only the `limit` oldest pending runs due before `snapshot` are examined
     /// (head-of-line blocking), and one whose thread is blocked is skipped, not replaced.
     mutating func dequeue(snapshot: Timestamp, limit: Int, at: Timestamp) {
-        let window = min(max(0, limit), state.pointee.freeSlotCount)
+        let window = min(max(0, limit), state.freeSlotCount)
         guard window > 0 else { return }
         // `pendingOrder` is sorted by createdAt, so the due runs form its prefix. The candidates
         // are copied out first (not the whole state), so starting them mutates in place.
         var candidates: [Run] = []
-        for runID in state.pointee.pendingOrder {
+        for runID in state.pendingOrder {
             if candidates.count == window { break }
-            guard let run = state.pointee.runTable[runID] else { continue }
+            guard let run = state.runTable[runID] else { continue }
             guard run.createdAt < snapshot else { break }
             candidates.append(run)
         }
         for candidate in candidates {
             // "Unexpected missing thread in Runs.next": skipped.
-            guard state.pointee.threadTable.contains(candidate.threadID) else { continue }
+            guard state.threadTable.contains(candidate.threadID) else { continue }
             guard !isThreadBlocked(candidate.threadID) else { continue }
             start(candidate, at: at)
         }
@@ -26,8 +26,8 @@ extension Decision {
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
     /// documented intent also counts a cancelled worker that has not stopped yet.
     func isThreadBlocked(_ threadID: ThreadID) -> Bool {
-        let hasRunningRun = state.pointee.hasRunningRun(on: threadID)
-        let hasExecutingWorker = state.pointee.executions.contains { $0.threadID == threadID }
+        let hasRunningRun = state.hasRunningRun(on: threadID)
+        let hasExecutingWorker = state.executions.contains { $0.threadID == threadID }
         return hasRunningRun || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && hasExecutingWorker)
     }
 
@@ -35,17 +35,17 @@ extension Decision {
         let attempt = run.attempt + 1
         emit(.started(run: run.id, thread: run.threadID, attempt: attempt, at: at))
         // The worker checks the attempt before running the graph.
-        guard attempt <= state.pointee.maxRetries else {
+        guard attempt <= state.maxRetries else {
             emit(.failed(run: run.id, thread: run.threadID, cause: .exceededMaxAttempts, at: at))
             writeFinalThreadStatus(run.threadID, endingRun: run.id, base: .error, valuesFrom: nil, at: at)
             deleteTemporaryThread(run.threadID, at: at)
             return
         }
         // A retried run resumes from its own checkpoints; a fresh one writes its input checkpoint.
-        let inputStep = state.pointee.threadTable.peek(run.threadID) { thread -> Int64? in
-            !thread.isTemporary && thread.checkpointCount(of: run.id) == 0 ? thread.nextCheckpointStep : nil
-        }
-        guard let inputStep = inputStep ?? nil else { return }
+        guard let thread = state.threadTable[run.threadID], !thread.isTemporary,
+            state.checkpointCount(of: run.id, in: thread) == 0
+        else { return }
+        let inputStep = state.nextCheckpointStep(of: thread)
         emit(
             .checkpointed(
                 Checkpointed(

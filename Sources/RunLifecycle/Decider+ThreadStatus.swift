@@ -4,7 +4,7 @@
 extension Decision {
     /// Writes `status` if the thread exists and the value changes.
     mutating func setThreadStatus(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
-        guard state.pointee.threadTable.peek(threadID, { $0.status != status }) == true else { return }
+        guard state.threadTable.peek(threadID, { $0.status != status }) == true else { return }
         emit(.threadStatusChanged(thread: threadID, status: status, at: at))
     }
 
@@ -17,17 +17,15 @@ extension Decision {
         _ threadID: ThreadID, endingRun runID: RunID, base: ThreadStatus, valuesFrom valuesRunID: RunID?,
         at: Timestamp
     ) {
-        let look = state.pointee.threadTable.peek(threadID) { thread in
-            (isTemporary: thread.isTemporary, valuesFromRunID: thread.valuesFromRunID,
-             otherRunInFlight: thread.inFlightRunIDs.contains { $0 != runID && state.pointee.runTable.peek($0) { $0.status.isInFlight } == true })
+        guard let thread = state.threadTable[threadID], !thread.isTemporary else { return }
+        let otherRunInFlight = state.runIDNodes.contains(in: thread.inFlightRunIDs) { inFlight in
+            inFlight != runID && state.runTable.peek(inFlight, { $0.status.isInFlight }) == true
         }
-        guard let look, !look.isTemporary else { return }
-        let otherRunInFlight = look.otherRunInFlight
         let otherWorkerExecuting =
             !profile.has(.cancelledWorkerFreesThreadAtOnce)
-            && state.pointee.executions.contains { $0.threadID == threadID && $0.runID != runID }
+            && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
         setThreadStatus(threadID, otherRunInFlight || otherWorkerExecuting ? .busy : base, at: at)
-        if let valuesRunID, look.valuesFromRunID != valuesRunID {
+        if let valuesRunID, thread.valuesFromRunID != valuesRunID {
             emit(.threadValuesCached(thread: threadID, fromRun: valuesRunID, at: at))
         }
     }
@@ -36,13 +34,13 @@ extension Decision {
     /// or executing; otherwise `interrupted` if the latest checkpoint stopped mid-way, else
     /// `idle`. (An earlier `error` is not remembered once a later run was cancelled.)
     mutating func recomputeThreadStatus(_ threadID: ThreadID, at: Timestamp) {
-        guard let thread = state.pointee.threadTable[threadID], !thread.isTemporary else { return }
+        guard let thread = state.threadTable[threadID], !thread.isTemporary else { return }
         let busy =
-            state.pointee.hasInFlightRun(on: threadID) || state.pointee.executions.contains { $0.threadID == threadID }
+            state.hasInFlightRun(on: threadID) || state.executions.contains { $0.threadID == threadID }
         if busy {
             setThreadStatus(threadID, .busy, at: at)
         } else if thread.status == .busy {
-            setThreadStatus(threadID, thread.latestCheckpointHasNext ? .interrupted : .idle, at: at)
+            setThreadStatus(threadID, state.latestCheckpointHasNext(of: thread) ? .interrupted : .idle, at: at)
         }
     }
 
@@ -65,12 +63,11 @@ extension Decision {
     /// A worker of a temporary (stateless) run ended: it deletes the thread and its runs,
     /// answering blocked joins first with the run's result.
     mutating func deleteTemporaryThread(_ threadID: ThreadID, at: Timestamp) {
-        guard state.pointee.threadTable.peek(threadID, { $0.isTemporary }) == true,
-            let thread = state.pointee.threadTable[threadID]
-        else { return }
-        guard !thread.runIDs.contains(where: { state.pointee.runTable[$0]?.status.isInFlight == true }) else { return }
-        for runID in thread.runIDs {
-            if let run = state.pointee.runTable[runID], state.pointee.isSettled(run) {
+        guard state.threadTable.peek(threadID, { $0.isTemporary }) == true else { return }
+        let runIDs = state.runIDs(on: threadID)
+        guard !runIDs.contains(where: { state.runTable[$0]?.status.isInFlight == true }) else { return }
+        for runID in runIDs {
+            if let run = state.runTable[runID], state.isSettled(run) {
                 answerWaiters(of: runID, with: .finished(run.status), at: at)
             }
         }

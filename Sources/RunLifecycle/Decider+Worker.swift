@@ -3,13 +3,13 @@
 
 extension Decision {
     mutating func checkpoint(_ runID: RunID, at: Timestamp) {
-        guard let run = state.pointee.runTable[runID] else { return refuse(.checkpoint, runID, .notFound, at: at) }
-        guard run.status == .running, state.pointee.execution(of: runID) != nil else {
+        guard let run = state.runTable[runID] else { return refuse(.checkpoint, runID, .notFound, at: at) }
+        guard run.status == .running, state.execution(of: runID) != nil else {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
         guard run.completedSteps < run.stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
-        let persistedStep = state.pointee.threadTable.peek(run.threadID) { $0.isTemporary ? nil : $0.nextCheckpointStep } ?? nil
+        let persistedStep = state.threadTable[run.threadID].flatMap { $0.isTemporary ? nil : state.nextCheckpointStep(of: $0) }
         emit(
             .checkpointed(
                 Checkpointed(
@@ -18,11 +18,11 @@ extension Decision {
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
-        guard let execution = state.pointee.execution(of: runID) else {
-            return refuse(.finish, runID, state.pointee.runTable[runID] == nil ? .notFound : .notRunning, at: at)
+        guard let execution = state.execution(of: runID) else {
+            return refuse(.finish, runID, state.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
-        guard let run = state.pointee.runTable[runID], run.status == .running, execution.signal == nil else {
+        guard let run = state.runTable[runID], run.status == .running, execution.signal == nil else {
             return stopWorker(runID, at: at)
         }
         let threadID = run.threadID
@@ -44,8 +44,8 @@ extension Decision {
     }
 
     mutating func retry(_ runID: RunID, at: Timestamp) {
-        guard let run = state.pointee.runTable[runID] else { return refuse(.retry, runID, .notFound, at: at) }
-        guard run.status == .running, let execution = state.pointee.execution(of: runID), execution.signal == nil else {
+        guard let run = state.runTable[runID] else { return refuse(.retry, runID, .notFound, at: at) }
+        guard run.status == .running, let execution = state.execution(of: runID), execution.signal == nil else {
             return refuse(.retry, runID, .notRunning, at: at)
         }
         // The thread status is not touched; the temporary thread survives a retriable failure.
@@ -55,11 +55,11 @@ extension Decision {
     /// The cancelled worker returns: it writes `interrupted` again, deletes its run (rollback
     /// with subscriber), or finds its run gone and cannot write at all.
     mutating func stopWorker(_ runID: RunID, at: Timestamp) {
-        guard let execution = state.pointee.execution(of: runID) else {
+        guard let execution = state.execution(of: runID) else {
             return refuse(.workerStopped, runID, .notExecuting, at: at)
         }
         let threadID = execution.threadID
-        guard let run = state.pointee.runTable[runID] else {
+        guard let run = state.runTable[runID] else {
             emit(.workerStopped(run: runID, thread: threadID, finalWrite: .runMissing, at: at))
             // "Ignoring rollback error for missing run": the in-memory thread is left as it was.
             afterEagerDeletion(threadID, at: at)
@@ -88,8 +88,8 @@ extension Decision {
     /// Graceful shutdown: every worker is cancelled. `CancelledError` is retriable, so a run
     /// still running goes back to pending; an already cancelled worker does its final write.
     mutating func serverRestart(at: Timestamp) {
-        for execution in state.pointee.executions {
-            if let run = state.pointee.runTable[execution.runID], run.status == .running, execution.signal == nil {
+        for execution in state.executions {
+            if let run = state.runTable[execution.runID], run.status == .running, execution.signal == nil {
                 emit(.retried(run: run.id, thread: run.threadID, cause: .serverShutdown, at: at))
             } else {
                 stopWorker(execution.runID, at: at)
@@ -101,6 +101,7 @@ extension Decision {
     /// The run whose checkpoint a final write copies into the thread's cached values: the run
     /// itself when it persisted any checkpoint.
     private func valuesRun(of run: Run) -> RunID? {
-        state.pointee.threadTable.peek(run.threadID) { $0.checkpointCount(of: run.id) > 0 } == true ? run.id : nil
+        guard let thread = state.threadTable[run.threadID] else { return nil }
+        return state.checkpointCount(of: run.id, in: thread) > 0 ? run.id : nil
     }
 }

@@ -11,15 +11,10 @@ public enum Decider {
             return [.commandRefused(run: command.runID, command: command.kind, reason: .clockWentBackwards, at: at)]
         }
         // The decision applies its own events as it goes, to a scratch copy.
-        var scratch = state
-        var events: [Event] = []
-        withUnsafeMutablePointer(to: &scratch) { statePointer in
-            withUnsafeMutablePointer(to: &events) { eventsPointer in
-                var decision = Decision(state: statePointer, events: eventsPointer)
-                decision.apply(command)
-            }
-        }
-        return events
+        var decision = Decision(state: state, events: [])
+        decision.apply(command)
+        decision.vanishedWaiters.release()
+        return decision.eventBuffer
     }
 
     /// Applies one event; see ``State/evolve(_:)``.
@@ -56,12 +51,13 @@ public enum Decider {
             events.append(contentsOf: decide(command, state))
             return
         }
-        withUnsafeMutablePointer(to: &state) { statePointer in
-            withUnsafeMutablePointer(to: &events) { eventsPointer in
-                var decision = Decision(state: statePointer, events: eventsPointer)
-                decision.apply(command)
-            }
-        }
+        // The state and the buffer move into the decision and back: no copy, no reference
+        // counting, and the decision's code works on values it owns.
+        var decision = Decision(state: consume state, events: consume events)
+        decision.apply(command)
+        decision.vanishedWaiters.release()
+        state = decision.state
+        events = decision.eventBuffer
     }
 }
 
@@ -69,29 +65,29 @@ public enum Decider {
 /// once, so later steps of the same decision (several victims, the thread's final status)
 /// see the effect of earlier ones.
 struct Decision {
-    // The decision borrows the caller's state and event buffer for the length of one call of
-    // `Decider.handle` or `decide` (the pointers never escape it). Holding them by pointer,
-    // not by value, means no State is copied or swapped in and out per command: at millions of
-    // commands a second that copy (a retain and a release of every table) was measurable.
-    let state: UnsafeMutablePointer<State>
-    private let eventsPointer: UnsafeMutablePointer<[Event]>
-    /// This decision's events start here in the borrowed buffer.
+    // The decision owns the state and the event buffer for the length of one call of
+    // `Decider.handle` (they are moved in and out) or `decide` (a scratch copy). Owning them,
+    // rather than holding pointers, lets the compiler see that a lookup's closure cannot
+    // change the table it reads: through a pointer it copied the table (a retain and a
+    // release of its storage) to every lookup. The move out is free only while these two are
+    // the decision's only fields that hold references (else the compiler copies the state
+    // back), which is why the rare vanished waiters live in a buffer of their own.
+    /// The state, with every event of the decision so far applied.
+    var state: State
+    /// The caller's buffer; this decision's events start at `firstEvent`.
+    private(set) var eventBuffer: [Event]
     private let firstEvent: Int
     /// Waiters of runs that vanished during this decision; they are answered "Run not found".
-    private var vanishedWaiters: [(runID: RunID, count: Int)] = []
+    var vanishedWaiters = VanishedWaiters()
 
-    init(state: UnsafeMutablePointer<State>, events: UnsafeMutablePointer<[Event]>) {
+    init(state: consuming State, events: consuming [Event]) {
+        self.firstEvent = events.count
         self.state = state
-        self.eventsPointer = events
-        self.firstEvent = events.pointee.count
+        self.eventBuffer = events
     }
 
-    /// The state, with every event of the decision so far applied.
-    // The decision's code reads and changes `state.pointee` directly: a `_read`/`_modify`
-    // property over the pointer would be a coroutine call that allocates its frame each time.
-
     /// The events decided so far.
-    var events: ArraySlice<Event> { eventsPointer.pointee[firstEvent...] }
+    var events: ArraySlice<Event> { eventBuffer[firstEvent...] }
 
     /// Decides `command` (its time already checked against the state's clock).
     mutating func apply(_ command: Command) {
@@ -114,21 +110,21 @@ struct Decision {
         answerSettledJoins(at: at)
     }
 
-    var profile: BehaviourProfile { state.pointee.profile }
+    var profile: BehaviourProfile { state.profile }
 
     mutating func emit(_ event: Event) {
         switch event {
         case .rolledBack(let runID, _, _, _), .deleted(let runID, _, _):
             recordWaiters(of: [runID])
         case .threadDeleted(let threadID, _):
-            recordWaiters(of: state.pointee.threadTable.peek(threadID) { Array($0.runIDs) } ?? [])
+            recordWaiters(of: state.runIDs(on: threadID))
         case .threadCreated, .created, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut,
             .retried, .interrupted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
             .threadStatusChanged, .threadValuesCached, .cancelRefused, .commandRefused, .serverRestarted:
             break
         }
-        state.pointee.evolve(event)
-        eventsPointer.pointee.append(event)
+        state.evolve(event)
+        eventBuffer.append(event)
     }
 
     mutating func refuse(_ kind: CommandKind, _ runID: RunID?, _ reason: RefusalReason, at: Timestamp) {
@@ -137,15 +133,15 @@ struct Decision {
 
     private mutating func recordWaiters(of runIDs: [RunID]) {
         for runID in runIDs {
-            if let run = state.pointee.runTable[runID], run.waiterCount > 0 {
-                vanishedWaiters.append((runID, run.waiterCount))
+            if let run = state.runTable[runID], run.waiterCount > 0 {
+                vanishedWaiters.append(runID, count: run.waiterCount)
             }
         }
     }
 
     /// Answers every blocked join of `runID` with `answer`.
     mutating func answerWaiters(of runID: RunID, with answer: JoinAnswer, at: Timestamp) {
-        guard let run = state.pointee.runTable[runID] else { return }
+        guard let run = state.runTable[runID] else { return }
         for _ in 0..<run.waiterCount { emit(.joinAnswered(run: runID, answer: answer, at: at)) }
     }
 
@@ -153,20 +149,53 @@ struct Decision {
     /// visited in id order so the answer order never depends on hashing.
     mutating func answerSettledJoins(at: Timestamp) {
         // Nearly every decision has no blocked join anywhere: then there is nothing to look up.
-        guard state.pointee.waiterTotal > 0 || !vanishedWaiters.isEmpty else { return }
-        var touched = events.compactMap(\.runID) + vanishedWaiters.map(\.runID)
+        guard state.waiterTotal > 0 || !vanishedWaiters.isEmpty else { return }
+        var touched = events.compactMap(\.runID) + vanishedWaiters.runIDs
         touched.sort()
         var previous: RunID?
         for runID in touched where runID != previous {
             previous = runID
-            if let run = state.pointee.runTable[runID] {
-                if run.waiterCount > 0, state.pointee.isSettled(run) {
+            if let run = state.runTable[runID] {
+                if run.waiterCount > 0, state.isSettled(run) {
                     answerWaiters(of: runID, with: .finished(run.status), at: at)
                 }
             } else {
-                let count = vanishedWaiters.filter { $0.runID == runID }.reduce(0) { $0 + $1.count }
+                let count = vanishedWaiters.count(of: runID)
                 for _ in 0..<count { emit(.joinAnswered(run: runID, answer: .runNotFound, at: at)) }
             }
         }
+    }
+}
+
+/// Blocked joins of runs that vanished during one decision, as (run, waiters) in the order they
+/// vanished. Almost every decision has none, so the buffer is allocated on first use and the
+/// decision itself holds only a pointer: see ``Decision`` for why it must hold no reference.
+struct VanishedWaiters {
+    private var storage: UnsafeMutablePointer<[(runID: RunID, count: Int)]>?
+
+    var isEmpty: Bool { storage == nil }
+
+    mutating func append(_ runID: RunID, count: Int) {
+        if storage == nil {
+            storage = .allocate(capacity: 1)
+            storage!.initialize(to: [])
+        }
+        storage!.pointee.append((runID, count))
+    }
+
+    /// The runs, with repeats, in the order they vanished.
+    var runIDs: [RunID] { storage?.pointee.map(\.runID) ?? [] }
+
+    /// The waiters recorded for `runID`.
+    func count(of runID: RunID) -> Int {
+        storage?.pointee.reduce(0) { $0 + ($1.runID == runID ? $1.count : 0) } ?? 0
+    }
+
+    /// Frees the buffer; call once, when the decision is over.
+    mutating func release() {
+        guard let storage else { return }
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+        self.storage = nil
     }
 }

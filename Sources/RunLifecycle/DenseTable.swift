@@ -79,10 +79,7 @@ public struct DenseTable<Key: DenseKey, Value> {
     public func peek<Result>(_ key: Key, _ read: (borrowing Value) throws -> Result) rethrows -> Result? {
         if let index = slotIndex(of: key) {
             return try slots.withUnsafeBufferPointer { buffer in
-                switch buffer[index] {
-                case .some(let value): try read(value)
-                case .none: nil
-                }
+                buffer[index] == nil ? nil : try read(buffer[index]!)
             }
         }
         guard !outliers.isEmpty, let value = outliers[key] else { return nil }

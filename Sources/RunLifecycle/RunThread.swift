@@ -1,12 +1,12 @@
 // A thread and its checkpoint history, kept compact: one span per consecutive run of checkpoints.
-// Every list is an ``InlineList``, so a thread is plain values in the common case: creating,
-// copying and forgetting one allocates nothing.
+// The state stores each thread as a ``StoredThread`` (plain values, its lists in pools); a
+// ``RunThread`` is the thread with its lists spelled out, for checks, reports and tests.
 
 /// A consecutive block of checkpoints written by one run.
 ///
 /// Checkpoint step numbers continue across the runs of a thread: the first checkpoint of an
 /// empty thread has step -1 (the input checkpoint), and each later one is the previous + 1.
-public struct CheckpointSpan: Hashable, Sendable, InlineListElement {
+public struct CheckpointSpan: Hashable, Sendable, BitwiseCopyable {
     // Declared widest first, so the span packs into 24 bytes.
     /// The step number of the first checkpoint in the span.
     public let firstStep: Int64
@@ -24,8 +24,6 @@ public struct CheckpointSpan: Hashable, Sendable, InlineListElement {
         self.lastHasNext = lastHasNext
     }
 
-    public static var filler: CheckpointSpan { CheckpointSpan(runID: RunID(0), firstStep: 0, count: 0, lastHasNext: false) }
-
     /// The step number of the span's last checkpoint.
     public var lastStep: Int64 { firstStep + Int64(count) - 1 }
 }
@@ -36,7 +34,7 @@ public struct ForgottenCheckpoint: Hashable, Sendable, BitwiseCopyable {
     public let hasNext: Bool
 }
 
-/// A thread (named `RunThread` to avoid Foundation's `Thread`).
+/// A thread (named `RunThread` to avoid Foundation's `Thread`), with its lists as arrays.
 public struct RunThread: Hashable, Sendable {
     /// The thread's id.
     public let id: ThreadID
@@ -44,44 +42,30 @@ public struct RunThread: Hashable, Sendable {
     /// deleted with its runs when its run ends (§9 of the reference).
     public let isTemporary: Bool
     /// The cached API status; see ``ThreadStatus``.
-    public internal(set) var status: ThreadStatus
+    public let status: ThreadStatus
     /// Which run's final checkpoint the cached `values` reflect (nil: never written). Cached
     /// values lag behind checkpoints and may name a run that was since deleted.
-    public internal(set) var valuesFromRunID: RunID?
+    public let valuesFromRunID: RunID?
     /// Ids of the thread's runs that still exist, ascending.
-    public internal(set) var runIDs: InlineList<RunID>
+    public let runIDs: [RunID]
     /// The subset of ``runIDs`` whose status is pending or running, ascending. Derived (kept by
     /// `evolve`), so that the reject check, the dequeue's blocked-thread test and the final
     /// status write cost O(in flight) instead of O(every run the thread ever had).
-    public internal(set) var inFlightRunIDs: InlineList<RunID>
+    public let inFlightRunIDs: [RunID]
     /// The checkpoint history, oldest first.
-    public internal(set) var checkpoints: InlineList<CheckpointSpan>
+    public let checkpoints: [CheckpointSpan]
     /// The latest checkpoint of a forgotten run, if any: forgetting drops spans from memory,
     /// not from the thread's numbering or its latest `next`; see ``State/forgetSettledRun(_:)``.
-    public internal(set) var latestForgottenCheckpoint: ForgottenCheckpoint?
-
-    /// Creates an empty thread.
-    public init(id: ThreadID, isTemporary: Bool, status: ThreadStatus) {
-        self.id = id
-        self.isTemporary = isTemporary
-        self.status = status
-        self.valuesFromRunID = nil
-        self.runIDs = InlineList()
-        self.inFlightRunIDs = InlineList()
-        self.checkpoints = InlineList()
-    }
+    public let latestForgottenCheckpoint: ForgottenCheckpoint?
 
     /// The step number the next checkpoint gets: -1 on an empty history.
     public var nextCheckpointStep: Int64 {
-        max(checkpoints.last.map { $0.lastStep + 1 } ?? -1, (latestForgottenCheckpoint?.step ?? -2) + 1)
+        Self.nextCheckpointStep(last: checkpoints.last, forgotten: latestForgottenCheckpoint)
     }
 
     /// Whether the thread's latest checkpoint (forgotten ones included) has `next` nodes.
     public var latestCheckpointHasNext: Bool {
-        if let forgotten = latestForgottenCheckpoint, forgotten.step > checkpoints.last?.lastStep ?? .min {
-            return forgotten.hasNext
-        }
-        return checkpoints.last?.lastHasNext == true
+        Self.latestCheckpointHasNext(last: checkpoints.last, forgotten: latestForgottenCheckpoint)
     }
 
     /// The number of checkpoints tagged with `runID`.
@@ -92,27 +76,42 @@ public struct RunThread: Hashable, Sendable {
     /// The total number of checkpoints.
     public var checkpointCount: Int { checkpoints.reduce(0) { $0 + $1.count } }
 
-    mutating func appendCheckpoint(runID: RunID, step: Int64, hasNext: Bool) {
-        let lastIndex = checkpoints.count - 1
-        if lastIndex >= 0, case var last = checkpoints[lastIndex], last.runID == runID, last.lastStep + 1 == step {
-            last.count += 1
-            last.lastHasNext = hasNext
-            checkpoints[lastIndex] = last
-        } else {
-            checkpoints.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext))
-        }
+    /// The step after the latest of the last span and the latest forgotten checkpoint.
+    static func nextCheckpointStep(last: CheckpointSpan?, forgotten: ForgottenCheckpoint?) -> Int64 {
+        max(last.map { $0.lastStep + 1 } ?? -1, (forgotten?.step ?? -2) + 1)
     }
 
-    mutating func removeCheckpoints(of runID: RunID) {
-        checkpoints.removeAll { $0.runID == runID }
-    }
-
-    /// Drops a forgotten run's spans while keeping the numbering they advanced.
-    mutating func forgetCheckpoints(of runID: RunID) {
-        for span in checkpoints where span.runID == runID && span.lastStep > latestForgottenCheckpoint?.step ?? .min {
-            latestForgottenCheckpoint = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+    /// Whether the later of the last span and the latest forgotten checkpoint has `next`.
+    static func latestCheckpointHasNext(last: CheckpointSpan?, forgotten: ForgottenCheckpoint?) -> Bool {
+        if let forgotten, forgotten.step > last?.lastStep ?? .min {
+            return forgotten.hasNext
         }
-        removeCheckpoints(of: runID)
+        return last?.lastHasNext == true
+    }
+}
+
+/// A thread as the state stores it: plain values, its lists being handles into the state's
+/// pools (``State/runIDNodes`` and ``State/spanNodes``). Copying one copies bytes, nothing else.
+public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
+    public let id: ThreadID
+    public let isTemporary: Bool
+    public internal(set) var status: ThreadStatus
+    public internal(set) var valuesFromRunID: RunID?
+    /// Ids of the thread's runs that still exist, ascending.
+    public internal(set) var runIDs = PooledList()
+    /// The subset of ``runIDs`` whose status is pending or running, ascending.
+    public internal(set) var inFlightRunIDs = PooledList()
+    /// The checkpoint history, oldest first.
+    public internal(set) var checkpoints = PooledList()
+    public internal(set) var latestForgottenCheckpoint: ForgottenCheckpoint?
+
+    /// Creates an empty thread.
+    public init(id: ThreadID, isTemporary: Bool, status: ThreadStatus) {
+        self.id = id
+        self.isTemporary = isTemporary
+        self.status = status
+        self.valuesFromRunID = nil
+        self.latestForgottenCheckpoint = nil
     }
 }
 

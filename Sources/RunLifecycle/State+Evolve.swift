@@ -7,7 +7,8 @@ extension State {
         if !event.isRefusal, event.at > latestEventAt { latestEventAt = event.at }
         switch event {
         case .threadCreated(let threadID, let temporary, let status, _):
-            insertThread(RunThread(id: threadID, isTemporary: temporary, status: status))
+            if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
+            insertThread(StoredThread(id: threadID, isTemporary: temporary, status: status))
         case .created(let created):
             insertRun(created)
         case .rejected, .cancelRefused, .commandRefused:
@@ -83,11 +84,6 @@ extension State {
 
     // MARK: Leaves
 
-    private mutating func insertThread(_ thread: RunThread) {
-        if thread.id >= nextThreadID { nextThreadID = ThreadID(thread.id.rawValue + 1) }
-        threadTable[thread.id] = thread
-    }
-
     private mutating func insertRun(_ created: RunCreated) {
         guard runTable[created.runID] == nil else { return }
         let run = Run(
@@ -96,11 +92,7 @@ extension State {
             stepCount: created.work.count, subscriberCount: created.subscribed ? 1 : 0)
         runTable[run.id] = run
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
-        updateThread(run.threadID) { thread in
-            thread.runIDs.insert(run.id, at: lowerBound(thread.runIDs.count) { thread.runIDs[$0] < run.id })
-            thread.inFlightRunIDs.insert(
-                run.id, at: lowerBound(thread.inFlightRunIDs.count) { thread.inFlightRunIDs[$0] < run.id })
-        }
+        addRun(run.id, to: run.threadID)
         enqueuePending(run.id)
     }
 
@@ -114,9 +106,7 @@ extension State {
             updateRun(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
         }
         if let step = checkpointed.checkpointStep {
-            updateThread(checkpointed.threadID) { thread in
-                thread.appendCheckpoint(runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
-            }
+            appendCheckpoint(on: checkpointed.threadID, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
         }
     }
 
@@ -131,8 +121,8 @@ extension State {
 
     /// The run's status became terminal: it leaves its thread's in-flight list.
     private mutating func markNotInFlight(_ runID: RunID) {
-        guard let threadID = runTable[runID]?.threadID else { return }
-        updateThread(threadID) { $0.inFlightRunIDs.removeAll { $0 == runID } }
+        guard let threadID = runTable.peek(runID, { $0.threadID }) else { return }
+        removeInFlight(runID, from: threadID)
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {
@@ -147,17 +137,13 @@ extension State {
         let threadID = run.threadID
         waiterTotal -= run.waiterCount
         pendingOrder.remove(runID, createdAt: run.createdAt)
-        updateThread(threadID) { thread in
-            thread.runIDs.removeAll { $0 == runID }
-            thread.inFlightRunIDs.removeAll { $0 == runID }
-            thread.removeCheckpoints(of: runID)
-        }
+        deleteRun(runID, from: threadID)
     }
 
     private mutating func removeThread(_ threadID: ThreadID) {
         guard let thread = threadTable[threadID] else { return }
-        for runID in thread.runIDs { removeRun(runID) }
-        threadTable[threadID] = nil
+        for runID in runIDNodes.elements(of: thread.runIDs) { removeRun(runID) }
+        dropThread(threadID)
     }
 
     private mutating func updateRun(_ runID: RunID, _ change: (inout Run) -> Void) {
@@ -169,7 +155,7 @@ extension State {
         waiterTotal += waiterChange ?? 0
     }
 
-    private mutating func updateThread(_ threadID: ThreadID, _ change: (inout RunThread) -> Void) {
+    private mutating func updateThread(_ threadID: ThreadID, _ change: (inout StoredThread) -> Void) {
         threadTable.update(threadID, change)
     }
 }

@@ -15,10 +15,7 @@ extension State {
             execution(of: runID) == nil
         else { return false }
         runTable[runID] = nil
-        threadTable.update(run.threadID) { thread in
-            thread.runIDs.removeAll { $0 == runID }
-            thread.forgetCheckpoints(of: runID)
-        }
+        forgetRun(runID, on: run.threadID)
         return true
     }
 
@@ -30,7 +27,7 @@ extension State {
         guard let thread = threadTable[threadID], thread.runIDs.isEmpty,
             !executions.contains(where: { $0.threadID == threadID })
         else { return false }
-        threadTable[threadID] = nil
+        dropThread(threadID)
         return true
     }
 }

@@ -7,7 +7,7 @@
 /// Build it with ``initial(profile:slots:maxRetries:)`` and change it only through
 /// ``evolve(_:)`` (or ``Decider/evolve(_:_:)``); folding a journal's events from the same
 /// initial state reproduces it exactly, as ``stateDigest`` shows.
-public struct State: Hashable, Sendable {
+public struct State: Sendable {
     /// The behaviour profile every decision follows.
     public let profile: BehaviourProfile
     /// Worker slots (`N_JOBS_PER_WORKER`; `langgraph dev` uses 1, the server default is 10).
@@ -17,8 +17,14 @@ public struct State: Hashable, Sendable {
 
     /// Every run that still exists, by id (deleted and forgotten runs are removed).
     public internal(set) var runTable: DenseTable<RunID, Run>
-    /// Every thread that exists (and was not forgotten), by id.
-    public internal(set) var threadTable: DenseTable<ThreadID, RunThread>
+    /// Every thread that exists (and was not forgotten), by id; see ``thread(_:)`` for one
+    /// with its lists spelled out.
+    public internal(set) var threadTable: DenseTable<ThreadID, StoredThread>
+    /// The nodes of the threads' run lists (``StoredThread/runIDs`` and
+    /// ``StoredThread/inFlightRunIDs``).
+    public internal(set) var runIDNodes = ListPool<RunID>()
+    /// The nodes of the threads' checkpoint histories (``StoredThread/checkpoints``).
+    public internal(set) var spanNodes = ListPool<CheckpointSpan>()
     /// Pending runs in dispatch order: by `createdAt`, ties by id (the store's insertion order).
     public internal(set) var pendingOrder: PendingOrder
     /// Workers occupying slots, in the order they started.
@@ -47,8 +53,8 @@ public struct State: Hashable, Sendable {
     /// Every run that still exists, ascending by id. Builds an array: for checks and reports.
     public var runs: [Run] { runTable.values }
 
-    /// Every thread that exists, ascending by id. Builds an array: for checks and reports.
-    public var threads: [RunThread] { threadTable.values }
+    /// Every thread that exists, ascending by id. Builds arrays: for checks and reports.
+    public var threads: [RunThread] { threadTable.values.map(spelledOut) }
 
     /// The run with this id, or nil if it never existed or was deleted.
     @inlinable
@@ -61,10 +67,9 @@ public struct State: Hashable, Sendable {
         id < nextRunID && id.rawValue > 0 && run(id) == nil
     }
 
-    /// The thread with this id, or nil.
-    @inlinable
+    /// The thread with this id and its lists, or nil. Builds arrays: not for hot paths.
     public func thread(_ id: ThreadID) -> RunThread? {
-        threadTable[id]
+        threadTable[id].map(spelledOut)
     }
 
     /// The worker executing this run, if any (it may outlive the run's `running` status).
@@ -74,28 +79,26 @@ public struct State: Hashable, Sendable {
 
     /// The existing runs of a thread, ascending by id.
     public func runs(on threadID: ThreadID) -> [Run] {
-        guard let thread = thread(threadID) else { return [] }
-        return thread.runIDs.compactMap { run($0) }
+        guard let thread = threadTable[threadID] else { return [] }
+        return runIDNodes.elements(of: thread.runIDs).compactMap { run($0) }
     }
 
     /// The thread's pending and running runs, ascending by id.
     public func inFlightRuns(on threadID: ThreadID) -> [Run] {
-        guard let thread = thread(threadID), !thread.inFlightRunIDs.isEmpty else { return [] }
-        return thread.inFlightRunIDs.compactMap { run($0) }.filter { $0.status.isInFlight }
+        guard let thread = threadTable[threadID], !thread.inFlightRunIDs.isEmpty else { return [] }
+        return runIDNodes.elements(of: thread.inFlightRunIDs).compactMap { run($0) }.filter { $0.status.isInFlight }
     }
 
     /// Whether the thread has a pending or running run (no array built).
     public func hasInFlightRun(on threadID: ThreadID) -> Bool {
-        threadTable.peek(threadID) { thread in
-            thread.inFlightRunIDs.contains { runTable.peek($0) { $0.status.isInFlight } == true }
-        } == true
+        guard let list = threadTable.peek(threadID, { $0.inFlightRunIDs }) else { return false }
+        return runIDNodes.contains(in: list) { runTable.peek($0, { $0.status.isInFlight }) == true }
     }
 
     /// Whether one of the thread's runs has the status `running` (no array built).
     public func hasRunningRun(on threadID: ThreadID) -> Bool {
-        threadTable.peek(threadID) { thread in
-            thread.inFlightRunIDs.contains { runTable.peek($0) { $0.status == .running } == true }
-        } == true
+        guard let list = threadTable.peek(threadID, { $0.inFlightRunIDs }) else { return false }
+        return runIDNodes.contains(in: list) { runTable.peek($0, { $0.status == .running }) == true }
     }
 
     /// Slots held by executing workers, cancelled ones included.
@@ -109,15 +112,4 @@ public struct State: Hashable, Sendable {
     public func isSettled(_ run: Run) -> Bool {
         run.status.isTerminal && execution(of: run.id) == nil
     }
-}
-
-/// The first index in `0..<count` for which `isBefore` is false; `isBefore` must be monotonic.
-func lowerBound(_ count: Int, isBefore: (Int) -> Bool) -> Int {
-    var low = 0
-    var high = count
-    while low < high {
-        let middle = (low + high) / 2
-        if isBefore(middle) { low = middle + 1 } else { high = middle }
-    }
-    return low
 }

@@ -2,6 +2,7 @@
 // in by the caller at its own time, and the caller sees each request's events before it hands
 // in the next one (a replay maps the decider's run ids to the trace's runs as they appear).
 // Additive only: it drives the same server model through the same fold as generated workloads.
+// The public entry points are on ``Simulator``; the engine does the work.
 import DiscreteEvent
 import RunLifecycle
 
@@ -33,56 +34,3 @@ extension WorkloadSpec {
     }
 }
 
-extension Simulator {
-    /// Plays the server up to `command.at`, then decides `command` at exactly that time, so the
-    /// events it produced are in the sink when this returns. Items due at the same instant keep
-    /// the simulator's tie order: workers report first, then the client, then the poller.
-    ///
-    /// - Precondition: `command.at` is not before ``now``.
-    public mutating func perform(scripted command: Command) {
-        let time = SimulatedTime(microsecondsSinceStart: command.at.microsecondsSinceEpoch)
-        precondition(time >= kernel.now, "perform(scripted:) at \(time), before now (\(kernel.now))")
-        while let entry = kernel.step(before: time) { perform(entry.payload) }
-        // Same instant: worker reports (priority 0) go first; the poller's items (priority 2)
-        // are put back behind the command, in their order.
-        var later: [Action] = []
-        while kernel.nextTime == time, let entry = kernel.step() {
-            if entry.payload.priority < Action.scripted(0).priority {
-                perform(entry.payload)
-            } else {
-                later.append(entry.payload)
-            }
-        }
-        kernel.advance(to: time)
-        perform(.scripted(keepScripted(command)))
-        for action in later { schedule(action, at: time) }
-        if case .idle = poller, !eventDriven { startPollIteration() }
-    }
-
-    /// Drops a settled run from ``state``, for a driver of scripted commands that knows none of
-    /// its later commands names the run (see ``State/forgetSettledRun(_:)``).
-    @discardableResult
-    public mutating func forgetSettledRun(_ runID: RunID) -> Bool { state.forgetSettledRun(runID) }
-
-    /// Drops an idle thread with no runs left from ``state``, on the same promise.
-    @discardableResult
-    public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool { state.forgetIdleThread(threadID) }
-
-    /// Stores a command for a `.scripted` agenda item. Scripted commands may name any run at
-    /// any time, so from now on the state forgets nothing.
-    mutating func keepScripted(_ command: Command) -> UInt64 {
-        forgetsSettledRuns = false
-        let key = nextScriptedCommand
-        nextScriptedCommand += 1
-        scriptedCommands[key] = command
-        return key
-    }
-
-    /// Keeps the poller cycling until `time` even when nothing is pending, as the real queue
-    /// loop polls forever: without it the poll grid would restart at the next scripted request.
-    public mutating func keepPolling(until time: Timestamp) {
-        // `becameDue` only marks the queue as movable; in polling mode it changes nothing else.
-        schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: max(time.microsecondsSinceEpoch, kernel.now.microsecondsSinceStart)))
-        if case .idle = poller, !eventDriven { startPollIteration() }
-    }
-}

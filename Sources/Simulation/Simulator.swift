@@ -1,6 +1,6 @@
-// The simulator: one fold drives everything. Agenda items become commands, commands go into
-// the decider, each resulting event is applied to the state, handed to the sink, counted by
-// the metrics, and may schedule more items (a started run schedules its first step).
+// The simulator as callers see it: an engine that plays the workload, and the sink its events
+// go to. Only the hand-over of events to the sink is generic, and it is inlinable, so a caller
+// that names its sink gets the loop specialised (a sink that discards compiles to nothing).
 import DiscreteEvent
 import RunLifecycle
 
@@ -13,87 +13,47 @@ import RunLifecycle
 /// Time and randomness are parameters: the clock starts at 0 and every draw comes from
 /// streams split from ``seed``, so the same spec and seed give the same events.
 public struct Simulator<Sink: EventSink> {
-    /// The workload being played.
-    public let spec: WorkloadSpec
-    /// The seed in force (``WorkloadSpec/seed`` unless overridden).
-    public let seed: UInt64
-    /// Where every event goes.
+    /// Where every event goes. It has received every event decided so far whenever a public
+    /// method returns.
     public var sink: Sink
-    /// The server state the decider sees.
-    public internal(set) var state: State
-
-    var kernel = Kernel<Action>()
-    var random: RandomStreams
-    var metrics = MetricsCollector()
-    var eventSequence: UInt64 = 0
-    /// Runs not yet settled (terminal or deleted, with no worker left), by id.
-    var runs = DenseTable<RunID, RunRecord>()
-    /// Threads with runs not yet settled.
-    var threads = DenseTable<ThreadID, ThreadRecord>()
-    /// Workers holding slots, by run.
-    var workers = DenseTable<RunID, Worker>()
-    /// Scheduled client actions (cancels, joins) that will name a run, by run.
-    var runReferences = DenseTable<RunID, Int32>()
-    /// Scheduled double texts that will name a thread, by thread.
-    var threadReferences = DenseTable<ThreadID, Int32>()
-    /// Commands given to ``inject(_:)``, until their time comes (kept aside so agenda items
-    /// stay small).
-    var scriptedCommands: [UInt64: Command] = [:]
-    var nextScriptedCommand: UInt64 = 0
-    /// The decision buffer, reused so a command allocates no array.
-    var eventBuffer: [Event] = []
-    /// Whether settled runs and finished fresh threads leave ``state`` once no scheduled
-    /// action names them, so memory follows what is in flight, not the workload's length.
-    /// ``inject(_:)`` turns it off: injected commands may name any run, at any time.
-    public var forgetsSettledRuns = true
-    var poller = PollerState.idle
-    var lastPollDispatched = true
-    /// Whether an event of the current command may let the queue move (event-driven mode).
-    var queueMayMove = false
-    /// Whether the command being executed started a run.
-    var lastCommandStarted = false
-    var clientState: ClientState
-    /// What the create request being decided is, so its `created` event can be attributed.
-    var currentCreate: CreateOrigin?
-    var lastIntegratedAt: Int64 = 0
-    var finished = false
-    /// The token the next worker gets.
-    var nextWorkerToken: UInt32 = 0
-    /// The queue is down (restarting) until this time; `.min` when up.
-    var serverDownUntil: Int64 = .min
-    /// The scheduled next restart, cancelled once the workload is over.
-    var nextRestart: AgendaHandle?
-    /// Microseconds each poll iteration takes beyond its sleep (the real loop's lock, scan and
-    /// worker start-up); 0 for generated workloads, calibrated by replays.
-    public var pollIterationOverhead: Int64 = 0
-
-    let threadPopularity: WeightedChoice?
-    let eventDriven: Bool
-    let pollInterval: SimulatedSpan
+    @usableFromInline var engine: SimulationEngine
+    @usableFromInline var finished = false
 
     /// Prepares a simulation of `spec`; `seed` overrides the spec's seed.
     public init(spec: WorkloadSpec, seed: UInt64? = nil, sink: Sink) {
-        self.spec = spec
-        self.seed = seed ?? spec.seed
         self.sink = sink
-        self.state = State.initial(
-            profile: spec.server.profile, slots: spec.server.slots, maxRetries: spec.server.maxRetries)
-        self.random = RandomStreams(seed: self.seed)
-        self.eventDriven = spec.server.pollIntervalMilliseconds == 0
-        self.pollInterval = .milliseconds(spec.server.pollIntervalMilliseconds)
-        switch spec.threads.mode {
-        case .fresh:
-            threadPopularity = nil
-        case .pool(let count, .uniform):
-            threadPopularity = try! WeightedChoice(weights: [Double](repeating: 1, count: count))
-        case .pool(let count, .zipf(let exponent)):
-            threadPopularity = try! ZipfDistribution(count: count, exponent: exponent).choiceTable
-        }
-        self.clientState = ClientState()
-        startClients()
-        if !eventDriven { startPollIteration() }
-        scheduleNextRestart()
+        self.engine = SimulationEngine(spec: spec, seed: seed)
     }
+
+    /// The workload being played.
+    public var spec: WorkloadSpec { engine.spec }
+
+    /// The seed in force (``WorkloadSpec/seed`` unless overridden).
+    public var seed: UInt64 { engine.seed }
+
+    /// The server state the decider sees.
+    public var state: State { engine.state }
+
+    /// Whether settled runs and finished fresh threads leave ``state`` once no scheduled
+    /// action names them, so memory follows what is in flight, not the workload's length.
+    /// ``inject(_:)`` turns it off: injected commands may name any run, at any time.
+    public var forgetsSettledRuns: Bool {
+        get { engine.forgetsSettledRuns }
+        set { engine.forgetsSettledRuns = newValue }
+    }
+
+    /// Microseconds each poll iteration takes beyond its sleep (the real loop's lock, scan and
+    /// worker start-up); 0 for generated workloads, calibrated by replays.
+    public var pollIterationOverhead: Int64 {
+        get { engine.pollIterationOverhead }
+        set { engine.pollIterationOverhead = newValue }
+    }
+
+    /// Domain events produced so far.
+    public var eventCount: UInt64 { engine.eventSequence }
+
+    /// The current simulated time.
+    public var now: SimulatedTime { engine.kernel.now }
 
     /// Runs until nothing is left to do and returns the summary.
     public mutating func run() -> SimulationSummary {
@@ -103,10 +63,12 @@ public struct Simulator<Sink: EventSink> {
 
     /// Processes at most `maximumItems` agenda items; returns false once the simulation has
     /// nothing left to do. Lets a caller report progress between slices.
+    @inlinable
     public mutating func advance(maximumItems: Int) -> Bool {
         var processed = 0
         while processed < maximumItems {
-            guard let entry = kernel.step() else {
+            guard engine.step() else {
+                deliver()
                 if !finished {
                     finished = true
                     // The agenda is empty: the work drained, so end-of-stream checks apply.
@@ -114,193 +76,65 @@ public struct Simulator<Sink: EventSink> {
                 }
                 return false
             }
-            perform(entry.payload)
+            deliver()
             processed += 1
         }
         return true
     }
 
+    /// Hands the events in the engine's outbox to the sink, in order, with their numbers.
+    @inlinable
+    mutating func deliver() {
+        let count = engine.outbox.count
+        guard count > 0 else { return }
+        var sequence = engine.eventSequence - UInt64(count)
+        // Taken out while the sink reads it, so that no event is copied.
+        var events: [Event] = []
+        swap(&events, &engine.outbox)
+        events.withUnsafeBufferPointer { events in
+            for index in events.indices {
+                sink.receive(events[index], sequence: sequence)
+                sequence += 1
+            }
+        }
+        events.removeAll(keepingCapacity: true)
+        swap(&events, &engine.outbox)
+    }
+
     /// Schedules a client command at its own time (`command.at`, which must not be in the
     /// past): scripted scenarios, and later recorded traces, drive the same server model.
     public mutating func inject(_ command: Command) {
-        schedule(.scripted(keepScripted(command)), at: SimulatedTime(microsecondsSinceStart: command.at.microsecondsSinceEpoch))
-        if case .idle = poller, !eventDriven { startPollIteration() }
+        engine.inject(command)
     }
 
-    /// Domain events produced so far.
-    public var eventCount: UInt64 { eventSequence }
-
-    /// The current simulated time.
-    public var now: SimulatedTime { kernel.now }
-
-    // MARK: The fold
-
-    /// Decides `command` at the current time, applies its events and reacts to each.
-    mutating func execute(_ command: Command) {
-        integrateBusySlots()
-        metrics.commands += 1
-        lastCommandStarted = false
-        // Borrow the buffer (a nested command, if there ever were one, would get a fresh one).
-        var events: [Event] = []
-        swap(&events, &eventBuffer)
-        events.removeAll(keepingCapacity: true)
-        Decider.handle(command, &state, into: &events)
-        for event in events {
-            sink.receive(event, sequence: eventSequence)
-            eventSequence += 1
-            observe(event)
-        }
-        swap(&events, &eventBuffer)
+    /// Plays the server up to `command.at`, then decides `command` at exactly that time, so the
+    /// events it produced are in the sink when this returns. Items due at the same instant keep
+    /// the simulator's tie order: workers report first, then the client, then the poller.
+    ///
+    /// - Precondition: `command.at` is not before ``now``.
+    public mutating func perform(scripted command: Command) {
+        engine.perform(scripted: command)
+        deliver()
     }
 
-    /// Busy slots only change inside commands, so integrating before each one is exact.
-    mutating func integrateBusySlots() {
-        let now = kernel.now.microsecondsSinceStart
-        metrics.busySlotMicroseconds += Double(state.busySlotCount) * Double(now - lastIntegratedAt)
-        lastIntegratedAt = now
+    /// Drops a settled run from ``state``, for a driver of scripted commands that knows none of
+    /// its later commands names the run (see ``State/forgetSettledRun(_:)``).
+    @discardableResult
+    public mutating func forgetSettledRun(_ runID: RunID) -> Bool { engine.state.forgetSettledRun(runID) }
+
+    /// Drops an idle thread with no runs left from ``state``, on the same promise.
+    @discardableResult
+    public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool { engine.state.forgetIdleThread(threadID) }
+
+    /// Keeps the poller cycling until `time` even when nothing is pending, as the real queue
+    /// loop polls forever: without it the poll grid would restart at the next scripted request.
+    public mutating func keepPolling(until time: Timestamp) {
+        engine.keepPolling(until: time)
     }
 
-    /// After each agenda item: the event-driven queue dequeues at once; the poller, if it was
-    /// waiting for a slot, starts its next iteration.
-    mutating func afterAction() {
-        if nextRestart != nil { cancelRestartsOnceOver() }
-        if eventDriven {
-            guard queueMayMove else { return }
-            dequeueEventDriven()
-            queueMayMove = false
-        } else if case .waitingForSlot = poller, state.freeSlotCount > 0 {
-            startPollIteration()
-        }
-    }
-
-    /// Performs one agenda item.
-    mutating func perform(_ action: Action) {
-        switch action {
-        case .arrival: arrive()
-        case .userRequest(let user): sendFirstText(user: user)
-        case .followUp(let thread):
-            sendDoubleText(on: thread)
-            releaseReference(to: thread)
-        case .clientCancel(let run, let action):
-            metrics.cancelsSent += 1
-            execute(.cancel(run: run, action: action, wait: false, at: kernel.now.timestamp))
-            releaseReference(to: run)
-        case .clientJoin(let run):
-            metrics.joinsSent += 1
-            execute(.join(run: run, at: kernel.now.timestamp))
-            releaseReference(to: run)
-        case .pollerWake(let snapshot): pollerWoke(snapshot: snapshot)
-        case .becameDue:
-            queueMayMove = true
-        case .scripted(let key):
-            guard let command = scriptedCommands.removeValue(forKey: key) else { break }
-            if case .createRun = command { metrics.runsRequested += 1 }
-            currentCreate = .scripted
-            execute(command)
-            currentCreate = nil
-        case .stepDone(let run, let worker): stepDone(run, worker: worker)
-        case .workerStop(let run): execute(.workerStopped(run: run, at: kernel.now.timestamp))
-        case .serverRestart: restartServer()
-        case .serverUp: serverCameUp()
-        case .timeout(let run, let token):
-            guard let worker = workers[run], worker.token == token, !worker.cancelled else { return }
-            execute(.finish(run: run, outcome: .timeout, at: kernel.now.timestamp))
-        }
-        afterAction()
-    }
-}
-
-/// An agenda item: something that happens at a simulated instant.
-enum Action {
-    /// The next open-loop first text.
-    case arrival
-    /// A closed-loop user sends its next first text.
-    case userRequest(user: Int32)
-    /// A double text on `thread`.
-    case followUp(thread: ThreadID)
-    case clientCancel(run: RunID, action: CancelAction)
-    case clientJoin(run: RunID)
-    /// The poller's sleep (or yield) ends; `snapshot` is the `now` it captured before it.
-    case pollerWake(snapshot: Timestamp)
-    /// A command given to ``Simulator/inject(_:)``, by its key in `scriptedCommands`.
-    case scripted(UInt64)
-    /// A delayed run's `created_at` arrived (event-driven mode).
-    case becameDue
-    /// The worker `worker` (its token) completed a step.
-    case stepDone(run: RunID, worker: UInt32)
-    /// A cancelled worker finally returns.
-    case workerStop(run: RunID)
-    /// `BG_JOB_TIMEOUT_SECS` expired for the worker `worker`.
-    case timeout(run: RunID, worker: UInt32)
-    /// A graceful restart (``RestartSpec``).
-    case serverRestart
-    /// The queue polls again after a restart's downtime.
-    case serverUp
-
-    /// Ties at one instant: workers report first, then clients act, then the poller looks.
-    var priority: Int {
-        switch self {
-        case .stepDone, .workerStop, .timeout, .serverRestart, .serverUp: 0
-        case .arrival, .userRequest, .followUp, .clientCancel, .clientJoin, .scripted: 1
-        case .becameDue, .pollerWake: 2
-        }
-    }
-}
-
-/// What the simulator remembers of an unsettled run.
-struct RunRecord {
-    var threadID: ThreadID
-    var createdAt: Int64
-    /// The durations of its steps (from its `created` event; the server state keeps only
-    /// their number).
-    var work: [Microseconds]
-    /// The closed-loop user who sent it, or -1.
-    var user: Int32
-    var started = false
-    var outcome: RunOutcome = .pending
-    /// Execution of completed steps so far (all attempts), for wasted-work accounting.
-    var executedMicroseconds: Int64 = 0
-    /// Whether its status is terminal or it was deleted (it settles when its worker is gone).
-    var ended = false
-}
-
-/// Per-thread bookkeeping for queue-wait attribution and depth.
-struct ThreadRecord {
-    /// Unsettled runs of the thread.
-    var unsettled: Int = 0
-    /// When the thread's latest worker stopped holding a slot.
-    var lastWorkerEndAt: Int64 = .min
-}
-
-/// A worker holding a slot.
-struct Worker {
-    /// Unique per worker start: agenda items of a worker that was replaced (after a retry or a
-    /// restart, whose attempt counter may even start again) find a different token and do nothing.
-    var token: UInt32
-    var stepStartedAt: Int64
-    var cancelled = false
-}
-
-/// The poller of polling mode.
-enum PollerState {
-    /// Not started, or stopped because nothing will ever be due again.
-    case idle
-    /// Sleeping (or yielding); a `pollerWake` is on the agenda.
-    case sleeping
-    /// Blocked until a slot frees (step 1 of the loop).
-    case waitingForSlot
-}
-
-/// Where a create request came from.
-enum CreateOrigin {
-    case firstText(user: Int32)
-    case doubleText
-    case scripted
-}
-
-extension ZipfDistribution {
-    /// The Zipf weights as a weighted choice, so the simulator can hold one table type.
-    var choiceTable: WeightedChoice {
-        try! WeightedChoice(weights: (0..<count).map { probability(of: $0) })
+    /// The summary so far (final once ``run()`` returned). Runs still in flight are counted
+    /// as pending or running.
+    public func summary() -> SimulationSummary {
+        engine.summary(invariantViolations: sink.violationCount, profileDivergences: sink.profileDivergenceCount)
     }
 }

@@ -4,7 +4,7 @@
 import DiscreteEvent
 import RunLifecycle
 
-extension Simulator {
+extension SimulationEngine {
     /// Schedules the next restart, if the workload restarts at all and first texts still
     /// arrive. Restarts stop with the arrivals, so the work in flight always drains, even when
     /// restarts come faster than the steps they cut short.

@@ -1,10 +1,10 @@
 // Turning the collected metrics into a summary.
 import RunLifecycle
 
-extension Simulator {
-    /// The summary so far (final once ``run()`` returned). Runs still in flight are counted
-    /// as pending or running.
-    public func summary() -> SimulationSummary {
+extension SimulationEngine {
+    /// The summary so far. Runs still in flight are counted as pending or running; the sink
+    /// reports what it found.
+    func summary(invariantViolations: Int, profileDivergences: Int) -> SimulationSummary {
         var outcomes = metrics.outcomes
         for record in runs.values {
             let outcome: RunOutcome = record.ended ? record.outcome : (record.outcome == .running ? .running : .pending)
@@ -30,7 +30,7 @@ extension Simulator {
             cutShortByInterruptMilliseconds: metrics.cutShortByInterruptMicroseconds / 1_000,
             wastedByRetryMilliseconds: metrics.wastedByRetryMicroseconds / 1_000,
             retries: metrics.retries, serverRestarts: metrics.serverRestarts, cancelsSent: metrics.cancelsSent, joinsSent: metrics.joinsSent,
-            threadQueueDepthMax: metrics.threadQueueDepthMax, invariantViolations: sink.violationCount,
-            profileDivergences: sink.profileDivergenceCount)
+            threadQueueDepthMax: metrics.threadQueueDepthMax, invariantViolations: invariantViolations,
+            profileDivergences: profileDivergences)
     }
 }

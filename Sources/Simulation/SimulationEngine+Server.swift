@@ -3,7 +3,7 @@
 import DiscreteEvent
 import RunLifecycle
 
-extension Simulator {
+extension SimulationEngine {
     mutating func schedule(_ action: Action, at time: SimulatedTime) {
         kernel.schedule(at: time, priority: action.priority, action)
     }

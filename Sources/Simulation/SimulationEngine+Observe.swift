@@ -3,7 +3,7 @@
 import DiscreteEvent
 import RunLifecycle
 
-extension Simulator {
+extension SimulationEngine {
     mutating func observe(_ event: Event) {
         switch event {
         case .created(let created):

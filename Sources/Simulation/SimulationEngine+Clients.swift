@@ -17,7 +17,7 @@ struct ClientState {
     var modulatingStateUntil: Int64 = 0
 }
 
-extension Simulator {
+extension SimulationEngine {
     mutating func startClients() {
         switch spec.arrivals {
         case .poisson, .diurnal:

@@ -1,0 +1,108 @@
+// A stored thread's lists live in the state's pools, so every read and change of them goes
+// through the state. A change copies the thread out (plain bytes), edits its lists in the
+// pools and writes it back: a closure changing the table in place could not also reach the
+// pools, which are other fields of the same state.
+
+extension State {
+    // MARK: Reads
+
+    /// The thread with its lists spelled out.
+    func spelledOut(_ thread: StoredThread) -> RunThread {
+        RunThread(
+            id: thread.id, isTemporary: thread.isTemporary, status: thread.status,
+            valuesFromRunID: thread.valuesFromRunID, runIDs: runIDNodes.elements(of: thread.runIDs),
+            inFlightRunIDs: runIDNodes.elements(of: thread.inFlightRunIDs),
+            checkpoints: spanNodes.elements(of: thread.checkpoints),
+            latestForgottenCheckpoint: thread.latestForgottenCheckpoint)
+    }
+
+    /// Ids of the thread's runs that still exist, ascending (empty for an unknown thread).
+    public func runIDs(on threadID: ThreadID) -> [RunID] {
+        threadTable[threadID].map { runIDNodes.elements(of: $0.runIDs) } ?? []
+    }
+
+    /// The step number the thread's next checkpoint gets; see ``RunThread/nextCheckpointStep``.
+    func nextCheckpointStep(of thread: StoredThread) -> Int64 {
+        RunThread.nextCheckpointStep(last: spanNodes.last(of: thread.checkpoints), forgotten: thread.latestForgottenCheckpoint)
+    }
+
+    /// Whether the thread's latest checkpoint has `next` nodes; see ``RunThread/latestCheckpointHasNext``.
+    func latestCheckpointHasNext(of thread: StoredThread) -> Bool {
+        RunThread.latestCheckpointHasNext(last: spanNodes.last(of: thread.checkpoints), forgotten: thread.latestForgottenCheckpoint)
+    }
+
+    /// The number of the thread's checkpoints tagged with `runID`.
+    func checkpointCount(of runID: RunID, in thread: StoredThread) -> Int {
+        spanNodes.reduce(thread.checkpoints, 0) { $0 + ($1.runID == runID ? $1.count : 0) }
+    }
+
+    // MARK: Changes
+
+    /// Adds a run to the thread's runs and in-flight runs, keeping both ascending.
+    mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
+        guard var thread = threadTable[threadID] else { return }
+        runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
+        runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+        threadTable.update(threadID) { $0 = thread }
+    }
+
+    /// Removes a run from the thread's in-flight runs.
+    mutating func removeInFlight(_ runID: RunID, from threadID: ThreadID) {
+        guard var thread = threadTable[threadID] else { return }
+        runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+        threadTable.update(threadID) { $0 = thread }
+    }
+
+    /// Records a checkpoint: it extends the last span when the same run wrote the previous step.
+    mutating func appendCheckpoint(on threadID: ThreadID, runID: RunID, step: Int64, hasNext: Bool) {
+        guard var thread = threadTable[threadID] else { return }
+        if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
+            last.count += 1
+            last.lastHasNext = hasNext
+            spanNodes.setLast(of: thread.checkpoints, to: last)
+            return
+        }
+        spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
+        threadTable.update(threadID) { $0 = thread }
+    }
+
+    /// Deletes the run from the thread: its id and its checkpoints.
+    mutating func deleteRun(_ runID: RunID, from threadID: ThreadID) {
+        guard var thread = threadTable[threadID] else { return }
+        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+        runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+        spanNodes.removeAll(from: &thread.checkpoints) { $0.runID == runID }
+        threadTable.update(threadID) { $0 = thread }
+    }
+
+    /// Drops a forgotten run from the thread: its id, and its spans while keeping the numbering
+    /// they advanced.
+    mutating func forgetRun(_ runID: RunID, on threadID: ThreadID) {
+        guard var thread = threadTable[threadID] else { return }
+        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+        var latest = thread.latestForgottenCheckpoint
+        spanNodes.removeAll(from: &thread.checkpoints) { span in
+            guard span.runID == runID else { return false }
+            if span.lastStep > latest?.step ?? .min {
+                latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+            }
+            return true
+        }
+        thread.latestForgottenCheckpoint = latest
+        threadTable.update(threadID) { $0 = thread }
+    }
+
+    /// Stores a new thread in place of any with its id.
+    mutating func insertThread(_ thread: StoredThread) {
+        dropThread(thread.id)
+        threadTable[thread.id] = thread
+    }
+
+    /// Removes the thread and frees its lists' nodes.
+    mutating func dropThread(_ threadID: ThreadID) {
+        guard var thread = threadTable.removeValue(forKey: threadID) else { return }
+        runIDNodes.clear(&thread.runIDs)
+        runIDNodes.clear(&thread.inFlightRunIDs)
+        spanNodes.clear(&thread.checkpoints)
+    }
+}
