@@ -62,7 +62,7 @@ public struct DenseTable<Key: DenseKey, Value> {
             return outliers.isEmpty ? nil : outliers[key]
         }
         set {
-            modifyValue(forKey: key) { $0 = newValue }
+            if let newValue { setValue(newValue, forKey: key) } else { removeValue(forKey: key) }
         }
     }
 
@@ -148,7 +148,11 @@ public struct DenseTable<Key: DenseKey, Value> {
         }
         guard raw >= base, Int(raw - base) - slots.count <= Self.maximumGap else { return -1 }
         let needed = Int(raw - base) + 1 - slots.count
-        slots.append(contentsOf: repeatElement(nil, count: needed))
+        if needed == 1 {
+            slots.append(nil)
+        } else {
+            slots.append(contentsOf: repeatElement(nil, count: needed))
+        }
         if !outliers.isEmpty { adoptOutliersInsideWindow() }
         return Int(raw - base)
     }
@@ -179,11 +183,33 @@ public struct DenseTable<Key: DenseKey, Value> {
         }
     }
 
+    /// Stores `value` for `key`, replacing any value it had.
+    @inlinable
+    public mutating func setValue(_ value: Value, forKey key: Key) {
+        let index = slotIndexCreatingRoom(for: key)
+        guard index >= 0 else {
+            if outliers.updateValue(value, forKey: key) == nil { liveCount += 1 }
+            return
+        }
+        if slots[index] == nil {
+            liveCount += 1
+            if index < head { head = index }
+        }
+        slots[index] = value
+    }
+
     /// Removes and returns the value for `key`.
     @inlinable @discardableResult
     public mutating func removeValue(forKey key: Key) -> Value? {
-        let old = self[key]
-        if old != nil { self[key] = nil }
+        if let index = slotIndex(of: key) {
+            guard let old = slots[index] else { return nil }
+            slots[index] = nil
+            liveCount -= 1
+            if index == head { trimFront() }
+            return old
+        }
+        guard !outliers.isEmpty, let old = outliers.removeValue(forKey: key) else { return nil }
+        liveCount -= 1
         return old
     }
 

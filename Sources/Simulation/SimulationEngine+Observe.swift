@@ -32,7 +32,7 @@ extension SimulationEngine {
             ended(runID, thread: threadID, outcome: .rolledBack)
         case .deleted(let runID, let threadID, _):
             // DELETE is not a cancel: the worker carries on until it ends on its own.
-            if runs[runID]?.ended == false { ended(runID, thread: threadID, outcome: .rolledBack) }
+            if runs.peek(runID, { $0.ended }) == false { ended(runID, thread: threadID, outcome: .rolledBack) }
         case .workerStopped(let runID, let threadID, _, _):
             workerLeft(runID, thread: threadID)
             settleIfDone(runID)
@@ -51,12 +51,17 @@ extension SimulationEngine {
         metrics.runsCreated += 1
         var user: Int32 = -1
         if case .firstText(let sender)? = currentCreate { user = sender }
+        let work = created.work
         runs[created.runID] = RunRecord(
-            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, work: created.work, user: user)
-        var thread = threads[created.threadID] ?? ThreadRecord()
-        thread.unsettled += 1
-        threads[created.threadID] = thread
-        metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, thread.unsettled)
+            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, stepCount: work.count,
+            firstStep: work.first ?? .zero, user: user)
+        if work.count > 1 { multiStepWork[created.runID] = work }
+        let unsettled = threads.modifyValue(forKey: created.threadID) { thread in
+            if thread == nil { thread = ThreadRecord() }
+            thread!.unsettled += 1
+            return thread!.unsettled
+        }
+        metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)
         if created.after.count > 0, eventDriven {
             schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt.microsecondsSinceEpoch))
         }
@@ -66,10 +71,12 @@ extension SimulationEngine {
 
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.
     private mutating func ended(_ runID: RunID, thread: ThreadID, outcome: RunOutcome) {
-        guard var record = runs[runID] else { return }
-        record.ended = true
-        record.outcome = outcome
-        runs[runID] = record
+        let known: Bool? = runs.update(runID) { record in
+            record.ended = true
+            record.outcome = outcome
+            return true
+        }
+        guard known == true else { return }
         if outcome != .interrupted && outcome != .rolledBack { workerLeft(runID, thread: thread) }
         queueMayMove = true
         settleIfDone(runID)
@@ -77,12 +84,15 @@ extension SimulationEngine {
 
     /// Counts the run's outcome and forgets it once it ended and no worker holds it.
     mutating func settleIfDone(_ runID: RunID) {
-        guard let record = runs[runID], record.ended, workers[runID] == nil else { return }
-        runs[runID] = nil
+        guard runs.peek(runID, { $0.ended }) == true, !workers.contains(runID),
+            let record = runs.removeValue(forKey: runID)
+        else { return }
+        if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
         metrics.count(record.outcome)
-        if var thread = threads[record.threadID] {
-            thread.unsettled -= 1
-            threads[record.threadID] = thread.unsettled == 0 ? nil : thread
+        threads.modifyValue(forKey: record.threadID) { thread in
+            guard thread != nil else { return }
+            thread!.unsettled -= 1
+            if thread!.unsettled == 0 { thread = nil }
         }
         if record.user >= 0 { userDone(record.user) }
         forgetIfUnreferenced(runID, thread: record.threadID)
@@ -93,15 +103,15 @@ extension SimulationEngine {
     /// Lets the state drop a settled run, and a finished fresh thread, once no scheduled client
     /// action will name them again.
     mutating func forgetIfUnreferenced(_ runID: RunID, thread threadID: ThreadID) {
-        guard forgetsSettledRuns, runs[runID] == nil, runReferences[runID] == nil else { return }
+        guard forgetsSettledRuns, !runs.contains(runID), !runReferences.contains(runID) else { return }
         state.forgetSettledRun(runID)
         forgetIfUnreferenced(threadID)
     }
 
     /// Pool threads stay (clients pick them again); a fresh thread goes once nothing names it.
     mutating func forgetIfUnreferenced(_ threadID: ThreadID) {
-        guard forgetsSettledRuns, threadPopularity == nil, threads[threadID] == nil,
-            threadReferences[threadID] == nil
+        guard forgetsSettledRuns, threadPopularity == nil, !threads.contains(threadID),
+            !threadReferences.contains(threadID)
         else { return }
         state.forgetIdleThread(threadID)
     }

@@ -63,7 +63,7 @@ extension SimulationEngine {
     // MARK: Workers
 
     mutating func stepDone(_ runID: RunID, worker token: UInt32) {
-        guard var worker = workers[runID], worker.token == token, !worker.cancelled else { return }
+        guard let worker = workers[runID], worker.token == token, !worker.cancelled else { return }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }) else {
@@ -82,15 +82,12 @@ extension SimulationEngine {
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        let nextStep = runs.update(runID) { record -> Microseconds? in
-            record.executedMicroseconds += stepMicroseconds
-            return stepIndex + 1 < record.work.count ? record.work[stepIndex + 1] : nil
-        } ?? nil
+        runs.update(runID) { $0.executedMicroseconds += stepMicroseconds }
+        let nextStep = duration(of: runID, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if let nextStep {
-            worker.stepStartedAt = now
-            workers[runID] = worker
+            workers.update(runID) { $0.stepStartedAt = now }
             schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
         } else {
             execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
@@ -102,22 +99,31 @@ extension SimulationEngine {
         let now = kernel.now.microsecondsSinceStart
         lastCommandStarted = true
         queueMayMove = true
-        if var record = runs[runID], !record.started {
+        let firstStart = runs.update(runID) { record -> RunRecord? in
+            record.outcome = .running
+            guard !record.started else { return nil }
             record.started = true
-            runs[runID] = record
-            recordWait(of: record, startedAt: now)
+            return record
         }
-        runs.update(runID) { $0.outcome = .running }
+        if let firstStart, let record = firstStart { recordWait(of: record, startedAt: now) }
         let token = nextWorkerToken
         nextWorkerToken &+= 1
         workers[runID] = Worker(token: token, stepStartedAt: now)
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
-            let step = runs.peek(runID, { stepIndex < $0.work.count ? $0.work[stepIndex] : nil }) ?? nil
+            let step = duration(of: runID, step: stepIndex)
         else { return }
         schedule(.stepDone(run: runID, worker: token), after: step.count)
         if let timeout = spec.server.timeoutMilliseconds {
             schedule(.timeout(run: runID, worker: token), after: timeout * 1_000)
         }
+    }
+
+    /// How long step `index` of the run takes; nil past its last step (or for an unknown run).
+    func duration(of runID: RunID, step index: Int) -> Microseconds? {
+        guard let (stepCount, firstStep) = runs.peek(runID, { ($0.stepCount, $0.firstStep) }), index < stepCount else {
+            return nil
+        }
+        return index == 0 ? firstStep : multiStepWork.peek(runID, { $0[index] })
     }
 
     /// Splits the first attempt's wait into the time behind the thread's own earlier runs and

@@ -27,6 +27,9 @@ struct SimulationEngine {
     @usableFromInline var eventSequence: UInt64 = 0
     /// Runs not yet settled (terminal or deleted, with no worker left), by id.
     var runs = DenseTable<RunID, RunRecord>()
+    /// The step durations of the unsettled runs with more than one step (a run's record holds
+    /// only its first, so that records stay plain values).
+    var multiStepWork = DenseTable<RunID, [Microseconds]>()
     /// Threads with runs not yet settled.
     var threads = DenseTable<ThreadID, ThreadRecord>()
     /// Workers holding slots, by run.
@@ -220,9 +223,10 @@ enum Action {
 struct RunRecord {
     var threadID: ThreadID
     var createdAt: Int64
-    /// The durations of its steps (from its `created` event; the server state keeps only
-    /// their number).
-    var work: [Microseconds]
+    /// How many steps it executes, and the first one's duration (the `created` event carries
+    /// them; the server state keeps only their number). Later steps are in `multiStepWork`.
+    var stepCount: Int
+    var firstStep: Microseconds
     /// The closed-loop user who sent it, or -1.
     var user: Int32
     var started = false
