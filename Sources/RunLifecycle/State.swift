@@ -102,10 +102,10 @@ public struct State: Sendable {
     }
 
     /// Slots held by executing workers, cancelled ones included.
-    public var busySlotCount: Int { executions.count }
+    @inlinable public var busySlotCount: Int { executions.count }
 
     /// Slots the poller may fill.
-    public var freeSlotCount: Int { max(0, slotCount - executions.count) }
+    @inlinable public var freeSlotCount: Int { max(0, slotCount - executions.count) }
 
     /// Whether the run has settled: terminal status and no worker still executing it. A join
     /// is answered at this point.

@@ -37,6 +37,7 @@ extension SimulationEngine {
     }
 
     /// Whether the workload may still send a first text.
+    @inline(__always)
     var mayArrive: Bool {
         switch spec.length {
         case .runs(let count): clientState.firstTextsSent < count

@@ -4,8 +4,9 @@ import DiscreteEvent
 import RunLifecycle
 
 extension SimulationEngine {
-    mutating func observe(_ event: Event) {
-        switch event {
+    /// Reacts to the event at `event` (by address: passing it by value copied every event).
+    mutating func observe(_ event: UnsafePointer<Event>) {
+        switch event.pointee {
         case .created(let created):
             runCreated(created)
         case .rejected:

@@ -49,8 +49,9 @@ extension SimulationEngine {
     /// start runs, as the real loop re-polls without sleeping after a dispatch.
     mutating func dequeueEventDriven() {
         guard serverDownUntil == .min else { return }
-        while state.freeSlotCount > 0, let first = state.pendingOrder.first,
-            let run = state.run(first), run.createdAt <= kernel.now.timestamp
+        // The queue keeps each pending run's `created_at` beside its id: no run is looked up.
+        while state.freeSlotCount > 0, !state.pendingOrder.isEmpty,
+            state.pendingOrder.createdAt(at: 0) <= kernel.now.timestamp
         {
             metrics.pollsIssued += 1
             // `created_at < snapshot`: a snapshot 1 µs ahead makes runs due now eligible.
@@ -71,14 +72,13 @@ extension SimulationEngine {
         }
         let now = kernel.now.microsecondsSinceStart
         let stepMicroseconds = now - worker.stepStartedAt
-        let server = spec.server
-        if server.retryProbability > 0 || server.errorProbability > 0 {
+        if retryProbability > 0 || errorProbability > 0 {
             let draw = random.server.nextDouble()
-            if draw < server.retryProbability {
+            if draw < retryProbability {
                 metrics.wastedByRetryMicroseconds += Double(stepMicroseconds)
                 return execute(.retry(run: runID, at: kernel.now.timestamp))
             }
-            if draw < server.retryProbability + server.errorProbability {
+            if draw < retryProbability + errorProbability {
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
@@ -113,12 +113,14 @@ extension SimulationEngine {
             let step = duration(of: runID, step: stepIndex)
         else { return }
         schedule(.stepDone(run: runID, worker: token), after: step.count)
-        if let timeout = spec.server.timeoutMilliseconds {
+        if let timeout = timeoutMilliseconds {
             schedule(.timeout(run: runID, worker: token), after: timeout * 1_000)
         }
     }
 
     /// How long step `index` of the run takes; nil past its last step (or for an unknown run).
+    // Inlined: called on its own, a non-mutating method got a copy of the whole engine.
+    @inline(__always)
     func duration(of runID: RunID, step index: Int) -> Microseconds? {
         guard let (stepCount, firstStep) = runs.peek(runID, { ($0.stepCount, $0.firstStep) }), index < stepCount else {
             return nil

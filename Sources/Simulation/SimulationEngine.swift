@@ -69,6 +69,11 @@ struct SimulationEngine {
     let threadPopularity: WeightedChoice?
     let eventDriven: Bool
     let pollInterval: SimulatedSpan
+    // Read at every step: kept apart, as reading them through `spec.server` copied the whole
+    // server spec each time.
+    let retryProbability: Double
+    let errorProbability: Double
+    let timeoutMilliseconds: Int64?
 
     /// Prepares a simulation of `spec`; `seed` overrides the spec's seed.
     init(spec: WorkloadSpec, seed: UInt64?) {
@@ -79,6 +84,9 @@ struct SimulationEngine {
         self.random = RandomStreams(seed: self.seed)
         self.eventDriven = spec.server.pollIntervalMilliseconds == 0
         self.pollInterval = .milliseconds(spec.server.pollIntervalMilliseconds)
+        self.retryProbability = spec.server.retryProbability
+        self.errorProbability = spec.server.errorProbability
+        self.timeoutMilliseconds = spec.server.timeoutMilliseconds
         switch spec.threads.mode {
         case .fresh:
             threadPopularity = nil
@@ -118,11 +126,15 @@ struct SimulationEngine {
         let first = outbox.count
         Decider.handle(command, &state, into: &outbox)
         eventSequence += UInt64(outbox.count - first)
-        var index = first
-        while index < outbox.count {
-            observe(outbox[index])
-            index += 1
+        // Observed in place: the outbox is taken out meanwhile, so reading an event while
+        // observing changes the engine copies nothing. Observing never executes a command.
+        var events: [Event] = []
+        swap(&events, &outbox)
+        events.withUnsafeBufferPointer { events in
+            for index in first..<events.count { observe(events.baseAddress! + index) }
         }
+        precondition(outbox.isEmpty, "an event's observer executed a command")
+        swap(&events, &outbox)
     }
 
     /// Busy slots only change inside commands, so integrating before each one is exact.
