@@ -7,19 +7,24 @@ extension Decision {
         let window = min(max(0, limit), state.freeSlotCount)
         guard window > 0 else { return }
         // `pendingOrder` is sorted by createdAt, so the due runs form its prefix. The candidates
-        // are copied out first (not the whole state), so starting them mutates in place.
-        var candidates: [Run] = []
-        for runID in state.pendingOrder {
-            if candidates.count == window { break }
-            guard let run = state.runTable[runID] else { continue }
-            guard run.createdAt < snapshot else { break }
-            candidates.append(run)
-        }
-        for candidate in candidates {
-            // "Unexpected missing thread in Runs.next": skipped.
-            guard state.threadTable.contains(candidate.threadID) else { continue }
-            guard !isThreadBlocked(candidate.threadID) else { continue }
-            start(candidate, at: at)
+        // are copied out first (not the whole state), so starting them mutates in place; they
+        // are at most a few slots' worth, so they go on the stack, not in an array.
+        withUnsafeTemporaryAllocation(of: Run.self, capacity: window) { candidates in
+            var count = 0
+            for runID in state.pendingOrder {
+                if count == window { break }
+                guard let run = state.runTable[runID] else { continue }
+                guard run.createdAt < snapshot else { break }
+                candidates.initializeElement(at: count, to: run)
+                count += 1
+            }
+            for index in 0..<count {
+                let candidate = candidates[index]
+                // "Unexpected missing thread in Runs.next": skipped.
+                guard state.threadTable.contains(candidate.threadID) else { continue }
+                guard !isThreadBlocked(candidate.threadID) else { continue }
+                start(candidate, at: at)
+            }
         }
     }
 

@@ -20,7 +20,7 @@ extension State {
                 run.startedAt = at
             }
             pendingOrder.remove(runID, createdAt: runTable[runID]?.createdAt)
-            executions.removeAll { $0.runID == runID }
+            removeExecution(of: runID)
             executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
         case .checkpointed(let checkpointed):
             applyCheckpoint(checkpointed)
@@ -31,7 +31,7 @@ extension State {
         case .timedOut(let runID, _, let at):
             endExecution(runID, status: .timeout, at: at)
         case .retried(let runID, _, _, _):
-            executions.removeAll { $0.runID == runID }
+            removeExecution(of: runID)
             updateRun(runID) { $0.status = .pending }
             enqueuePending(runID)
         case .interrupted(let runID, _, let action, _, let at):
@@ -48,7 +48,7 @@ extension State {
         case .deleted(let runID, _, _):
             removeRun(runID)
         case .workerStopped(let runID, _, let finalWrite, let at):
-            executions.removeAll { $0.runID == runID }
+            removeExecution(of: runID)
             switch finalWrite {
             case .interrupted: updateRun(runID) { $0.updatedAt = at }
             case .rolledBack, .runMissing: break
@@ -93,7 +93,7 @@ extension State {
         runTable[run.id] = run
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
         addRun(run.id, to: run.threadID)
-        enqueuePending(run.id)
+        pendingOrder.insert(run.id, createdAt: run.createdAt)
     }
 
     private mutating func enqueuePending(_ runID: RunID) {
@@ -111,7 +111,7 @@ extension State {
     }
 
     private mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
-        executions.removeAll { $0.runID == runID }
+        removeExecution(of: runID)
         markNotInFlight(runID)
         updateRun(runID) { run in
             run.status = status
@@ -123,6 +123,12 @@ extension State {
     private mutating func markNotInFlight(_ runID: RunID) {
         guard let threadID = runTable.peek(runID, { $0.threadID }) else { return }
         removeInFlight(runID, from: threadID)
+    }
+
+    /// The run's worker (there is at most one) leaves its slot. Found by a scan of the few
+    /// slots; `removeAll(where:)` went through a generic partition each time.
+    private mutating func removeExecution(of runID: RunID) {
+        if let index = executions.firstIndex(where: { $0.runID == runID }) { executions.remove(at: index) }
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {
