@@ -8,7 +8,8 @@ extension Decision {
         guard window > 0 else { return }
         // `pendingOrder` is sorted by createdAt, so the due runs form its prefix. The candidates
         // are copied out first (not the whole state), so starting them mutates in place; they
-        // are at most a few slots' worth, so they go on the stack, not in an array.
+        // are at most a few slots' worth, so they go on the stack, not in an array. `Run` is
+        // declared BitwiseCopyable (the compiler holds it to that), so they need no deinit.
         withUnsafeTemporaryAllocation(of: Run.self, capacity: window) { candidates in
             var count = 0
             for runID in state.pendingOrder {
