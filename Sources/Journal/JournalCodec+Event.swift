@@ -1,3 +1,4 @@
+import EventLog
 import RunLifecycle
 
 // Event bodies. Tag flags (low three bits) per kind; body fields in order, all varints:
@@ -31,21 +32,57 @@ import RunLifecycle
 
 extension JournalCodec {
     /// Appends `event`'s record body to `buffer`; its time goes into the log record's timestamp.
-    /// Throws ``JournalError/invalidEvent(_:)`` for an event that fails ``problem(in:)``.
-    public static func encode(_ event: Event, into buffer: inout some ByteSink) throws(JournalError) {
-        if let problem = problem(in: event) { throw .invalidEvent(problem) }
+    /// Throws ``JournalError/invalidEvent(_:)`` for an event that fails ``problem(in:)``, and
+    /// then leaves `buffer` as it was.
+    public static func encode(_ event: Event, into buffer: inout [UInt8]) throws(JournalError) {
+        _ = try appendBody(of: event, to: &buffer)
+    }
+
+    /// The most bytes `event`'s body can take: what the writer reserves to encode it in place.
+    @inline(__always)
+    static func maximumBodyBytes(of event: Event) -> Int {
         switch event {
-        case let .threadCreated(thread, temporary, status, _):
+        case let .created(created):
+            return fixedBodyBytes + 10 * created.work.count
+        case let .rejected(_, _, .threadBusy(inFlight), _):
+            return fixedBodyBytes + 5 * inFlight.count
+        case .threadCreated, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut, .retried,
+            .interrupted, .rolledBack, .deleted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
+            .threadStatusChanged, .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused,
+            .serverRestarted:
+            return fixedBodyBytes
+        }
+    }
+
+    /// A bound on every body apart from its lists: the largest, `created`, is a tag, three ids of
+    /// at most 5 bytes and two varints of at most 10 (then at most 10 bytes per work step);
+    /// `checkpointed` takes at most 31, a `threadBusy` rejection 16 (then 5 per run).
+    @inline(__always)
+    static var fixedBodyBytes: Int { 48 }
+
+    /// Appends `event`'s record body to `buffer` and returns the event's time in microseconds.
+    /// Each layout is checked (``problem(in:)``'s rule for it) before any byte is written.
+    @inline(__always)
+    static func appendBody(of event: Event, to buffer: inout some ByteSink) throws(JournalError) -> Int64 {
+        switch event {
+        case let .threadCreated(thread, temporary, status, at):
+            if let problem = problem(inCreatedThread: thread) { throw .invalidEvent(problem) }
             buffer.append(JournalFormat.tag(.threadCreated, (temporary ? 1 : 0) | status.rawValue << 1))
             buffer.appendVarint(thread.rawValue)
+            return at.microsecondsSinceEpoch
         case let .created(created):
+            if let problem = problem(in: created) { throw .invalidEvent(problem) }
             buffer.append(JournalFormat.tag(.created, (created.subscribed ? 1 : 0) | created.strategy.rawValue << 1))
             buffer.appendVarint(created.runID.rawValue)
             buffer.appendVarint(created.threadID.rawValue)
             buffer.appendVarint(created.assistantID.rawValue)
             buffer.appendZigzag(created.after.count)
             encodeWork(created.work, into: &buffer)
-        case let .rejected(thread, strategy, reason, _):
+            return created.requestedAt.microsecondsSinceEpoch
+        case let .rejected(thread, strategy, reason, at):
+            if case let .threadBusy(inFlight) = reason, let problem = problem(inRejectedRuns: inFlight) {
+                throw .invalidEvent(problem)
+            }
             buffer.append(JournalFormat.tag(.rejected, (thread != nil ? 1 : 0) | strategy.rawValue << 1))
             if let thread { buffer.appendVarint(thread.rawValue) }
             switch reason {
@@ -59,30 +96,38 @@ extension JournalCodec {
                     previous = run.rawValue
                 }
             }
-        case let .started(run, thread, attempt, _):
+            return at.microsecondsSinceEpoch
+        case let .started(run, thread, attempt, at):
             buffer.append(JournalFormat.tag(.started, attempt < 7 ? UInt8(attempt) : 7))
             appendRunThread(run, thread, &buffer)
             if attempt >= 7 { buffer.appendVarint(attempt) }
+            return at.microsecondsSinceEpoch
         case let .checkpointed(checkpointed):
+            if let problem = problem(in: checkpointed) { throw .invalidEvent(problem) }
             let flags = (checkpointed.hasNext ? 1 : 0) | (checkpointed.stepIndex != nil ? 2 : 0)
                 | (checkpointed.checkpointStep != nil ? 4 : 0)
             buffer.append(JournalFormat.tag(.checkpointed, UInt8(flags)))
             appendRunThread(checkpointed.runID, checkpointed.threadID, &buffer)
             if let step = checkpointed.stepIndex { buffer.appendVarint(UInt64(step)) }
             if let checkpointStep = checkpointed.checkpointStep { buffer.appendZigzag(checkpointStep) }
-        case let .succeeded(run, thread, _):
+            return checkpointed.at.microsecondsSinceEpoch
+        case let .succeeded(run, thread, at):
             buffer.append(JournalFormat.tag(.succeeded))
             appendRunThread(run, thread, &buffer)
-        case let .failed(run, thread, cause, _):
+            return at.microsecondsSinceEpoch
+        case let .failed(run, thread, cause, at):
             buffer.append(JournalFormat.tag(.failed, cause.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .timedOut(run, thread, _):
+            return at.microsecondsSinceEpoch
+        case let .timedOut(run, thread, at):
             buffer.append(JournalFormat.tag(.timedOut))
             appendRunThread(run, thread, &buffer)
-        case let .retried(run, thread, cause, _):
+            return at.microsecondsSinceEpoch
+        case let .retried(run, thread, cause, at):
             buffer.append(JournalFormat.tag(.retried, cause.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .interrupted(run, thread, action, cause, _):
+            return at.microsecondsSinceEpoch
+        case let .interrupted(run, thread, action, cause, at):
             let causeCode: UInt8
             switch cause {
             case .supersededBy: causeCode = 0
@@ -94,22 +139,28 @@ extension JournalCodec {
             if case let .supersededBy(successor) = cause {
                 buffer.appendZigzag(Int64(successor.rawValue) - Int64(run.rawValue))
             }
-        case let .rolledBack(run, thread, stage, _):
+            return at.microsecondsSinceEpoch
+        case let .rolledBack(run, thread, stage, at):
             buffer.append(JournalFormat.tag(.rolledBack, stage.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .deleted(run, thread, _):
+            return at.microsecondsSinceEpoch
+        case let .deleted(run, thread, at):
             buffer.append(JournalFormat.tag(.deleted))
             appendRunThread(run, thread, &buffer)
-        case let .workerStopped(run, thread, finalWrite, _):
+            return at.microsecondsSinceEpoch
+        case let .workerStopped(run, thread, finalWrite, at):
             buffer.append(JournalFormat.tag(.workerStopped, finalWrite.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .subscribed(run, thread, waits, _):
+            return at.microsecondsSinceEpoch
+        case let .subscribed(run, thread, waits, at):
             buffer.append(JournalFormat.tag(.subscribed, waits ? 1 : 0))
             appendRunThread(run, thread, &buffer)
-        case let .unsubscribed(run, thread, _):
+            return at.microsecondsSinceEpoch
+        case let .unsubscribed(run, thread, at):
             buffer.append(JournalFormat.tag(.unsubscribed))
             appendRunThread(run, thread, &buffer)
-        case let .joinAnswered(run, answer, _):
+            return at.microsecondsSinceEpoch
+        case let .joinAnswered(run, answer, at):
             let code: UInt8
             switch answer {
             case let .finished(status): code = status.rawValue
@@ -117,25 +168,32 @@ extension JournalCodec {
             }
             buffer.append(JournalFormat.tag(.joinAnswered, code))
             buffer.appendVarint(run.rawValue)
-        case let .threadStatusChanged(thread, status, _):
+            return at.microsecondsSinceEpoch
+        case let .threadStatusChanged(thread, status, at):
             buffer.append(JournalFormat.tag(.threadStatusChanged, status.rawValue))
             buffer.appendVarint(thread.rawValue)
-        case let .threadValuesCached(thread, run, _):
+            return at.microsecondsSinceEpoch
+        case let .threadValuesCached(thread, run, at):
             buffer.append(JournalFormat.tag(.threadValuesCached))
             buffer.appendVarint(thread.rawValue)
             buffer.appendVarint(run.rawValue)
-        case let .threadDeleted(thread, _):
+            return at.microsecondsSinceEpoch
+        case let .threadDeleted(thread, at):
             buffer.append(JournalFormat.tag(.threadDeleted))
             buffer.appendVarint(thread.rawValue)
-        case let .cancelRefused(run, reason, _):
+            return at.microsecondsSinceEpoch
+        case let .cancelRefused(run, reason, at):
             buffer.append(JournalFormat.tag(.cancelRefused, (run != nil ? 1 : 0) | reason.rawValue << 1))
             if let run { buffer.appendVarint(run.rawValue) }
-        case let .commandRefused(run, command, reason, _):
+            return at.microsecondsSinceEpoch
+        case let .commandRefused(run, command, reason, at):
             buffer.append(JournalFormat.tag(.commandRefused, run != nil ? 1 : 0))
             if let run { buffer.appendVarint(run.rawValue) }
             buffer.append(command.rawValue << 3 | reason.rawValue)
-        case let .serverRestarted(reset, _):
+            return at.microsecondsSinceEpoch
+        case let .serverRestarted(reset, at):
             buffer.append(JournalFormat.tag(.serverRestarted, reset ? 1 : 0))
+            return at.microsecondsSinceEpoch
         }
     }
 
