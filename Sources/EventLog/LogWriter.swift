@@ -95,8 +95,7 @@ public final class LogWriter {
     /// The room stays valid until the next call on this writer; until the commit its bytes are
     /// not part of the log.
     package func reserveRecord(maximumBytes: Int) -> UnsafeMutablePointer<UInt8> {
-        precondition(maximumBytes <= LogFormat.maximumRecordBytes, "a reservation above the largest record")
-        return batch.reserve(maximumBytes)
+        batch.reserve(maximumBytes)
     }
 
     /// Appends the first `byteCount` bytes of the reserved room as one record (``append(_:timestamp:)``
@@ -107,7 +106,6 @@ public final class LogWriter {
     package func commitRecord(
         byteCount: Int, timestamp: Int64, reservingNext nextMaximumBytes: Int
     ) throws -> (sequence: UInt64, room: UnsafeMutablePointer<UInt8>) {
-        precondition(nextMaximumBytes <= LogFormat.maximumRecordBytes, "a reservation above the largest record")
         let sequence = try settle(batch.commit(byteCount, timestamp: timestamp), timestamp: timestamp)
         return (sequence, batch.reserve(nextMaximumBytes))
     }

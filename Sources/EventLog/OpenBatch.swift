@@ -69,20 +69,23 @@ struct OpenBatch: ~Copyable {
     /// Room for a record of up to `maximumBytes` bytes, valid until the batch next changes.
     @inline(__always)
     mutating func reserve(_ maximumBytes: Int) -> UnsafeMutablePointer<UInt8> {
-        precondition(maximumBytes >= 0, "negative reservation")
-        if maximumBytes > recordCapacity - recordBytes { growRecords(toFit: maximumBytes) }
+        precondition(UInt(bitPattern: maximumBytes) <= UInt(LogFormat.maximumRecordBytes), "reservation out of range")
+        if maximumBytes > recordCapacity &- recordBytes { growRecords(toFit: maximumBytes) }
         reservedBytes = maximumBytes
         return records + recordBytes
     }
 
     /// Makes the first `length` bytes of the last reservation the next record.
+    ///
+    /// Counters use wrapping arithmetic where they are bounded anyway: `recordBytes` stays within
+    /// the reservation, `count` below `sealRecords`, and 2^64 sequence numbers are never reached.
     @inline(__always)
     mutating func commit(_ length: Int, timestamp: Int64) -> Outcome {
         if isClosed { return .closed }
-        precondition(length >= 0 && length <= reservedBytes, "record of \(length) bytes outside its reservation")
+        precondition(UInt(bitPattern: length) <= UInt(bitPattern: reservedBytes), "record outside its reservation")
         if timestamp < lastTimestamp { return .timestampWentBackwards(previous: lastTimestamp) }
         reservedBytes = 0
-        if Self.sideTableEntryBytes > sideTableCapacity - sideTableBytes { growSideTable() }
+        if Self.sideTableEntryBytes > sideTableCapacity &- sideTableBytes { growSideTable() }
         let delta: UInt64
         if count == 0 {
             firstSequence = nextSequence
@@ -91,15 +94,15 @@ struct OpenBatch: ~Copyable {
         } else {
             delta = UInt64(timestamp &- lastTimestamp)
         }
-        recordBytes += length
+        recordBytes &+= length
         var entry = UncheckedByteWriter(sideTable + sideTableBytes)
         entry.appendVarint(UInt64(length))
         entry.appendVarint(delta)
         sideTableBytes = entry.position - sideTable
         lastTimestamp = timestamp
-        count += 1
+        count &+= 1
         let sequence = nextSequence
-        nextSequence += 1
+        nextSequence &+= 1
         let full = recordBytes >= sealBytes || count >= sealRecords
         return full ? .appendedAndFull(sequence) : .appended(sequence)
     }
