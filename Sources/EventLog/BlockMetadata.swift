@@ -19,8 +19,11 @@ public struct BlockMetadata: Equatable, Sendable {
     public var lastSequence: UInt64 { firstSequence + UInt64(recordCount) - 1 }
 
     /// Bytes the metadata frame occupies on disk, its skippable-frame header included.
-    var frameBytes: Int {
-        LogFormat.frameHeaderBytes + LogFormat.blockMetadataFixedBytes + Int(sideTableStoredBytes) + 4
+    var frameBytes: Int { Self.frameBytes(sideTableStoredBytes: Int(sideTableStoredBytes)) }
+
+    /// Bytes of a metadata frame whose stored side table takes `sideTableStoredBytes`.
+    static func frameBytes(sideTableStoredBytes: Int) -> Int {
+        LogFormat.frameHeaderBytes + LogFormat.blockMetadataFixedBytes + sideTableStoredBytes + 4
     }
 
     /// Bytes the whole block (metadata frame and data frame) occupies on disk.

@@ -1,21 +1,75 @@
-/// Little-endian and LEB128 varint helpers for the log's own metadata. Appending helpers write to
-/// a growing array; `ByteCursor` reads and advances, and fails softly (returns nil) at the end so
-/// that a short buffer is reported as a torn or corrupt structure rather than a crash.
-extension Array where Element == UInt8 {
-    @inline(__always)
-    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
-        var little = value.littleEndian
-        Swift.withUnsafeBytes(of: &little) { append(contentsOf: $0) }
+/// Little-endian and LEB128 varint helpers. The varint writer is the one every layer uses: the
+/// log's side tables and the journal's record bodies both append through ``ByteSink``, so there
+/// is a single encoding of a varint. `ByteCursor` reads and advances, and fails softly (returns
+/// nil) at the end so that a short buffer is reported as a torn or corrupt structure rather than
+/// a crash.
+
+/// Something bytes can be appended to: a growing `[UInt8]`, or an ``UncheckedByteWriter`` into
+/// memory sized in advance. Public and `@inlinable` so that encoders in other modules (the
+/// journal's) are specialised down to plain stores; `package` declarations are not inlined
+/// across modules.
+public protocol ByteSink {
+    mutating func append(_ byte: UInt8)
+}
+
+extension Array: ByteSink where Element == UInt8 {}
+
+extension ByteSink {
+    /// Appends `value` as an unsigned LEB128 varint (1 to 10 bytes).
+    ///
+    /// Values below 2^21 (every id and length the log and the journal write, most time deltas)
+    /// are written without a loop: three byte-sized cases cost a third of the loop's
+    /// instructions per byte. The bytes are the same either way.
+    @inlinable @inline(__always)
+    public mutating func appendVarint(_ value: UInt64) {
+        if value < 1 << 7 {
+            append(UInt8(truncatingIfNeeded: value))
+        } else if value < 1 << 14 {
+            append(UInt8(truncatingIfNeeded: value) | 0x80)
+            append(UInt8(truncatingIfNeeded: value >> 7))
+        } else if value < 1 << 21 {
+            append(UInt8(truncatingIfNeeded: value) | 0x80)
+            append(UInt8(truncatingIfNeeded: value >> 7) | 0x80)
+            append(UInt8(truncatingIfNeeded: value >> 14))
+        } else {
+            appendLongVarint(value)
+        }
     }
 
-    @inline(__always)
-    mutating func appendVarint(_ value: UInt64) {
+    /// The loop, for values of 2^21 and above.
+    @inlinable
+    public mutating func appendLongVarint(_ value: UInt64) {
         var remaining = value
         while remaining >= 0x80 {
             append(UInt8(truncatingIfNeeded: remaining) | 0x80)
             remaining >>= 7
         }
-        append(UInt8(remaining))
+        append(UInt8(truncatingIfNeeded: remaining))
+    }
+}
+
+/// Writes bytes through a pointer with no bounds check: appending is one store. The caller
+/// guarantees room for everything it appends (the writer reserves a record's largest possible
+/// size before encoding it in place), so this lives only where that bound is computed.
+public struct UncheckedByteWriter: ByteSink {
+    /// Where the next byte goes.
+    public var position: UnsafeMutablePointer<UInt8>
+
+    @inlinable
+    public init(_ start: UnsafeMutablePointer<UInt8>) { position = start }
+
+    @inlinable @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        position.initialize(to: byte)
+        position += 1
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always)
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        var little = value.littleEndian
+        Swift.withUnsafeBytes(of: &little) { append(contentsOf: $0) }
     }
 }
 

@@ -18,13 +18,18 @@ public final class LogWriter {
     private var lock: WriterLock?
     private let compressor: FrameCompressor
     private var segment: OpenSegment?
-    private var batch: OpenBatch
+    /// Unchecked: the writer's single caller touches the batch through one access per call, and
+    /// no batch method calls out, so no access can overlap another; the dynamic checks cost
+    /// three runtime calls per record, more than the rest of an append.
+    @exclusivity(unchecked) private var batch: OpenBatch
 
-    /// Scratch buffer for one compressed data frame, reused for every batch.
-    private var dataFrame: [UInt8] = []
+    /// Scratch buffer for one block's metadata frame, reused for every batch.
+    private var metadataFrame: [UInt8] = []
     // Blocks sealed but not yet written (durability `none`), and the sync bookkeeping.
     private var pendingOutput: [UInt8] = []
     private var unsyncedSinceNanoseconds: UInt64?
+    /// With durability `none`, blocks collect until they reach this size, then are written.
+    private static let pendingWriteBytes = 1 << 20
     private var isClosed: Bool { batch.isClosed }
 
     /// The segment being appended to.
@@ -82,7 +87,33 @@ public final class LogWriter {
         guard bytes.count <= LogFormat.maximumRecordBytes else {
             throw EventLogError.recordTooLarge(bytes: bytes.count, limit: LogFormat.maximumRecordBytes)
         }
-        switch batch.append(bytes, timestamp: timestamp) {
+        return try settle(batch.append(bytes, timestamp: timestamp), timestamp: timestamp)
+    }
+
+    /// Room for one record of at most `maximumBytes` bytes at the end of the open batch, to be
+    /// written in place and then made a record by ``commitRecord(byteCount:timestamp:reservingNext:)``.
+    /// The room stays valid until the next call on this writer; until the commit its bytes are
+    /// not part of the log.
+    package func reserveRecord(maximumBytes: Int) -> UnsafeMutablePointer<UInt8> {
+        batch.reserve(maximumBytes)
+    }
+
+    /// Appends the first `byteCount` bytes of the reserved room as one record (``append(_:timestamp:)``
+    /// without the copy), then reserves room for the next record of up to `nextMaximumBytes`
+    /// bytes, so that a stream of records costs one call each. Returns the record's sequence
+    /// number and the new room, which is valid until the next call on this writer. When it
+    /// throws a timestamp or closed error nothing changed and the old room is still valid.
+    package func commitRecord(
+        byteCount: Int, timestamp: Int64, reservingNext nextMaximumBytes: Int
+    ) throws -> (sequence: UInt64, room: UnsafeMutablePointer<UInt8>) {
+        let sequence = try settle(batch.commit(byteCount, timestamp: timestamp), timestamp: timestamp)
+        return (sequence, batch.reserve(nextMaximumBytes))
+    }
+
+    /// The sequence number of an appended record, after sealing its batch if it filled it.
+    @inline(__always)
+    private func settle(_ outcome: OpenBatch.Outcome, timestamp: Int64) throws -> UInt64 {
+        switch outcome {
         case let .appended(sequence):
             return sequence
         case let .appendedAndFull(sequence):
@@ -93,6 +124,11 @@ public final class LogWriter {
         case .closed:
             throw EventLogError.closed
         }
+    }
+
+    /// The timestamp of the last record appended (or found on opening), nil for an empty log.
+    package var lastTimestamp: Int64? {
+        batch.nextSequence == 0 ? nil : batch.lastTimestamp
     }
 
     /// Seals the open batch and makes everything appended so far as durable as the policy
@@ -121,18 +157,8 @@ public final class LogWriter {
     private func sealBatch() throws {
         guard batch.count > 0 else { return }
         if segment == nil { try startSegment(firstSequence: batch.firstSequence) }
-        let storedSide = try SideTable.store(batch.sideTableSlice)
-        dataFrame.removeAll(keepingCapacity: true)
-        try compressor.compress(batch.recordSlice, appendingTo: &dataFrame)
-        let metadata = BlockMetadata(
-            firstSequence: batch.firstSequence, recordCount: UInt32(batch.count),
-            firstTimestamp: batch.firstTimestamp, lastTimestamp: batch.lastTimestamp,
-            uncompressedBytes: UInt32(batch.recordBytes), dataFrameBytes: UInt32(dataFrame.count),
-            dataFrameChecksum: CRC32C.checksum(dataFrame),
-            sideTableRawBytes: UInt32(batch.sideTableBytes), sideTableStoredBytes: UInt32(storedSide.count))
         let blockOffset = segment!.size + UInt64(pendingOutput.count)
-        metadata.encodeFrame(storedSideTable: storedSide, appendingTo: &pendingOutput)
-        pendingOutput.append(contentsOf: dataFrame)
+        let metadata = try appendBlock()
         segment!.index.append(SegmentIndex.Entry(
             firstSequence: metadata.firstSequence, firstTimestamp: metadata.firstTimestamp,
             lastTimestamp: metadata.lastTimestamp, offset: blockOffset))
@@ -141,7 +167,7 @@ public final class LogWriter {
 
         switch options.durability {
         case .none:
-            if pendingOutput.count >= 1 << 20 { try writePending() }
+            if pendingOutput.count >= Self.pendingWriteBytes { try writePending() }
         case .flush:
             try writePending()
         case .fsync:
@@ -161,6 +187,44 @@ public final class LogWriter {
             try writePending()
             try sealSegment()
         }
+    }
+
+    /// Appends the open batch to `pendingOutput` as one block, building it in place: room for
+    /// the metadata frame (whose size only the stored side table decides, so it is compressed
+    /// first), the data frame compressed straight after it, then the metadata, which needs the
+    /// data frame's size and checksum, written into the room. Only the metadata is copied.
+    private func appendBlock() throws -> BlockMetadata {
+        if pendingOutput.capacity == 0 {
+            // Room for what collects before a write, so that the output never grows by copying.
+            let collected = options.durability == .none ? Self.pendingWriteBytes : 0
+            pendingOutput.reserveCapacity(collected + compressor.frameBound(sourceCount: options.batchBytes) + 4096)
+        }
+        let storedSide = try SideTable.store(batch.sideTableBuffer)
+        let blockStart = pendingOutput.count
+        let metadataBytes = BlockMetadata.frameBytes(sideTableStoredBytes: storedSide.count)
+        pendingOutput.append(contentsOf: repeatElement(0, count: metadataBytes))
+        let dataStart = pendingOutput.count
+        do {
+            try compressor.compress(batch.recordBuffer, appendingTo: &pendingOutput)
+        } catch {
+            pendingOutput.removeLast(pendingOutput.count - blockStart)
+            throw error
+        }
+        let metadata = BlockMetadata(
+            firstSequence: batch.firstSequence, recordCount: UInt32(batch.count),
+            firstTimestamp: batch.firstTimestamp, lastTimestamp: batch.lastTimestamp,
+            uncompressedBytes: UInt32(batch.recordBytes), dataFrameBytes: UInt32(pendingOutput.count - dataStart),
+            dataFrameChecksum: CRC32C.checksum(pendingOutput[dataStart...]),
+            sideTableRawBytes: UInt32(batch.sideTableBytes), sideTableStoredBytes: UInt32(storedSide.count))
+        metadataFrame.removeAll(keepingCapacity: true)
+        metadata.encodeFrame(storedSideTable: storedSide, appendingTo: &metadataFrame)
+        precondition(metadataFrame.count == metadataBytes, "metadata frame size mismatch")
+        pendingOutput.withUnsafeMutableBytes { output in
+            metadataFrame.withUnsafeBytes { frame in
+                (output.baseAddress! + blockStart).copyMemory(from: frame.baseAddress!, byteCount: frame.count)
+            }
+        }
+        return metadata
     }
 
     private func writePending() throws {

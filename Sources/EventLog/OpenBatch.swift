@@ -1,18 +1,23 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The records of the batch being filled, with their side table (record lengths and timestamp
-/// deltas). A value type mutated through a single access per append, writing into buffers it
-/// sized in advance: the writer's hot path is a bounds check, a `memcpy` and two varints.
-struct OpenBatch {
+/// deltas), in memory the batch allocates itself and frees when it goes away (it cannot be
+/// copied, so exactly one owner frees it).
+///
+/// A record is added in two steps: ``reserve(_:)`` returns room for its largest possible size at
+/// the end of the records, the caller writes it there, and ``commit(_:timestamp:)`` makes the
+/// first `length` bytes of that room a record. An encoder can thus write a record in place, with
+/// no copy; ``append(_:timestamp:)`` is the same for bytes that already exist. The hot path is a
+/// capacity check, two varints into the side table and a few counters: no uniqueness or
+/// exclusivity checks, as there are no arrays and the owner accesses the batch once per call.
+struct OpenBatch: ~Copyable {
     /// Records concatenated; only the first `recordBytes` bytes are in use.
-    private(set) var records: [UInt8]
+    private var records: UnsafeMutablePointer<UInt8>
+    private var recordCapacity: Int
     private(set) var recordBytes = 0
+    /// Bytes after `recordBytes` that the last `reserve` guaranteed and no commit has used yet.
+    private var reservedBytes = 0
     /// The raw side table; only the first `sideTableBytes` bytes are in use.
-    private(set) var sideTable: [UInt8]
+    private var sideTable: UnsafeMutablePointer<UInt8>
+    private var sideTableCapacity: Int
     private(set) var sideTableBytes = 0
     private(set) var firstSequence: UInt64 = 0
     private(set) var count = 0
@@ -26,6 +31,9 @@ struct OpenBatch {
 
     private let sealBytes: Int
     private let sealRecords: Int
+
+    /// The most bytes one side-table entry takes: two varints of at most 10 bytes.
+    private static let sideTableEntryBytes = 20
 
     enum Outcome {
         /// Added; the batch has room for more.
@@ -41,22 +49,43 @@ struct OpenBatch {
         self.lastTimestamp = lastTimestamp
         self.sealBytes = sealBytes
         self.sealRecords = sealRecords
-        records = [UInt8](repeating: 0, count: sealBytes + 256)
-        sideTable = [UInt8](repeating: 0, count: 4096)
+        // A batch seals once it reaches `sealBytes`, so small records never need more room.
+        recordCapacity = sealBytes + 256
+        records = .allocate(capacity: recordCapacity)
+        sideTableCapacity = 4096
+        sideTable = .allocate(capacity: sideTableCapacity)
     }
 
-    /// The records in use.
-    var recordSlice: ArraySlice<UInt8> { records[0..<recordBytes] }
-    /// The raw side table in use.
-    var sideTableSlice: ArraySlice<UInt8> { sideTable[0..<sideTableBytes] }
+    deinit {
+        records.deallocate()
+        sideTable.deallocate()
+    }
 
+    /// The records in use, lent until the batch next changes.
+    var recordBuffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: records, count: recordBytes) }
+    /// The raw side table in use, lent until the batch next changes.
+    var sideTableBuffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: sideTable, count: sideTableBytes) }
+
+    /// Room for a record of up to `maximumBytes` bytes, valid until the batch next changes.
     @inline(__always)
-    mutating func append(_ record: UnsafeRawBufferPointer, timestamp: Int64) -> Outcome {
+    mutating func reserve(_ maximumBytes: Int) -> UnsafeMutablePointer<UInt8> {
+        precondition(UInt(bitPattern: maximumBytes) <= UInt(LogFormat.maximumRecordBytes), "reservation out of range")
+        if maximumBytes > recordCapacity &- recordBytes { growRecords(toFit: maximumBytes) }
+        reservedBytes = maximumBytes
+        return records + recordBytes
+    }
+
+    /// Makes the first `length` bytes of the last reservation the next record.
+    ///
+    /// Counters use wrapping arithmetic where they are bounded anyway: `recordBytes` stays within
+    /// the reservation, `count` below `sealRecords`, and 2^64 sequence numbers are never reached.
+    @inline(__always)
+    mutating func commit(_ length: Int, timestamp: Int64) -> Outcome {
         if isClosed { return .closed }
+        precondition(UInt(bitPattern: length) <= UInt(bitPattern: reservedBytes), "record outside its reservation")
         if timestamp < lastTimestamp { return .timestampWentBackwards(previous: lastTimestamp) }
-        let length = record.count
-        if recordBytes + length > records.count { records.append(contentsOf: repeatElement(0, count: recordBytes + length - records.count + sealBytes)) }
-        if sideTableBytes + 20 > sideTable.count { sideTable.append(contentsOf: repeatElement(0, count: sideTable.count)) }
+        reservedBytes = 0
+        if Self.sideTableEntryBytes > sideTableCapacity &- sideTableBytes { growSideTable() }
         let delta: UInt64
         if count == 0 {
             firstSequence = nextSequence
@@ -65,42 +94,53 @@ struct OpenBatch {
         } else {
             delta = UInt64(timestamp &- lastTimestamp)
         }
-        if length > 0 {
-            let offset = recordBytes
-            records.withUnsafeMutableBytes { destination in
-                _ = memcpy(destination.baseAddress! + offset, record.baseAddress!, length)
-            }
-        }
-        recordBytes += length
-        var position = sideTableBytes
-        sideTable.withUnsafeMutableBytes { table in
-            position = Self.writeVarint(UInt64(length), into: table, at: position)
-            position = Self.writeVarint(delta, into: table, at: position)
-        }
-        sideTableBytes = position
+        recordBytes &+= length
+        var entry = UncheckedByteWriter(sideTable + sideTableBytes)
+        entry.appendVarint(UInt64(length))
+        entry.appendVarint(delta)
+        sideTableBytes = entry.position - sideTable
         lastTimestamp = timestamp
-        count += 1
-        nextSequence += 1
+        count &+= 1
+        let sequence = nextSequence
+        nextSequence &+= 1
         let full = recordBytes >= sealBytes || count >= sealRecords
-        return full ? .appendedAndFull(nextSequence - 1) : .appended(nextSequence - 1)
+        return full ? .appendedAndFull(sequence) : .appended(sequence)
     }
 
+    /// Copies `record` in and commits it.
     @inline(__always)
-    private static func writeVarint(_ value: UInt64, into table: UnsafeMutableRawBufferPointer, at start: Int) -> Int {
-        var remaining = value
-        var position = start
-        while remaining >= 0x80 {
-            table[position] = UInt8(truncatingIfNeeded: remaining) | 0x80
-            remaining >>= 7
-            position += 1
+    mutating func append(_ record: UnsafeRawBufferPointer, timestamp: Int64) -> Outcome {
+        let length = record.count
+        let destination = reserve(length)
+        if let source = record.baseAddress, length > 0 {
+            UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: length)
         }
-        table[position] = UInt8(remaining)
-        return position + 1
+        return commit(length, timestamp: timestamp)
     }
 
     mutating func reset() {
         recordBytes = 0
+        reservedBytes = 0
         sideTableBytes = 0
         count = 0
+    }
+
+    @inline(never)
+    private mutating func growRecords(toFit maximumBytes: Int) {
+        let capacity = recordBytes + maximumBytes + sealBytes
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        larger.update(from: records, count: recordBytes)
+        records.deallocate()
+        records = larger
+        recordCapacity = capacity
+    }
+
+    @inline(never)
+    private mutating func growSideTable() {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: sideTableCapacity * 2)
+        larger.update(from: sideTable, count: sideTableBytes)
+        sideTable.deallocate()
+        sideTable = larger
+        sideTableCapacity *= 2
     }
 }

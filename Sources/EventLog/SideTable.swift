@@ -7,7 +7,7 @@ import LZ4
 /// record (from the block's first timestamp for the first record). Stored form: an LZ4 block.
 enum SideTable {
     /// The stored (LZ4 block) form of a raw side table.
-    static func store(_ raw: ArraySlice<UInt8>) throws -> [UInt8] {
+    static func store(_ raw: UnsafeRawBufferPointer) throws -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(raw.count / 4 + 16)
         try BlockCodec.compress(raw, appendingTo: &output)

@@ -1,5 +1,16 @@
-// Varint writing into a growing buffer, and a cursor that reads a record's fields and turns
-// every shortfall into a typed error naming the field and the offset where it started.
+// The journal's additions to the log's varint writer (EventLog's `ByteSink`: one LEB128 encoding
+// for both layers), and a cursor that reads a record's fields and turns every shortfall into a
+// typed error naming the field and the offset where it started.
+import EventLog
+
+extension ByteSink {
+    @inline(__always)
+    mutating func appendVarint(_ value: UInt32) { appendVarint(UInt64(value)) }
+
+    /// Appends `value` zigzagged, so small negative numbers stay short.
+    @inline(__always)
+    mutating func appendZigzag(_ value: Int64) { appendVarint(zigzag(value)) }
+}
 
 extension Array where Element == UInt8 {
     /// Appends a length-prefixed UTF-8 string.

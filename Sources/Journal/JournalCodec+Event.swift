@@ -1,3 +1,4 @@
+import EventLog
 import RunLifecycle
 
 // Event bodies. Tag flags (low three bits) per kind; body fields in order, all varints:
@@ -31,21 +32,57 @@ import RunLifecycle
 
 extension JournalCodec {
     /// Appends `event`'s record body to `buffer`; its time goes into the log record's timestamp.
-    /// Throws ``JournalError/invalidEvent(_:)`` for an event that fails ``problem(in:)``.
-    public static func encode(_ event: Event, into buffer: inout some ByteSink) throws(JournalError) {
-        if let problem = problem(in: event) { throw .invalidEvent(problem) }
+    /// Throws ``JournalError/invalidEvent(_:)`` for an event that fails ``problem(in:)``, and
+    /// then leaves `buffer` as it was.
+    public static func encode(_ event: Event, into buffer: inout [UInt8]) throws(JournalError) {
+        _ = try appendBody(of: event, to: &buffer)
+    }
+
+    /// The most bytes `event`'s body can take: what the writer reserves to encode it in place.
+    @inline(__always)
+    static func maximumBodyBytes(of event: Event) -> Int {
         switch event {
-        case let .threadCreated(thread, temporary, status, _):
+        case let .created(created):
+            return fixedBodyBytes + 10 * created.work.count
+        case let .rejected(_, _, .threadBusy(inFlight), _):
+            return fixedBodyBytes + 5 * inFlight.count
+        case .threadCreated, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut, .retried,
+            .interrupted, .rolledBack, .deleted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
+            .threadStatusChanged, .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused,
+            .serverRestarted:
+            return fixedBodyBytes
+        }
+    }
+
+    /// A bound on every body apart from its lists: the largest, `created`, is a tag, three ids of
+    /// at most 5 bytes and two varints of at most 10 (then at most 10 bytes per work step);
+    /// `checkpointed` takes at most 31, a `threadBusy` rejection 16 (then 5 per run).
+    @inline(__always)
+    static var fixedBodyBytes: Int { 48 }
+
+    /// Appends `event`'s record body to `buffer` and returns the event's time in microseconds.
+    /// Each layout is checked (``problem(in:)``'s rule for it) before any byte is written.
+    @inline(__always)
+    static func appendBody(of event: Event, to buffer: inout some ByteSink) throws(JournalError) -> Int64 {
+        switch event {
+        case let .threadCreated(thread, temporary, status, at):
+            if let problem = problem(inCreatedThread: thread) { throw .invalidEvent(problem) }
             buffer.append(JournalFormat.tag(.threadCreated, (temporary ? 1 : 0) | status.rawValue << 1))
             buffer.appendVarint(thread.rawValue)
+            return at.microsecondsSinceEpoch
         case let .created(created):
+            if let problem = problem(in: created) { throw .invalidEvent(problem) }
             buffer.append(JournalFormat.tag(.created, (created.subscribed ? 1 : 0) | created.strategy.rawValue << 1))
             buffer.appendVarint(created.runID.rawValue)
             buffer.appendVarint(created.threadID.rawValue)
             buffer.appendVarint(created.assistantID.rawValue)
             buffer.appendZigzag(created.after.count)
             encodeWork(created.work, into: &buffer)
-        case let .rejected(thread, strategy, reason, _):
+            return created.requestedAt.microsecondsSinceEpoch
+        case let .rejected(thread, strategy, reason, at):
+            if case let .threadBusy(inFlight) = reason, let problem = problem(inRejectedRuns: inFlight) {
+                throw .invalidEvent(problem)
+            }
             buffer.append(JournalFormat.tag(.rejected, (thread != nil ? 1 : 0) | strategy.rawValue << 1))
             if let thread { buffer.appendVarint(thread.rawValue) }
             switch reason {
@@ -59,30 +96,38 @@ extension JournalCodec {
                     previous = run.rawValue
                 }
             }
-        case let .started(run, thread, attempt, _):
+            return at.microsecondsSinceEpoch
+        case let .started(run, thread, attempt, at):
             buffer.append(JournalFormat.tag(.started, attempt < 7 ? UInt8(attempt) : 7))
             appendRunThread(run, thread, &buffer)
             if attempt >= 7 { buffer.appendVarint(attempt) }
+            return at.microsecondsSinceEpoch
         case let .checkpointed(checkpointed):
+            if let problem = problem(in: checkpointed) { throw .invalidEvent(problem) }
             let flags = (checkpointed.hasNext ? 1 : 0) | (checkpointed.stepIndex != nil ? 2 : 0)
                 | (checkpointed.checkpointStep != nil ? 4 : 0)
             buffer.append(JournalFormat.tag(.checkpointed, UInt8(flags)))
             appendRunThread(checkpointed.runID, checkpointed.threadID, &buffer)
             if let step = checkpointed.stepIndex { buffer.appendVarint(UInt64(step)) }
             if let checkpointStep = checkpointed.checkpointStep { buffer.appendZigzag(checkpointStep) }
-        case let .succeeded(run, thread, _):
+            return checkpointed.at.microsecondsSinceEpoch
+        case let .succeeded(run, thread, at):
             buffer.append(JournalFormat.tag(.succeeded))
             appendRunThread(run, thread, &buffer)
-        case let .failed(run, thread, cause, _):
+            return at.microsecondsSinceEpoch
+        case let .failed(run, thread, cause, at):
             buffer.append(JournalFormat.tag(.failed, cause.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .timedOut(run, thread, _):
+            return at.microsecondsSinceEpoch
+        case let .timedOut(run, thread, at):
             buffer.append(JournalFormat.tag(.timedOut))
             appendRunThread(run, thread, &buffer)
-        case let .retried(run, thread, cause, _):
+            return at.microsecondsSinceEpoch
+        case let .retried(run, thread, cause, at):
             buffer.append(JournalFormat.tag(.retried, cause.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .interrupted(run, thread, action, cause, _):
+            return at.microsecondsSinceEpoch
+        case let .interrupted(run, thread, action, cause, at):
             let causeCode: UInt8
             switch cause {
             case .supersededBy: causeCode = 0
@@ -94,22 +139,28 @@ extension JournalCodec {
             if case let .supersededBy(successor) = cause {
                 buffer.appendZigzag(Int64(successor.rawValue) - Int64(run.rawValue))
             }
-        case let .rolledBack(run, thread, stage, _):
+            return at.microsecondsSinceEpoch
+        case let .rolledBack(run, thread, stage, at):
             buffer.append(JournalFormat.tag(.rolledBack, stage.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .deleted(run, thread, _):
+            return at.microsecondsSinceEpoch
+        case let .deleted(run, thread, at):
             buffer.append(JournalFormat.tag(.deleted))
             appendRunThread(run, thread, &buffer)
-        case let .workerStopped(run, thread, finalWrite, _):
+            return at.microsecondsSinceEpoch
+        case let .workerStopped(run, thread, finalWrite, at):
             buffer.append(JournalFormat.tag(.workerStopped, finalWrite.rawValue))
             appendRunThread(run, thread, &buffer)
-        case let .subscribed(run, thread, waits, _):
+            return at.microsecondsSinceEpoch
+        case let .subscribed(run, thread, waits, at):
             buffer.append(JournalFormat.tag(.subscribed, waits ? 1 : 0))
             appendRunThread(run, thread, &buffer)
-        case let .unsubscribed(run, thread, _):
+            return at.microsecondsSinceEpoch
+        case let .unsubscribed(run, thread, at):
             buffer.append(JournalFormat.tag(.unsubscribed))
             appendRunThread(run, thread, &buffer)
-        case let .joinAnswered(run, answer, _):
+            return at.microsecondsSinceEpoch
+        case let .joinAnswered(run, answer, at):
             let code: UInt8
             switch answer {
             case let .finished(status): code = status.rawValue
@@ -117,25 +168,32 @@ extension JournalCodec {
             }
             buffer.append(JournalFormat.tag(.joinAnswered, code))
             buffer.appendVarint(run.rawValue)
-        case let .threadStatusChanged(thread, status, _):
+            return at.microsecondsSinceEpoch
+        case let .threadStatusChanged(thread, status, at):
             buffer.append(JournalFormat.tag(.threadStatusChanged, status.rawValue))
             buffer.appendVarint(thread.rawValue)
-        case let .threadValuesCached(thread, run, _):
+            return at.microsecondsSinceEpoch
+        case let .threadValuesCached(thread, run, at):
             buffer.append(JournalFormat.tag(.threadValuesCached))
             buffer.appendVarint(thread.rawValue)
             buffer.appendVarint(run.rawValue)
-        case let .threadDeleted(thread, _):
+            return at.microsecondsSinceEpoch
+        case let .threadDeleted(thread, at):
             buffer.append(JournalFormat.tag(.threadDeleted))
             buffer.appendVarint(thread.rawValue)
-        case let .cancelRefused(run, reason, _):
+            return at.microsecondsSinceEpoch
+        case let .cancelRefused(run, reason, at):
             buffer.append(JournalFormat.tag(.cancelRefused, (run != nil ? 1 : 0) | reason.rawValue << 1))
             if let run { buffer.appendVarint(run.rawValue) }
-        case let .commandRefused(run, command, reason, _):
+            return at.microsecondsSinceEpoch
+        case let .commandRefused(run, command, reason, at):
             buffer.append(JournalFormat.tag(.commandRefused, run != nil ? 1 : 0))
             if let run { buffer.appendVarint(run.rawValue) }
             buffer.append(command.rawValue << 3 | reason.rawValue)
-        case let .serverRestarted(reset, _):
+            return at.microsecondsSinceEpoch
+        case let .serverRestarted(reset, at):
             buffer.append(JournalFormat.tag(.serverRestarted, reset ? 1 : 0))
+            return at.microsecondsSinceEpoch
         }
     }
 
@@ -143,175 +201,5 @@ extension JournalCodec {
     private static func appendRunThread(_ run: RunID, _ thread: ThreadID, _ buffer: inout some ByteSink) {
         buffer.appendVarint(run.rawValue)
         buffer.appendVarint(thread.rawValue)
-    }
-
-    // MARK: Decoding
-
-    static func decodeEvent(
-        _ kind: JournalFormat.Kind, flags: UInt8, at: Timestamp, _ cursor: inout RecordCursor
-    ) throws(JournalError) -> Event {
-        /// Fails when flag bits above `usedBits` are set.
-        func allowFlags(_ usedBits: UInt8) throws(JournalError) {
-            if flags >> usedBits != 0 { throw cursor.failure(.reservedBitsSet(tag: kind.rawValue << 3 | flags), at: 0) }
-        }
-        /// The enum whose raw value the flags (shifted) hold.
-        func flagEnum<T: RawRepresentable>(_ raw: UInt8, _ field: String) throws(JournalError) -> T where T.RawValue == UInt8 {
-            guard let value = T(rawValue: raw) else { throw cursor.failure(.outOfRange(field: field, value: UInt64(raw)), at: 0) }
-            return value
-        }
-        let event: Event
-        switch kind {
-        case .threadCreated:
-            let status: ThreadStatus = try flagEnum(flags >> 1, "thread status")
-            event = .threadCreated(thread: ThreadID(try cursor.readUInt32("thread")), temporary: flags & 1 != 0, status: status, at: at)
-        case .created:
-            let strategy: MultitaskStrategy = try flagEnum(flags >> 1, "strategy")
-            let run = RunID(try cursor.readUInt32("run"))
-            let thread = ThreadID(try cursor.readUInt32("thread"))
-            let assistant = AssistantID(try cursor.readUInt32("assistant"))
-            let afterOffset = cursor.offset
-            let after = try cursor.readZigzag("after")
-            guard !at.microsecondsSinceEpoch.addingReportingOverflow(after).overflow else {
-                throw cursor.failure(.outOfRange(field: "after", value: zigzag(after)), at: afterOffset)
-            }
-            let work = try decodeWork(&cursor)
-            event = .created(RunCreated(
-                runID: run, threadID: thread, assistantID: assistant, strategy: strategy, requestedAt: at,
-                after: Microseconds(after), work: work, subscribed: flags & 1 != 0))
-        case .rejected:
-            let strategy: MultitaskStrategy = try flagEnum(flags >> 1, "strategy")
-            let thread = flags & 1 != 0 ? ThreadID(try cursor.readUInt32("thread")) : nil
-            event = .rejected(thread: thread, strategy: strategy, reason: try decodeRejection(&cursor), at: at)
-        case .started:
-            let run = RunID(try cursor.readUInt32("run"))
-            let thread = ThreadID(try cursor.readUInt32("thread"))
-            var attempt = UInt32(flags)
-            if flags == 7 {
-                let attemptOffset = cursor.offset
-                attempt = try cursor.readUInt32("attempt")
-                guard attempt >= 7 else {
-                    throw cursor.failure(.inconsistent("attempt \(attempt) belongs in the tag"), at: attemptOffset)
-                }
-            }
-            event = .started(run: run, thread: thread, attempt: attempt, at: at)
-        case .checkpointed:
-            let run = RunID(try cursor.readUInt32("run"))
-            let thread = ThreadID(try cursor.readUInt32("thread"))
-            let step = flags & 2 != 0 ? try cursor.readCount("step index", limit: JournalFormat.maximumWorkSteps - 1) : nil
-            let checkpointStep = flags & 4 != 0 ? try cursor.readZigzag("checkpoint step") : nil
-            event = .checkpointed(Checkpointed(
-                runID: run, threadID: thread, stepIndex: step, checkpointStep: checkpointStep, hasNext: flags & 1 != 0, at: at))
-        case .succeeded:
-            try allowFlags(0)
-            event = .succeeded(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), at: at)
-        case .failed:
-            let cause: FailureCause = try flagEnum(flags, "failure cause")
-            event = .failed(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), cause: cause, at: at)
-        case .timedOut:
-            try allowFlags(0)
-            event = .timedOut(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), at: at)
-        case .retried:
-            let cause: RetryCause = try flagEnum(flags, "retry cause")
-            event = .retried(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), cause: cause, at: at)
-        case .interrupted:
-            let action: CancelAction = try flagEnum(flags & 1, "cancel action")
-            let run = RunID(try cursor.readUInt32("run"))
-            let thread = ThreadID(try cursor.readUInt32("thread"))
-            let cause: CancelCause
-            switch flags >> 1 {
-            case 0:
-                let deltaOffset = cursor.offset
-                let delta = try cursor.readZigzag("superseding run")
-                let (successor, overflow) = Int64(run.rawValue).addingReportingOverflow(delta)
-                guard !overflow, let raw = UInt32(exactly: successor) else {
-                    throw cursor.failure(.outOfRange(field: "superseding run", value: zigzag(delta)), at: deltaOffset)
-                }
-                cause = .supersededBy(RunID(raw))
-            case 1: cause = .cancelRequest
-            case 2: cause = .bulkCancelRequest
-            default: throw cursor.failure(.outOfRange(field: "cancel cause", value: UInt64(flags >> 1)), at: 0)
-            }
-            event = .interrupted(run: run, thread: thread, action: action, cause: cause, at: at)
-        case .rolledBack:
-            let stage: RollbackStage = try flagEnum(flags, "rollback stage")
-            event = .rolledBack(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), stage: stage, at: at)
-        case .deleted:
-            try allowFlags(0)
-            event = .deleted(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), at: at)
-        case .workerStopped:
-            let finalWrite: FinalWrite = try flagEnum(flags, "final write")
-            event = .workerStopped(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), finalWrite: finalWrite, at: at)
-        case .subscribed:
-            try allowFlags(1)
-            event = .subscribed(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), waits: flags & 1 != 0, at: at)
-        case .unsubscribed:
-            try allowFlags(0)
-            event = .unsubscribed(run: RunID(try cursor.readUInt32("run")), thread: ThreadID(try cursor.readUInt32("thread")), at: at)
-        case .joinAnswered:
-            let answer: JoinAnswer
-            if flags == 6 {
-                answer = .runNotFound
-            } else {
-                answer = .finished(try flagEnum(flags, "join answer"))
-            }
-            event = .joinAnswered(run: RunID(try cursor.readUInt32("run")), answer: answer, at: at)
-        case .threadStatusChanged:
-            let status: ThreadStatus = try flagEnum(flags, "thread status")
-            event = .threadStatusChanged(thread: ThreadID(try cursor.readUInt32("thread")), status: status, at: at)
-        case .threadValuesCached:
-            try allowFlags(0)
-            event = .threadValuesCached(thread: ThreadID(try cursor.readUInt32("thread")), fromRun: RunID(try cursor.readUInt32("run")), at: at)
-        case .threadDeleted:
-            try allowFlags(0)
-            event = .threadDeleted(thread: ThreadID(try cursor.readUInt32("thread")), at: at)
-        case .cancelRefused:
-            let reason: CancelRefusal = try flagEnum(flags >> 1, "cancel refusal")
-            let run = flags & 1 != 0 ? RunID(try cursor.readUInt32("run")) : nil
-            event = .cancelRefused(run: run, reason: reason, at: at)
-        case .commandRefused:
-            try allowFlags(1)
-            let run = flags & 1 != 0 ? RunID(try cursor.readUInt32("run")) : nil
-            let codeOffset = cursor.offset
-            let code = try cursor.readByte("refused command")
-            guard let command = CommandKind(rawValue: code >> 3) else {
-                throw cursor.failure(.outOfRange(field: "refused command", value: UInt64(code >> 3)), at: codeOffset)
-            }
-            guard let reason = RefusalReason(rawValue: code & 7) else {
-                throw cursor.failure(.outOfRange(field: "refusal reason", value: UInt64(code & 7)), at: codeOffset)
-            }
-            event = .commandRefused(run: run, command: command, reason: reason, at: at)
-        case .serverRestarted:
-            try allowFlags(1)
-            event = .serverRestarted(attemptCountersReset: flags & 1 != 0, at: at)
-        case .journal:
-            preconditionFailure("decodeEvent called for a journal record")
-        }
-        // The paired check after decoding.
-        if let problem = problem(in: event) { throw cursor.failure(.inconsistent(problem), at: 0) }
-        return event
-    }
-
-    private static func decodeRejection(_ cursor: inout RecordCursor) throws(JournalError) -> CreateRejection {
-        let code = try cursor.readCount("rejection", limit: JournalFormat.maximumRejectedRuns + 1)
-        guard code > 0 else { return .threadNotFound }
-        var runs: [RunID] = []
-        runs.reserveCapacity(code - 1)
-        var previous: UInt32?
-        for _ in 1..<code {
-            let idOffset = cursor.offset
-            let raw = try cursor.readUInt32("in-flight run")
-            guard let previousRaw = previous else {
-                previous = raw
-                runs.append(RunID(raw))
-                continue
-            }
-            let (sum, overflow) = previousRaw.addingReportingOverflow(raw)
-            guard !overflow, sum < UInt32.max else {
-                throw cursor.failure(.outOfRange(field: "in-flight run", value: UInt64(raw)), at: idOffset)
-            }
-            previous = sum + 1
-            runs.append(RunID(sum + 1))
-        }
-        return .threadBusy(inFlight: runs)
     }
 }

@@ -1,3 +1,4 @@
+import EventLog
 import RunLifecycle
 
 // A run's step durations. Header varint: count << 2 | runLength << 1 | milliseconds.
@@ -7,8 +8,8 @@ import RunLifecycle
 
 extension JournalCodec {
     static func encodeWork(_ work: [Microseconds], into buffer: inout some ByteSink) {
-        guard !work.isEmpty else {
-            buffer.append(0)
+        guard work.count > 1 else {
+            encodeWork(single: work.first, into: &buffer)
             return
         }
         var wholeMilliseconds = true
@@ -42,6 +43,20 @@ extension JournalCodec {
         } else {
             for step in work { buffer.appendVarint(UInt64(step.count / divisor)) }
         }
+    }
+
+    /// No step or one, the common case, without the run-length analysis: a single value is never
+    /// shorter as a (repeat count, value) pair, so the general path writes the same bytes.
+    @inline(__always)
+    private static func encodeWork(single step: Microseconds?, into buffer: inout some ByteSink) {
+        guard let step else {
+            buffer.append(0)
+            return
+        }
+        let wholeMilliseconds = step.count % 1_000 == 0
+        let header: UInt64 = 1 << 2 | (wholeMilliseconds ? 1 : 0)
+        buffer.appendVarint(header)
+        buffer.appendVarint(UInt64(wholeMilliseconds ? step.count / 1_000 : step.count))
     }
 
     static func decodeWork(_ cursor: inout RecordCursor) throws(JournalError) -> [Microseconds] {

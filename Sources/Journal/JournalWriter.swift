@@ -3,23 +3,29 @@ import RunLifecycle
 
 /// Writes a journal: the header as record 0, then one record per event and one per definition.
 ///
-/// Events are encoded into one reusable buffer, so appending allocates nothing once the buffer
-/// has grown to the largest record. Not thread-safe: one writer, one caller.
+/// Events are encoded straight into the log's open batch: the writer always holds a room
+/// reserved there for the next record, encodes into it, and commits the bytes written, which
+/// reserves the next room in the same call. Appending an event copies nothing, allocates
+/// nothing and costs one call into the log. Not thread-safe: one writer, one caller.
 public final class JournalWriter {
     /// The header written as record 0.
     public let header: JournalHeader
     /// The names defined so far.
     public private(set) var names = JournalNames()
-    /// Events appended so far.
-    public private(set) var eventCount: UInt64 = 0
-    /// Bytes of those events' records before compression (their times live in the log's timestamps).
-    public private(set) var eventBytes: UInt64 = 0
+    /// Events appended so far: every record after the header that is not a definition.
+    public var eventCount: UInt64 { log.nextSequence - 1 - UInt64(names.count) }
 
     private let log: LogWriter
+    /// Room for the next event in the log's open batch, `roomBytes` long. Every call on `log`
+    /// other than a commit may move the batch, so each is followed by `renewRoom()`. Unchecked
+    /// exclusivity: a pointer only this class's own methods replace, never while reading it.
+    @exclusivity(unchecked) private var room: UnsafeMutablePointer<UInt8>
+    /// Scratch for definitions, and for events too large for the room.
     private var buffer: [UInt8] = []
-    /// Where events are encoded (freed in `deinit`).
-    private var eventRecord = RecordBuffer()
-    private var latestTimestamp: Int64
+
+    /// The room kept for the next event: more than any event needs bar a run with over 20
+    /// steps or a rejection naming over 40 runs, which go through `buffer`.
+    private static let roomBytes = 256
 
     /// Creates a journal in the empty (or missing) log directory `directory` and writes `header`.
     /// `origin` stamps the header; no event may be earlier.
@@ -34,30 +40,40 @@ public final class JournalWriter {
             throw JournalError.logNotEmpty(path: directory, records: records)
         }
         buffer.reserveCapacity(256)
-        latestTimestamp = origin.microsecondsSinceEpoch
         try JournalCodec.encode(header, into: &buffer)
-        try log.append(buffer, timestamp: latestTimestamp)
+        try log.append(buffer, timestamp: origin.microsecondsSinceEpoch)
+        room = log.reserveRecord(maximumBytes: Self.roomBytes)
     }
 
     /// Appends `event` and returns its sequence number. Throws ``JournalError/invalidEvent(_:)``
     /// for an event that fails the codec's check, and `EventLogError.timestampWentBackwards`
-    /// for one earlier than the previous record.
+    /// for one earlier than the previous record; either way the log is unchanged.
     @discardableResult
     public func append(_ event: Event) throws -> UInt64 {
-        // Encode into a local copy of the raw buffer (it is a pointer and two counts): every
-        // append through a class's stored property would begin and end a dynamic exclusivity
-        // access, which cost more than the encoding itself.
-        var record = eventRecord
-        record.removeAll()
-        defer { eventRecord = record }
-        try JournalCodec.encode(event, into: &record)
-        let timestamp = event.at.microsecondsSinceEpoch
-        let sequence = try record.withBytes { try log.append($0, timestamp: timestamp) }
-        latestTimestamp = timestamp
-        eventCount += 1
-        eventBytes += UInt64(record.count)
-        return sequence
+        guard JournalCodec.maximumBodyBytes(of: event) <= Self.roomBytes else { return try appendThroughBuffer(event) }
+        var writer = UncheckedByteWriter(room)
+        let timestamp = try JournalCodec.appendBody(of: event, to: &writer)
+        do {
+            let committed = try log.commitRecord(
+                byteCount: writer.position - room, timestamp: timestamp, reservingNext: Self.roomBytes)
+            room = committed.room
+            return committed.sequence
+        } catch {
+            // A failed write of the batch may have moved it.
+            renewRoom()
+            throw error
+        }
     }
+
+    /// The same for an event that might not fit the room: encoded to its actual size first.
+    private func appendThroughBuffer(_ event: Event) throws -> UInt64 {
+        defer { renewRoom() }
+        buffer.removeAll(keepingCapacity: true)
+        let timestamp = try JournalCodec.appendBody(of: event, to: &buffer)
+        return try log.append(buffer, timestamp: timestamp)
+    }
+
+    private func renewRoom() { room = log.reserveRecord(maximumBytes: Self.roomBytes) }
 
     /// Binds `id` to its external name; call it before the first event that uses `id`. The
     /// record carries the latest record's time. Defining an id again with the same name writes
@@ -71,18 +87,24 @@ public final class JournalWriter {
             }
             return false
         }
+        defer { renewRoom() }
         buffer.removeAll(keepingCapacity: true)
         try JournalCodec.encode(definition, into: &buffer)
-        try log.append(buffer, timestamp: latestTimestamp)
+        // The header is always there, so the log has a latest timestamp.
+        try log.append(buffer, timestamp: log.lastTimestamp ?? 0)
         names.record(definition)
         return true
     }
 
     /// Makes everything appended so far as durable as the log's options promise.
-    public func flush() throws { try log.flush() }
+    public func flush() throws {
+        defer { renewRoom() }
+        try log.flush()
+    }
 
     /// Flushes and closes the log.
-    public func close() throws { try log.close() }
-
-    deinit { eventRecord.deallocate() }
+    public func close() throws {
+        defer { renewRoom() }
+        try log.close()
+    }
 }

@@ -12,20 +12,24 @@ public enum BlockCodec {
     /// Appends the compressed form of `source` to `output`; returns the compressed length.
     @discardableResult
     public static func compress(_ source: ArraySlice<UInt8>, appendingTo output: inout [UInt8]) throws -> Int {
+        try source.withUnsafeBytes { try compress($0, appendingTo: &output) }
+    }
+
+    /// Appends the compressed form of `source` to `output`; returns the compressed length.
+    @discardableResult
+    public static func compress(_ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws -> Int {
         guard source.count <= LZ4.maximumBlockInputSize else {
             throw LZ4Error.contentTooLarge(declared: source.count, limit: LZ4.maximumBlockInputSize)
         }
         let bound = Int(LZ4_compressBound(Int32(source.count)))
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: bound))
-        let written = source.withUnsafeBytes { input in
-            output.withUnsafeMutableBytes { all in
-                let destination = UnsafeMutableRawBufferPointer(rebasing: all[start...])
-                return Int(LZ4_compress_default(
-                    input.baseAddress?.assumingMemoryBound(to: CChar.self),
-                    destination.baseAddress!.assumingMemoryBound(to: CChar.self),
-                    Int32(source.count), Int32(bound)))
-            }
+        let written = output.withUnsafeMutableBytes { all in
+            let destination = UnsafeMutableRawBufferPointer(rebasing: all[start...])
+            return Int(LZ4_compress_default(
+                source.baseAddress?.assumingMemoryBound(to: CChar.self),
+                destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+                Int32(source.count), Int32(bound)))
         }
         guard written > 0 || source.isEmpty else {
             output.removeLast(bound)

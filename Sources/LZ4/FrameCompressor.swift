@@ -51,7 +51,9 @@ public final class FrameCompressor {
         }
     }
 
-    private func compress(_ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws -> Int {
+    /// Appends one complete frame holding `source` to `output` and returns the frame's length.
+    @discardableResult
+    public func compress(_ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws -> Int {
         let start = output.count
         let bound = frameBound(sourceCount: source.count)
         output.append(contentsOf: repeatElement(0, count: bound))

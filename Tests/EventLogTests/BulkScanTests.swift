@@ -127,7 +127,7 @@ import TestSupport
             raw.appendVarint(UInt64(length))
             raw.appendVarint(UInt64(records[index].timestamp - (index == before ? records[index].timestamp : records[index - 1].timestamp)))
         }
-        let stored = try SideTable.store(raw[...])
+        let stored = try raw.withUnsafeBytes { try SideTable.store($0) }
         var damaged = metadata
         damaged.sideTableRawBytes = UInt32(raw.count)
         damaged.sideTableStoredBytes = UInt32(stored.count)

@@ -30,6 +30,10 @@ import TestSupport
         entries.flatMap { varint($0.length, padding: $0.lengthPadding) + varint($0.delta, padding: $0.deltaPadding) }
     }
 
+    static func store(_ raw: [UInt8]) throws -> [UInt8] {
+        try raw.withUnsafeBytes { try SideTable.store($0) }
+    }
+
     static func metadata(_ entries: [Entry], raw: [UInt8], stored: [UInt8], firstTimestamp: Int64 = 1_000) -> BlockMetadata {
         let total = entries.reduce(0) { $0 + $1.length }
         let last = entries.reduce(firstTimestamp) { $0 &+ Int64(truncatingIfNeeded: $1.delta) }
@@ -45,7 +49,7 @@ import TestSupport
         _ entries: [Entry], raw: [UInt8]? = nil, adjust: (inout BlockMetadata) -> Void = { _ in }
     ) throws -> (reason: String?, index: RecordIndex) {
         let raw = raw ?? Self.raw(entries)
-        let stored = try SideTable.store(raw[...])
+        let stored = try Self.store(raw)
         var metadata = Self.metadata(entries, raw: raw, stored: stored)
         adjust(&metadata)
         var scratch: [UInt8] = [9, 9, 9]
@@ -91,7 +95,7 @@ import TestSupport
         var scratch: [UInt8] = []
         for entries in [long, short] {
             let raw = Self.raw(entries)
-            let stored = try SideTable.store(raw[...])
+            let stored = try Self.store(raw)
             #expect(SideTable.decode(stored: stored[...], metadata: Self.metadata(entries, raw: raw, stored: stored),
                                      scratch: &scratch, into: &index) == nil)
         }

@@ -1,0 +1,123 @@
+// Records written in place (reserve room in the open batch, write, commit the bytes used) make
+// exactly the log that copying appends make, across seals, segment rotations and growth of the
+// batch; a refused commit changes nothing; and the one varint writer both layers use writes
+// plain LEB128 on every path.
+
+import EventLog
+import PropertyBased
+import Testing
+import TestSupport
+
+@Suite struct InPlaceAppendTests {
+    /// Every segment file of a log, name and bytes, in order.
+    static func files(_ directory: String) -> [(String, [UInt8])] {
+        LogFixtures.segments(directory).map { ($0.split(separator: "/").last.map(String.init) ?? $0, TestFiles.read($0)) }
+    }
+
+    /// Writes `records` in place, each into a room `slack[i]` bytes larger than it, the first
+    /// room reserved on its own and each later one by the commit before it.
+    static func writeInPlace(_ records: [WrittenRecord], slack: [Int], to directory: String, options: WriterOptions) throws {
+        let writer = try LogWriter(directory: directory, options: options)
+        var room = writer.reserveRecord(maximumBytes: (records.first?.bytes.count ?? 0) + (slack.first ?? 0))
+        for (index, record) in records.enumerated() {
+            record.bytes.withUnsafeBytes { bytes in
+                if let source = bytes.baseAddress { room.update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+            }
+            let next = index + 1 < records.count ? records[index + 1].bytes.count + slack[index + 1] : 0
+            let committed = try writer.commitRecord(
+                byteCount: record.bytes.count, timestamp: record.timestamp, reservingNext: next)
+            #expect(committed.sequence == UInt64(index))
+            room = committed.room
+        }
+        try writer.close()
+    }
+
+    // Random record sizes (empty ones included, some larger than a batch so that the room must
+    // grow) with random slack, through tiny batches and segments: the in-place log is
+    // byte-for-byte the log that `append` writes, and reads back the same records.
+    @Test func inPlaceRecordsWriteTheSameBytesAsAppends() async throws {
+        let sizes = Gen.oneOf(Gen.int(in: 0...40), Gen.int(in: 0...700))
+        let input = zip(sizes, Gen.int(in: 0...64)).array(of: 1...60)
+        await propertyCheck(count: 40, input: input, Gen.uint64()) { shapes, seed in
+            var random = TestRandom(seed: seed)
+            var timestamp = Int64(random.next() % 1_000)
+            let records = shapes.map { size, _ -> WrittenRecord in
+                timestamp += Int64(random.next() % 3) * Int64(random.next() % 20_000)
+                return WrittenRecord(bytes: random.recordBytes(count: size), timestamp: timestamp)
+            }
+            let copied = TemporaryDirectory("copied")
+            let inPlace = TemporaryDirectory("in-place")
+            let options = LogFixtures.smallOptions()
+            #expect(throws: Never.self) {
+                try LogFixtures.write(records, to: copied.path, options: options)
+                try Self.writeInPlace(records, slack: shapes.map(\.1), to: inPlace.path, options: options)
+            }
+            let expected = Self.files(copied.path)
+            let actual = Self.files(inPlace.path)
+            #expect(actual.map(\.0) == expected.map(\.0))
+            #expect(actual.map(\.1) == expected.map(\.1), "seed \(seed)")
+            #expect((try? LogFixtures.readAll(inPlace.path)) == records)
+        }
+    }
+
+    // A commit refused for its timestamp, or for a closed writer, changes nothing: the room it
+    // was given stays valid, and committing it again with a good timestamp appends the record.
+    @Test func aRefusedCommitKeepsItsRoom() throws {
+        let directory = TemporaryDirectory("refused")
+        let writer = try LogWriter(directory: directory.path)
+        try writer.append([1, 2, 3], timestamp: 100)
+        let room = writer.reserveRecord(maximumBytes: 8)
+        room.update(repeating: 7, count: 4)
+        #expect(throws: EventLogError.timestampWentBackwards(previous: 100, given: 99)) {
+            _ = try writer.commitRecord(byteCount: 4, timestamp: 99, reservingNext: 8)
+        }
+        #expect(writer.nextSequence == 1)
+        let committed = try writer.commitRecord(byteCount: 4, timestamp: 100, reservingNext: 8)
+        #expect(committed.sequence == 1)
+        committed.room.update(repeating: 9, count: 2)
+        try writer.close()
+        #expect(throws: EventLogError.closed) { _ = try writer.commitRecord(byteCount: 2, timestamp: 200, reservingNext: 8) }
+        #expect(try LogFixtures.readAll(directory.path) == [
+            WrittenRecord(bytes: [1, 2, 3], timestamp: 100), WrittenRecord(bytes: [7, 7, 7, 7], timestamp: 100),
+        ])
+    }
+
+    /// LEB128 as the format documents it, byte by byte: the reference the fast paths must match.
+    static func reference(_ value: UInt64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var remaining = value
+        repeat {
+            let low = UInt8(remaining & 0x7F)
+            remaining >>= 7
+            bytes.append(remaining == 0 ? low : low | 0x80)
+        } while remaining != 0
+        return bytes
+    }
+
+    // Every size class of the varint writer (one to three bytes without a loop, the loop above),
+    // at and around each boundary and at random, writes the reference bytes into an array and
+    // through an unchecked writer alike.
+    @Test func varintsAreLEB128OnEveryPath() async {
+        var values: [UInt64] = [0, 1, .max, .max - 1]
+        for bits in 1..<64 {
+            let boundary = UInt64(1) << bits
+            values += [boundary - 1, boundary, boundary + 1]
+        }
+        func check(_ value: UInt64) {
+            var array: [UInt8] = []
+            array.appendVarint(value)
+            var memory = [UInt8](repeating: 0xEE, count: 12)
+            let written = memory.withUnsafeMutableBufferPointer { buffer -> Int in
+                var writer = UncheckedByteWriter(buffer.baseAddress!)
+                writer.appendVarint(value)
+                return writer.position - buffer.baseAddress!
+            }
+            let expected = Self.reference(value)
+            #expect(array == expected, "\(value)")
+            #expect(Array(memory.prefix(written)) == expected, "\(value)")
+            #expect(memory[written...].allSatisfy { $0 == 0xEE }, "\(value) wrote past its bytes")
+        }
+        values.forEach(check)
+        await propertyCheck(count: 500, input: Gen.uint64(), Gen.int(in: 0...63)) { value, shift in check(value >> shift) }
+    }
+}
