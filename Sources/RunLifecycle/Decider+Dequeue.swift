@@ -6,26 +6,27 @@ extension Decision {
     mutating func dequeue(snapshot: Timestamp, limit: Int, at: Timestamp) {
         let window = min(max(0, limit), state.freeSlotCount)
         guard window > 0 else { return }
-        // `pendingOrder` is sorted by createdAt, so the due runs form its prefix. The candidates
-        // are copied out first (not the whole state), so starting them mutates in place; they
-        // are at most a few slots' worth, so they go on the stack, not in an array. `Run` is
-        // declared BitwiseCopyable (the compiler holds it to that), so they need no deinit.
-        withUnsafeTemporaryAllocation(of: Run.self, capacity: window) { candidates in
-            var count = 0
-            for runID in state.pendingOrder {
-                if count == window { break }
-                guard let run = state.runTable[runID] else { continue }
-                guard run.createdAt < snapshot else { break }
-                candidates.initializeElement(at: count, to: run)
-                count += 1
+        // `pendingOrder` is sorted by createdAt, so the due runs form its prefix, and the first
+        // `window` of them are the candidates. Starting one removes it from the order, so the
+        // next candidate moves into its position; a skipped one stays, and the walk steps over
+        // it. Nothing is copied out, so a poll allocates nothing.
+        var examined = 0
+        var position = 0
+        while examined < window, position < state.pendingOrder.count {
+            let runID = state.pendingOrder[position]
+            guard let candidate = state.runTable[runID] else {
+                position += 1
+                continue
             }
-            for index in 0..<count {
-                let candidate = candidates[index]
-                // "Unexpected missing thread in Runs.next": skipped.
-                guard state.threadTable.contains(candidate.threadID) else { continue }
-                guard !isThreadBlocked(candidate.threadID) else { continue }
-                start(candidate, at: at)
+            guard candidate.createdAt < snapshot else { break }
+            examined += 1
+            // "Unexpected missing thread in Runs.next": skipped.
+            guard state.threadTable.contains(candidate.threadID), !isThreadBlocked(candidate.threadID) else {
+                position += 1
+                continue
             }
+            start(candidate, at: at)
+            if position < state.pendingOrder.count, state.pendingOrder[position] == runID { position += 1 }
         }
     }
 
@@ -59,3 +60,4 @@ extension Decision {
                     checkpointStep: inputStep, hasNext: true, at: at)))
     }
 }
+
