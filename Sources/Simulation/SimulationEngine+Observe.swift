@@ -39,7 +39,7 @@ extension SimulationEngine {
             settleIfDone(runID)
         case .serverRestarted:
             for runID in workers.keys {
-                workers[runID] = nil
+                if let worker = workers.removeValue(forKey: runID) { cancelItems(of: worker) }
                 queueMayMove = true
             }
         case .threadCreated, .checkpointed, .subscribed, .unsubscribed, .joinAnswered, .threadStatusChanged,

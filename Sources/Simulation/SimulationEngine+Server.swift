@@ -8,8 +8,9 @@ extension SimulationEngine {
         kernel.schedule(at: time, priority: action.priority, action)
     }
 
-    mutating func schedule(_ action: Action, after microseconds: Int64) {
-        schedule(action, at: kernel.now + .microseconds(microseconds))
+    @discardableResult
+    mutating func schedule(_ action: Action, after microseconds: Int64) -> AgendaHandle {
+        kernel.schedule(at: kernel.now + .microseconds(microseconds), priority: action.priority, action)
     }
 
     // MARK: Poller (polling mode)
@@ -64,7 +65,9 @@ extension SimulationEngine {
     // MARK: Workers
 
     mutating func stepDone(_ runID: RunID, worker token: UInt32) {
-        guard let worker = workers[runID], worker.token == token, !worker.cancelled else { return }
+        guard let worker = workers[runID], worker.token == token else { return }
+        workers.update(runID) { $0.stepItem = nil }
+        guard !worker.cancelled else { return }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }) else {
@@ -87,8 +90,11 @@ extension SimulationEngine {
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if let nextStep {
-            workers.update(runID) { $0.stepStartedAt = now }
-            schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
+            let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
+            workers.update(runID) {
+                $0.stepStartedAt = now
+                $0.stepItem = item
+            }
         } else {
             execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
         }
@@ -112,9 +118,11 @@ extension SimulationEngine {
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
             let step = duration(of: runID, step: stepIndex)
         else { return }
-        schedule(.stepDone(run: runID, worker: token), after: step.count)
-        if let timeout = timeoutMilliseconds {
-            schedule(.timeout(run: runID, worker: token), after: timeout * 1_000)
+        let stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
+        let timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
+        workers.update(runID) {
+            $0.stepItem = stepItem
+            $0.timeoutItem = timeoutItem
         }
     }
 
@@ -141,9 +149,16 @@ extension SimulationEngine {
 
     /// The worker of `runID` left its slot (ended, retried, or stopped after a cancel).
     mutating func workerLeft(_ runID: RunID, thread: ThreadID) {
-        guard workers.removeValue(forKey: runID) != nil else { return }
+        guard let worker = workers.removeValue(forKey: runID) else { return }
+        cancelItems(of: worker)
         threads.update(thread) { $0.lastWorkerEndAt = kernel.now.microsecondsSinceStart }
         queueMayMove = true
+    }
+
+    /// Takes a departed worker's step and timeout off the agenda: they would do nothing.
+    mutating func cancelItems(of worker: Worker) {
+        if let item = worker.stepItem { kernel.cancel(item) }
+        if let item = worker.timeoutItem { kernel.cancel(item) }
     }
 
     /// A running run's worker got a cancel signal: the step in progress is discarded and the

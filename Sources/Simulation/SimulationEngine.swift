@@ -187,7 +187,9 @@ struct SimulationEngine {
         case .serverRestart: restartServer()
         case .serverUp: serverCameUp()
         case .timeout(let run, let token):
-            guard let worker = workers[run], worker.token == token, !worker.cancelled else { return }
+            guard let worker = workers[run], worker.token == token else { return }
+            workers.update(run) { $0.timeoutItem = nil }
+            guard !worker.cancelled else { return }
             execute(.finish(run: run, outcome: .timeout, at: kernel.now.timestamp))
         }
         afterAction()
@@ -264,6 +266,11 @@ struct Worker {
     var token: UInt32
     var stepStartedAt: Int64
     var cancelled = false
+    /// Its `stepDone` and `timeout` items while they are on the agenda: when the worker leaves
+    /// first, they are cancelled, since a stale item would keep the simulation (and the
+    /// poller) going until its time, up to a timeout or a replay's one-hour placeholder later.
+    var stepItem: AgendaHandle?
+    var timeoutItem: AgendaHandle?
 }
 
 /// The poller of polling mode.

@@ -105,4 +105,21 @@ import Testing
         #expect(summary.count(.interrupted) == 1)
         #expect(abs(summary.cutShortByInterruptMilliseconds - 300) < 1e-9)
     }
+
+    /// A cancelled worker's discarded step (and its timeout) leave the agenda with it: the
+    /// simulation ends when the worker stops, not when the hour-long step would have ended,
+    /// and the poller does not tick through that hour (a replay gives runs whose length the
+    /// recording does not show a one-hour placeholder, and ticked 7,000 times for nothing).
+    @Test func aStoppedWorkersStepDoesNotKeepTheSimulationGoing() {
+        var withTimeout = scriptedSpec(slots: 2, pollMilliseconds: 500)
+        withTimeout.server.timeoutMilliseconds = 7_200_000
+        var simulator = Simulator(spec: withTimeout, sink: TimelineSink())
+        simulator.inject(create(thread: 1, at: 0, steps: [3_600_000]))
+        simulator.inject(.cancel(run: RunID(1), action: .interrupt, wait: false, at: Timestamp(microsecondsSinceEpoch: 2_000_000)))
+        let summary = simulator.run()
+        let stopped = simulator.sink.timeline(1).workerEndedAt!
+        #expect(stopped >= 2_000_100 && stopped <= 2_003_400, "stopped at \(stopped) µs")
+        #expect(summary.simulatedMicroseconds <= stopped + 1_000_000, "ended at \(summary.simulatedMicroseconds) µs")
+        #expect(summary.count(.interrupted) == 1)
+    }
 }
