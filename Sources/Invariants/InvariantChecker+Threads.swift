@@ -16,7 +16,7 @@ extension InvariantChecker {
         thread.status = status
         thread.statusEvent = reference
         _ = threads.insert(thread)
-        dirtyThreads.append(threadID)
+        markDirty(threadID)
     }
 
     mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
@@ -27,7 +27,7 @@ extension InvariantChecker {
         // The run event just before the write is what made the writer write.
         threads[slot].statusWriteCause = threads[slot].lastCause
         threads[slot].lastCause = .none
-        dirtyThreads.append(threadID)
+        markDirty(threadID)
     }
 
     mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {

@@ -164,7 +164,7 @@ struct ThreadTable {
 
     /// What an evicted thread keeps of its history: whether it had none, and whether its tip
     /// had `next` (the step number itself is forgotten).
-    private func historyState(_ slot: Int) -> EvictedThread.History {
+    private mutating func historyState(_ slot: Int) -> EvictedThread.History {
         if records[slot].spans.isEmpty && !records[slot].historyTruncated { return .empty }
         switch tipHasNext(slot) {
         case true?: return .tipWithNext
@@ -173,14 +173,17 @@ struct ThreadTable {
         }
     }
 
+    // The two queries below are `mutating` although they change nothing: called on the
+    // checker's table, a non-mutating method made the compiler copy the whole table first.
+
     /// The step the next checkpoint must carry, or nil when the history is unknown.
-    func expectedNextStep(_ slot: Int) -> Int64? {
+    mutating func expectedNextStep(_ slot: Int) -> Int64? {
         if let last = spans.last(of: records[slot].spans) { return last.lastStep + 1 }
         return records[slot].historyTruncated ? nil : -1
     }
 
     /// Whether the thread's last surviving checkpoint has `next`, or nil when unknown.
-    func tipHasNext(_ slot: Int) -> Bool? {
+    mutating func tipHasNext(_ slot: Int) -> Bool? {
         if let last = spans.last(of: records[slot].spans) { return last.lastHasNext }
         return records[slot].historyTruncated ? records[slot].restoredTipHasNext : false
     }
