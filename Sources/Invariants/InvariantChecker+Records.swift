@@ -60,9 +60,10 @@ extension InvariantChecker {
         let runID = runs[slot].id
         let deleted = runs[slot].deleted
         let threadID = runs[slot].threadID
+        let threadHint = runs[slot].threadSlotHint
         fates[runID] = deleted ? .deleted : RunFateTable.fate(of: runs[slot].status)
         runs.remove(slot)
-        if !deleted, let thread = threads.slot(of: threadID), threads[thread].temporary {
+        if !deleted, let thread = threads.slot(of: threadID, hint: threadHint), threads[thread].temporary {
             threads.appendSettledTemporaryRun(thread, runID)
         }
     }

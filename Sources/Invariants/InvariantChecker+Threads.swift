@@ -6,12 +6,14 @@ extension InvariantChecker {
     // MARK: Threads
 
     mutating func observeThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, _ reference: EventReference) {
-        if threads.contains(threadID) {
+        // One id lookup for both questions (``ThreadTable/contains(_:)`` is held or evicted).
+        let old = threads.slot(of: threadID)
+        if old != nil || threads.isEvicted(threadID) {
             report(
                 .legalTransition, events: [reference], threads: [threadID], expected: "\(threadID) created once",
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
-        if let old = threads.slot(of: threadID) { dropThread(old) }
+        if let old { dropThread(old) }
         var thread = ShadowThread(id: threadID, temporary: temporary)
         thread.status = status
         thread.statusEvent = reference

@@ -44,6 +44,9 @@ struct ThreadTable {
     /// Whether the thread exists, held or evicted.
     func contains(_ id: ThreadID) -> Bool { map.slot(id.rawValue) != nil || evicted[id.rawValue] != 0 }
 
+    /// Whether the thread was evicted (and is not held).
+    func isEvicted(_ id: ThreadID) -> Bool { evicted[id.rawValue] != 0 }
+
     subscript(slot: Int) -> ShadowThread {
         // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
         // each read allocated its frame.
@@ -53,7 +56,9 @@ struct ThreadTable {
 
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
-        evicted[thread.id.rawValue] = 0
+        // Read first: the usual new thread has no cell, and the write path checks the page
+        // storage is unique.
+        if evicted[thread.id.rawValue] != 0 { evicted[thread.id.rawValue] = 0 }
         if !evictedBusy.isEmpty { evictedBusy.remove(thread.id) }
         let slot: Int
         if let free = freeSlots.popLast() {
