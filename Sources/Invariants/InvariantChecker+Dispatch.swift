@@ -80,7 +80,9 @@ extension InvariantChecker {
     /// After each state change: restart the stall clock if the candidate changed, and count
     /// head-of-line blocks.
     mutating func afterStateChange(at now: Timestamp) {
-        let candidate = dispatchCandidate(now: now)
+        // With no free slot or nothing pending there is no candidate (the usual case at a
+        // busy or an idle server), so the walk is not called.
+        let candidate = executingCount < configuration.slotCount && globalPending.head >= 0 ? dispatchCandidate(now: now) : nil
         if let candidate {
             if candidate.runID != stall.runID || candidate.rank != stall.rank || candidate.free != stall.free {
                 stall = StallClock(
@@ -91,7 +93,9 @@ extension InvariantChecker {
             return
         }
         if stall.runID != nil || stall.reported { stall = StallClock() }
-        let blocked = isHeadOfLineBlocked(now: now)
+        // A block needs a run beyond the window of `free` runs, so more pending runs than free
+        // slots; with fewer the walk cannot find one.
+        let blocked = globalPending.count > configuration.slotCount - executingCount && isHeadOfLineBlocked(now: now)
         if blocked && !inHeadOfLineBlock { coverage.headOfLineBlocks += 1 }
         inHeadOfLineBlock = blocked
     }

@@ -60,9 +60,10 @@ extension InvariantChecker {
         let runID = runs[slot].id
         let deleted = runs[slot].deleted
         let threadID = runs[slot].threadID
+        let threadHint = runs[slot].threadSlotHint
         fates[runID] = deleted ? .deleted : RunFateTable.fate(of: runs[slot].status)
         runs.remove(slot)
-        if !deleted, let thread = threads.slot(of: threadID), threads[thread].temporary {
+        if !deleted, let thread = threads.slot(of: threadID, hint: threadHint), threads[thread].temporary {
             threads.appendSettledTemporaryRun(thread, runID)
         }
     }
@@ -76,8 +77,10 @@ extension InvariantChecker {
     /// The slot of the thread of the run in `run`, like ``threadSlot(_:)``, remembering it.
     mutating func threadSlot(ofRun run: Int) -> Int {
         let threadID = runs[run].threadID
-        let slot = threads.slot(of: threadID, hint: runs[run].threadSlotHint) ?? threadSlot(threadID)
-        runs[run].threadSlotHint = Int32(slot)
+        let hint = runs[run].threadSlotHint
+        let slot = threads.slot(of: threadID, hint: hint) ?? threadSlot(threadID)
+        // Written only when it changed: each write checks the run storage is unique.
+        if Int32(slot) != hint { runs[run].threadSlotHint = Int32(slot) }
         return slot
     }
 
@@ -96,7 +99,7 @@ extension InvariantChecker {
         if let slot = threads.slot(of: id) { return slot }
         guard let slot = threads.restore(id, atSequence: lastSequence ?? 0) else { return nil }
         // Restored threads are checked again at the next boundary, so they can be evicted again.
-        dirtyThreads.append(id)
+        markDirty(id)
         return slot
     }
 
@@ -115,13 +118,15 @@ extension InvariantChecker {
 
     /// Marks a thread changed, noting when it fell quiet and what §3 expects then.
     mutating func commit(_ slot: Int, wasActive: Bool) {
-        if threads[slot].isActive {
-            threads[slot].quiescence = nil
-        } else if wasActive {
-            threads[slot].quiescence = threads[slot].settlingHint
-        }
-        threads[slot].settlingHint = nil
-        dirtyThreads.append(threads[slot].id)
+        threads[slot].commit(wasActive: wasActive)
+        markDirty(threads[slot].id)
+    }
+
+    /// Notes a thread to check at the next decision boundary. The boundary sorts the list and
+    /// skips repeats, so an id equal to the last one noted (the usual case: several events on
+    /// one thread in a row) is not added again.
+    @inline(__always) mutating func markDirty(_ threadID: ThreadID) {
+        if dirtyThreads.last != threadID { dirtyThreads.append(threadID) }
     }
 
     /// Frees the slot of the worker in `slot` (the caller checked that it was executing).

@@ -294,12 +294,14 @@ extension InvariantChecker {
     // MARK: Worker ends
 
     mutating func observeWorkerEnded(_ runID: RunID, status: RunStatus, cause: FailureCause?, _ reference: EventReference) {
-        let event: Event =
+        // Built only for a report.
+        var event: Event {
             switch status {
             case .success: .succeeded(run: runID, thread: ThreadID(0), at: reference.at)
             case .timeout: .timedOut(run: runID, thread: ThreadID(0), at: reference.at)
             default: .failed(run: runID, thread: ThreadID(0), cause: cause ?? .graphError, at: reference.at)
             }
+        }
         guard let slot = liveRun(runID, event, reference) else { return }
         guard runs[slot].status == .running, runs[slot].executing, runs[slot].signal == nil else {
             report(

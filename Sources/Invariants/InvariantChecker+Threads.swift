@@ -6,17 +6,19 @@ extension InvariantChecker {
     // MARK: Threads
 
     mutating func observeThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, _ reference: EventReference) {
-        if threads.contains(threadID) {
+        // One id lookup for both questions (``ThreadTable/contains(_:)`` is held or evicted).
+        let old = threads.slot(of: threadID)
+        if old != nil || threads.isEvicted(threadID) {
             report(
                 .legalTransition, events: [reference], threads: [threadID], expected: "\(threadID) created once",
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
-        if let old = threads.slot(of: threadID) { dropThread(old) }
+        if let old { dropThread(old) }
         var thread = ShadowThread(id: threadID, temporary: temporary)
         thread.status = status
         thread.statusEvent = reference
         _ = threads.insert(thread)
-        dirtyThreads.append(threadID)
+        markDirty(threadID)
     }
 
     mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
@@ -27,7 +29,7 @@ extension InvariantChecker {
         // The run event just before the write is what made the writer write.
         threads[slot].statusWriteCause = threads[slot].lastCause
         threads[slot].lastCause = .none
-        dirtyThreads.append(threadID)
+        markDirty(threadID)
     }
 
     mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {

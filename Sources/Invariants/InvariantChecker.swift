@@ -67,12 +67,23 @@ public struct InvariantChecker: Sendable {
     /// Checks one event. `sequence` is its position in the stream (contiguous).
     public mutating func observe(_ event: Event, sequence: UInt64) {
         observedEventCount += 1
-        let reference = EventReference(sequence: sequence, at: event.at)
-        checkSequence(sequence, reference)
-        if !event.isRefusal { checkTime(event, reference) }
-        checkAwaitedMaximumAttemptFailure(event, reference)
+        // `event.at` is a switch over every case, so it is read once.
+        let at = event.at
+        let reference = EventReference(sequence: sequence, at: at)
+        // The checks below are inlined tests; only a failure leaves for a call.
+        if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
+        lastSequence = sequence
+        let isRefusal = event.isRefusal
+        if !isRefusal {
+            if let latest = latestTime {
+                if at != latest { timeMoved(event, from: latest, reference) }
+            } else {
+                latestTime = at
+            }
+        }
+        if awaitingMaximumAttemptFailure != nil { checkAwaitedMaximumAttemptFailure(event, reference) }
         dispatch(event, reference)
-        if !event.isRefusal { afterStateChange(at: event.at) }
+        if !isRefusal { afterStateChange(at: at) }
         previousEvent = PreviousEvent(event)
         previousReference = reference
     }
@@ -93,29 +104,25 @@ public struct InvariantChecker: Sendable {
         return violations
     }
 
-    private mutating func checkSequence(_ sequence: UInt64, _ reference: EventReference) {
-        if let last = lastSequence, sequence != last &+ 1 {
-            report(
-                .sequenceContiguous, events: [reference],
-                expected: "sequence \(last &+ 1) after #\(last)", observed: "sequence \(sequence)")
-        }
-        lastSequence = sequence
+    private mutating func reportSequenceGap(after last: UInt64, _ reference: EventReference) {
+        report(
+            .sequenceContiguous, events: [reference],
+            expected: "sequence \(last &+ 1) after #\(last)", observed: "sequence \(reference.sequence)")
     }
 
-    private mutating func checkTime(_ event: Event, _ reference: EventReference) {
-        guard let latest = latestTime else {
-            latestTime = event.at
-            return
-        }
-        if event.at < latest {
+    /// The time of a non-refusal event differs from the latest one: it went back (a violation)
+    /// or forward (the decisions at the earlier time are complete).
+    private mutating func timeMoved(_ event: Event, from latest: Timestamp, _ reference: EventReference) {
+        let at = reference.at
+        if at < latest {
             report(
                 .timeMonotonic, events: [reference], runs: event.runID.map { [$0] } ?? [],
-                expected: "time at or after \(latest)", observed: "\(eventName(event)) at \(event.at)")
-        } else if event.at > latest {
+                expected: "time at or after \(latest)", observed: "\(eventName(event)) at \(at)")
+        } else if at > latest {
             // A later time means the decisions at the earlier time are complete.
-            checkStall(now: event.at, reference: reference)
+            checkStall(now: at, reference: reference)
             settleDecisionBoundary()
-            latestTime = event.at
+            latestTime = at
         }
     }
 
@@ -150,6 +157,7 @@ public struct InvariantChecker: Sendable {
         threads.evictQuiet(keeping: configuration.maximumQuietThreads)
     }
 
+    /// Called only while a run started past its maximum attempts awaits its failure.
     private mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
         guard let awaited = awaitingMaximumAttemptFailure else { return }
         awaitingMaximumAttemptFailure = nil

@@ -9,6 +9,9 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// The element appended last, or nil when empty.
+    var last: Element? { count > 0 ? storage[count - 1] : nil }
+
     subscript(index: Int) -> Element {
         precondition(index < count, "index \(index) beyond \(count)")
         return storage[index]

@@ -83,6 +83,9 @@ struct Quiescence {
     @inline(__always) func allows(_ status: ThreadStatus) -> Bool { allowed & (1 << status.rawValue) != 0 }
 }
 
+/// One status's bit: the variadic form below builds an array on every call.
+@inline(__always) func statusMask(_ status: ThreadStatus) -> UInt8 { 1 << status.rawValue }
+
 func statusMask(_ statuses: ThreadStatus...) -> UInt8 {
     statuses.reduce(0) { $0 | (1 << $1.rawValue) }
 }
@@ -137,6 +140,17 @@ struct ShadowThread {
 
     // Inlined: calling a getter on a record in an array otherwise copies the whole record.
     @inline(__always) var isActive: Bool { !inFlight.isEmpty || !executing.isEmpty }
+
+    /// After a change: a thread that fell quiet takes the settled status its last event hinted
+    /// at. One mutating call, so the record is reached (and its storage checked unique) once.
+    @inline(__always) mutating func commit(wasActive: Bool) {
+        if isActive {
+            quiescence = nil
+        } else if wasActive {
+            quiescence = settlingHint
+        }
+        settlingHint = nil
+    }
 
     /// One of the thread's run lists.
     func list(_ kind: RunListKind) -> RunList {

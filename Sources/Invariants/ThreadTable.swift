@@ -44,6 +44,9 @@ struct ThreadTable {
     /// Whether the thread exists, held or evicted.
     func contains(_ id: ThreadID) -> Bool { map.slot(id.rawValue) != nil || evicted[id.rawValue] != 0 }
 
+    /// Whether the thread was evicted (and is not held).
+    func isEvicted(_ id: ThreadID) -> Bool { evicted[id.rawValue] != 0 }
+
     subscript(slot: Int) -> ShadowThread {
         // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
         // each read allocated its frame.
@@ -53,7 +56,9 @@ struct ThreadTable {
 
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
-        evicted[thread.id.rawValue] = 0
+        // Read first: the usual new thread has no cell, and the write path checks the page
+        // storage is unique.
+        if evicted[thread.id.rawValue] != 0 { evicted[thread.id.rawValue] = 0 }
         if !evictedBusy.isEmpty { evictedBusy.remove(thread.id) }
         let slot: Int
         if let free = freeSlots.popLast() {
@@ -164,7 +169,7 @@ struct ThreadTable {
 
     /// What an evicted thread keeps of its history: whether it had none, and whether its tip
     /// had `next` (the step number itself is forgotten).
-    private func historyState(_ slot: Int) -> EvictedThread.History {
+    private mutating func historyState(_ slot: Int) -> EvictedThread.History {
         if records[slot].spans.isEmpty && !records[slot].historyTruncated { return .empty }
         switch tipHasNext(slot) {
         case true?: return .tipWithNext
@@ -173,14 +178,17 @@ struct ThreadTable {
         }
     }
 
+    // The two queries below are `mutating` although they change nothing: called on the
+    // checker's table, a non-mutating method made the compiler copy the whole table first.
+
     /// The step the next checkpoint must carry, or nil when the history is unknown.
-    func expectedNextStep(_ slot: Int) -> Int64? {
+    mutating func expectedNextStep(_ slot: Int) -> Int64? {
         if let last = spans.last(of: records[slot].spans) { return last.lastStep + 1 }
         return records[slot].historyTruncated ? nil : -1
     }
 
     /// Whether the thread's last surviving checkpoint has `next`, or nil when unknown.
-    func tipHasNext(_ slot: Int) -> Bool? {
+    mutating func tipHasNext(_ slot: Int) -> Bool? {
         if let last = spans.last(of: records[slot].spans) { return last.lastHasNext }
         return records[slot].historyTruncated ? records[slot].restoredTipHasNext : false
     }

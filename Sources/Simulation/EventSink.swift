@@ -20,9 +20,17 @@ public protocol EventSink {
     /// Called once when the simulation ends; `drained` when it ran out of work rather than
     /// being stopped, so end-of-stream (liveness) checks apply.
     mutating func finish(drained: Bool)
+
+    /// Whether the simulator moves each event out of its outbox and hands the sink that value,
+    /// rather than a view into the outbox. A sink that passes the event on to code in another
+    /// module gets it copied for that call otherwise (the compiler cannot tell that the code
+    /// leaves the outbox alone); for a sink whose `receive` inlines away, the move would be
+    /// the only work left, so the default is false.
+    static var takesEventsByValue: Bool { get }
 }
 
 extension EventSink {
+    public static var takesEventsByValue: Bool { false }
     public var violationCount: Int { 0 }
     public var profileDivergenceCount: Int { 0 }
     public mutating func finish(drained: Bool) {}
@@ -86,6 +94,8 @@ public struct TeeSink<First: EventSink, Second: EventSink>: EventSink {
         first.receive(event, sequence: sequence)
         second.receive(event, sequence: sequence)
     }
+
+    public static var takesEventsByValue: Bool { First.takesEventsByValue || Second.takesEventsByValue }
 
     public var violationCount: Int { first.violationCount + second.violationCount }
     public var profileDivergenceCount: Int { first.profileDivergenceCount + second.profileDivergenceCount }

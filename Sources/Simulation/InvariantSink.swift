@@ -22,6 +22,9 @@ public struct InvariantSink: EventSink {
         if sequenceOffset > 0 { checker.observeNonEvent(sequence: sequenceOffset - 1) }
     }
 
+    /// The checker is in another module: a view into the outbox would be copied for each call.
+    public static var takesEventsByValue: Bool { true }
+
     public mutating func receive(_ event: Event, sequence: UInt64) {
         checker.observe(event, sequence: sequence &+ sequenceOffset)
     }

@@ -17,6 +17,9 @@ public struct JournalSink: EventSink {
         self.writer = writer
     }
 
+    /// The writer is in another module: a view into the outbox would be copied for each call.
+    public static var takesEventsByValue: Bool { true }
+
     public mutating func receive(_ event: Event, sequence: UInt64) {
         guard error == nil else { return }
         do { try writer.append(event) } catch { self.error = error }

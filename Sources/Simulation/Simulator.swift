@@ -88,13 +88,27 @@ public struct Simulator<Sink: EventSink> {
         let count = engine.outbox.count
         guard count > 0 else { return }
         var sequence = engine.eventSequence - UInt64(count)
-        // Taken out while the sink reads it, so that no event is copied.
+        // Taken out while the sink reads it.
         var events: [Event] = []
         swap(&events, &engine.outbox)
-        events.withUnsafeBufferPointer { events in
-            for index in events.indices {
-                sink.receive(events[index], sequence: sequence)
-                sequence += 1
+        if Sink.takesEventsByValue {
+            events.withUnsafeMutableBufferPointer { events in
+                guard let base = events.baseAddress else { return }
+                for index in events.indices {
+                    // Each event is moved out and a placeholder without references moved in, so
+                    // emptying the outbox below still destroys one value per slot.
+                    let event = (base + index).move()
+                    (base + index).initialize(to: .serverRestarted(attemptCountersReset: false, at: .zero))
+                    sink.receive(event, sequence: sequence)
+                    sequence += 1
+                }
+            }
+        } else {
+            events.withUnsafeBufferPointer { events in
+                for index in events.indices {
+                    sink.receive(events[index], sequence: sequence)
+                    sequence += 1
+                }
             }
         }
         events.removeAll(keepingCapacity: true)
