@@ -262,15 +262,7 @@ public enum RecordedRunStatus: Hashable, Sendable {
     /// The name the runledger-trace format uses.
     public var name: String {
         switch self {
-        case .run(let status):
-            switch status {
-            case .pending: "pending"
-            case .running: "running"
-            case .success: "success"
-            case .error: "error"
-            case .timeout: "timeout"
-            case .interrupted: "interrupted"
-            }
+        case .run(let status): status.description
         case .deleted: "deleted"
         }
     }
