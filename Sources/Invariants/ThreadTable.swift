@@ -10,7 +10,7 @@ import RunLifecycle
 
 /// Live threads by id, with the evicted ones' cells and the pools of their short lists.
 struct ThreadTable {
-    private var records: [ShadowThread] = []
+    private var records = UniqueBuffer<ShadowThread>()
     private var live: [Bool] = []
     private var freeSlots: [Int32] = []
     private var map = IDSlotMap()
@@ -27,6 +27,13 @@ struct ThreadTable {
     /// Evicted threads a quirk left `busy` with nothing in flight: the drain rule still names
     /// them, so their ids are kept (a few bytes each, against a full record held).
     private(set) var evictedBusy: Set<ThreadID> = []
+
+    /// To be called before changes (see ``UniqueBuffer``).
+    mutating func makeUnique() {
+        records.makeUnique()
+        spans.makeUnique()
+        temporaryRuns.makeUnique()
+    }
 
     /// Threads held in full.
     var residentCount: Int { map.count }
