@@ -95,6 +95,8 @@ public struct InvariantChecker: Sendable {
         tableOwner = TableOwner()
         runs.makeUnique()
         threads.makeUnique()
+        dirtyThreads.makeUnique()
+        openObligations.makeUnique()
     }
 
     mutating func reportSequenceGap(after last: UInt64, _ reference: EventReference) {

@@ -29,10 +29,10 @@ struct RunTable {
 
     private var pool = UniqueBuffer<ShadowRun>()
     /// Whether a slot holds a tracked run.
-    private var live: [Bool] = []
+    private var live = UniqueBuffer<Bool>()
     /// `RunListKind.count` links per slot.
     private var links = UniqueBuffer<Link>()
-    private var freeSlots: [Int32] = []
+    private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
 
     var count: Int { map.count }
@@ -41,6 +41,8 @@ struct RunTable {
     mutating func makeUnique() {
         pool.makeUnique()
         links.makeUnique()
+        live.makeUnique()
+        freeSlots.makeUnique()
     }
 
     /// The slot of tracked run `id`, or nil.

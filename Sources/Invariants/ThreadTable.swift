@@ -11,8 +11,8 @@ import RunLifecycle
 /// Live threads by id, with the evicted ones' cells and the pools of their short lists.
 struct ThreadTable {
     private var records = UniqueBuffer<ShadowThread>()
-    private var live: [Bool] = []
-    private var freeSlots: [Int32] = []
+    private var live = UniqueBuffer<Bool>()
+    private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
     private var evicted = PagedCells<UInt32>(provisional: 0)
     /// Checkpoint spans of every thread.
@@ -31,6 +31,8 @@ struct ThreadTable {
     /// To be called before changes (see ``UniqueBuffer``).
     mutating func makeUnique() {
         records.makeUnique()
+        live.makeUnique()
+        freeSlots.makeUnique()
         spans.makeUnique()
         temporaryRuns.makeUnique()
     }

@@ -62,6 +62,13 @@ struct UniqueBuffer<Element>: @unchecked Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
     }
 
+    /// Removes and returns the last element (like ``makeUnique()``'s callers, writes in place).
+    @inline(__always) mutating func popLast() -> Element? {
+        guard storage.count > 0 else { return nil }
+        storage.count -= 1
+        return storage.base[storage.count]
+    }
+
     mutating func append(_ element: Element) {
         if !isKnownUniquelyReferenced(&storage) || storage.count == storage.capacity {
             storage = storage.copy(capacity: max(16, storage.capacity * 2))
