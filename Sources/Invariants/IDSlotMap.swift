@@ -1,10 +1,99 @@
-// Maps a run or thread id to the slot that holds its record. Swift's Dictionary hashes with
-// seeded SipHash; ids here are small integers the checker alone sees, so a multiplicative hash
-// into an open-addressed table with linear probing is several times cheaper, and its size
-// follows the live ids (it grows and shrinks), never the largest id seen.
+// Maps a run or thread id to the slot that holds its record. Ids a simulation hands out are
+// dense and increasing, and the records alive at once have ids close together, so most ids are
+// found in a window: a ring of slots indexed by the id itself, which slides forward over ids
+// whose records are gone (and grows, up to a bound, when an old record holds it back). Ids
+// outside the window (a replayed recording's, or one far behind the rest) go to an
+// open-addressed hash table: Swift's Dictionary hashes with seeded SipHash; ids here are small
+// integers the checker alone sees, so a multiplicative hash with linear probing is several
+// times cheaper. Both parts follow the live ids (the table grows and shrinks, the window is
+// bounded), never the largest id seen.
 
-/// An open-addressed hash table from 32-bit ids to non-negative slot numbers.
+/// Ids near the newest, at ring positions `id & (count - 1)`, covering `[base, base + count)`.
+private struct IDWindow {
+    var slots: [Int32] = Array(repeating: -1, count: 64)
+    var base: UInt32 = 0
+    /// Entries holding a slot.
+    var count = 0
+    static let maximumSize = 1 << 14
+
+    @inline(__always) var mask: Int { slots.count - 1 }
+
+    @inline(__always) func covers(_ key: UInt32) -> Bool { UInt64(key &- base) < UInt64(slots.count) }
+
+    /// Moves or grows the window so it covers `key`, when that keeps every entry; false when
+    /// the entries span too many ids.
+    mutating func makeRoom(for key: UInt32) -> Bool {
+        if count == 0 {
+            base = key
+            return true
+        }
+        guard key > base else { return false }
+        while true {
+            // Growing may have brought `key` in; otherwise `needed` is above `base`.
+            if covers(key) { return true }
+            let needed = UInt64(key) - UInt64(slots.count) + 1
+            if needed - UInt64(base) <= UInt64(slots.count) {
+                // Slide over the ids whose entries are empty (each id is passed once).
+                while UInt64(base) < needed, slots[Int(base) & mask] < 0 { base &+= 1 }
+                if UInt64(base) >= needed { return true }
+            }
+            guard slots.count < Self.maximumSize else { return false }
+            grow()
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        let oldMask = mask
+        slots = Array(repeating: -1, count: old.count * 2)
+        for index in old.indices where old[index] >= 0 {
+            let key = base &+ UInt32((index &- Int(base)) & oldMask)
+            slots[Int(key) & mask] = old[index]
+        }
+    }
+}
+
+/// A map from 32-bit ids to non-negative slot numbers.
 struct IDSlotMap {
+    private var window = IDWindow()
+    /// Entries in the hash table.
+    private var hashedCount = 0
+    var count: Int { window.count + hashedCount }
+
+    /// The slot stored for `key`, or nil.
+    @inline(__always) func slot(_ key: UInt32) -> Int? {
+        if window.covers(key) {
+            let slot = window.slots[Int(key) & window.mask]
+            if slot >= 0 { return Int(slot) }
+        }
+        return hashedCount == 0 ? nil : hashedSlot(key)
+    }
+
+    /// Stores `slot` for `key` (which must be absent).
+    mutating func insert(_ key: UInt32, slot: Int) {
+        if window.covers(key) || window.makeRoom(for: key) {
+            let index = Int(key) & window.mask
+            precondition(window.slots[index] < 0, "id \(key) inserted twice")
+            window.slots[index] = Int32(slot)
+            window.count += 1
+        } else {
+            insertHashed(key, slot: slot)
+        }
+    }
+
+    /// Removes `key` if present.
+    mutating func remove(_ key: UInt32) {
+        if window.covers(key) {
+            let index = Int(key) & window.mask
+            if window.slots[index] >= 0 {
+                window.slots[index] = -1
+                window.count -= 1
+                return
+            }
+        }
+        if hashedCount > 0 { removeHashed(key) }
+    }
+
     private struct Entry {
         var key: UInt32
         /// -1 when the entry is empty.
@@ -13,7 +102,6 @@ struct IDSlotMap {
 
     private var entries: [Entry]
     private var shift: UInt32
-    private(set) var count = 0
     private static let minimumBits: UInt32 = 4
 
     init() {
@@ -28,8 +116,7 @@ struct IDSlotMap {
         Int((key &* 0x9E37_79B9) >> shift)
     }
 
-    /// The slot stored for `key`, or nil.
-    func slot(_ key: UInt32) -> Int? {
+    private func hashedSlot(_ key: UInt32) -> Int? {
         var index = home(key)
         while true {
             let entry = entries[index]
@@ -39,21 +126,20 @@ struct IDSlotMap {
         }
     }
 
-    /// Stores `slot` for `key` (which must be absent).
-    mutating func insert(_ key: UInt32, slot: Int) {
-        if (count + 1) * 2 > entries.count { resize(bits: UInt32(entries.count.trailingZeroBitCount) + 1) }
+    private mutating func insertHashed(_ key: UInt32, slot: Int) {
+        if (hashedCount + 1) * 2 > entries.count { resize(bits: UInt32(entries.count.trailingZeroBitCount) + 1) }
         var index = home(key)
         while entries[index].slot >= 0 {
             precondition(entries[index].key != key, "id \(key) inserted twice")
             index = (index + 1) & mask
         }
         entries[index] = Entry(key: key, slot: Int32(slot))
-        count += 1
+        hashedCount += 1
     }
 
-    /// Removes `key` if present; shifts later entries of its probe run back so no tombstones
-    /// accumulate.
-    mutating func remove(_ key: UInt32) {
+    /// Removes `key` from the hash table if present; shifts later entries of its probe run back
+    /// so no tombstones accumulate.
+    private mutating func removeHashed(_ key: UInt32) {
         var index = home(key)
         while true {
             let entry = entries[index]
@@ -74,9 +160,9 @@ struct IDSlotMap {
             next = (next + 1) & mask
         }
         entries[hole].slot = -1
-        count -= 1
+        hashedCount -= 1
         let bits = UInt32(entries.count.trailingZeroBitCount)
-        if bits > Self.minimumBits, count * 8 < entries.count { resize(bits: bits - 1) }
+        if bits > Self.minimumBits, hashedCount * 8 < entries.count { resize(bits: bits - 1) }
     }
 
     private mutating func resize(bits: UInt32) {

@@ -5,9 +5,20 @@ import RunLifecycle
 
 extension InvariantChecker {
     /// The slot of the tracked run an event names, or nil after reporting why the event is
-    /// illegal for it.
-    mutating func liveRun(
+    /// illegal for it. Inlined, so that the usual answer (a live run) costs a lookup and two
+    /// tests, and the event for a report is built only on the failure path.
+    @inline(__always) mutating func liveRun(
         _ runID: RunID, _ event: @autoclosure () -> Event, _ reference: EventReference, allowTerminal: Bool = false
+    ) -> Int? {
+        if let slot = runs.slot(of: runID), !runs[slot].deleted, allowTerminal || !runs[slot].status.isTerminal {
+            return slot
+        }
+        return reportNotLive(runID, event(), reference, allowTerminal: allowTerminal)
+    }
+
+    /// ``liveRun(_:_:_:allowTerminal:)``'s failure path: reports why `event` may not name the run.
+    @inline(never) private mutating func reportNotLive(
+        _ runID: RunID, _ event: @autoclosure () -> Event, _ reference: EventReference, allowTerminal: Bool
     ) -> Int? {
         guard let slot = runs.slot(of: runID) else {
             reportUntracked(runID, event(), reference)

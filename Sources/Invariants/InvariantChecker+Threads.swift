@@ -33,8 +33,18 @@ extension InvariantChecker {
     }
 
     mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
-        let deleted = runs.slot(of: runID).map { runs[$0].deleted } ?? (fates[runID] == .deleted)
-        if deleted || fates[runID] == .unseen {
+        // A tracked run's fate is `tracked`, so the fate is read only for an untracked one.
+        let deleted: Bool
+        let unseen: Bool
+        if let slot = runs.slot(of: runID) {
+            deleted = runs[slot].deleted
+            unseen = false
+        } else {
+            let fate = fates[runID]
+            deleted = fate == .deleted
+            unseen = fate == .unseen
+        }
+        if deleted || unseen {
             report(
                 deleted ? .noEventAfterDeletion : .legalTransition, events: [reference], runs: [runID], threads: [threadID],
                 expected: "cached values only from an existing run", observed: "threadValuesCached(\(threadID), \(runID))")

@@ -21,6 +21,8 @@ public struct InvariantChecker: Sendable {
     /// Events observed so far.
     public internal(set) var observedEventCount = 0
 
+    /// Referenced by this checker and its copies only; see ``makeTablesUnique()``.
+    private var tableOwner = TableOwner()
     var runs = RunTable()
     var threads = ThreadTable()
     var fates = RunFateTable()
@@ -64,30 +66,6 @@ public struct InvariantChecker: Sendable {
 
     // MARK: Observing
 
-    /// Checks one event. `sequence` is its position in the stream (contiguous).
-    public mutating func observe(_ event: Event, sequence: UInt64) {
-        observedEventCount += 1
-        // `event.at` is a switch over every case, so it is read once.
-        let at = event.at
-        let reference = EventReference(sequence: sequence, at: at)
-        // The checks below are inlined tests; only a failure leaves for a call.
-        if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
-        lastSequence = sequence
-        let isRefusal = event.isRefusal
-        if !isRefusal {
-            if let latest = latestTime {
-                if at != latest { timeMoved(event, from: latest, reference) }
-            } else {
-                latestTime = at
-            }
-        }
-        if awaitingMaximumAttemptFailure != nil { checkAwaitedMaximumAttemptFailure(event, reference) }
-        dispatch(event, reference)
-        if !isRefusal { afterStateChange(at: at) }
-        previousEvent = PreviousEvent(event)
-        previousReference = reference
-    }
-
     /// Accounts for a record at `sequence` that is not an event (a journal's header or name
     /// definition), so that the event sequence numbers the checker reports are the log's own.
     public mutating func observeNonEvent(sequence: UInt64) {
@@ -99,12 +77,29 @@ public struct InvariantChecker: Sendable {
     public mutating func finish(drained: Bool) -> [Violation] {
         guard !finished else { return violations }
         finished = true
+        makeTablesUnique()
         settleDecisionBoundary()
         if drained { checkDrained() }
         return violations
     }
 
-    private mutating func reportSequenceGap(after last: UInt64, _ reference: EventReference) {
+    /// Gives this checker its own table storage if a copy of it shares it; every mutating entry
+    /// point calls it before changing a table (see ``UniqueBuffer``). The tables' buffers are
+    /// shared only by copies of the whole checker (the tables are never copied out of it), which
+    /// share ``tableOwner`` too: one uniqueness check per event answers for every buffer.
+    @inline(__always) mutating func makeTablesUnique() {
+        if !isKnownUniquelyReferenced(&tableOwner) { copyTables() }
+    }
+
+    private mutating func copyTables() {
+        tableOwner = TableOwner()
+        runs.makeUnique()
+        threads.makeUnique()
+        dirtyThreads.makeUnique()
+        openObligations.makeUnique()
+    }
+
+    mutating func reportSequenceGap(after last: UInt64, _ reference: EventReference) {
         report(
             .sequenceContiguous, events: [reference],
             expected: "sequence \(last &+ 1) after #\(last)", observed: "sequence \(reference.sequence)")
@@ -112,7 +107,7 @@ public struct InvariantChecker: Sendable {
 
     /// The time of a non-refusal event differs from the latest one: it went back (a violation)
     /// or forward (the decisions at the earlier time are complete).
-    private mutating func timeMoved(_ event: Event, from latest: Timestamp, _ reference: EventReference) {
+    mutating func timeMoved(_ event: Event, from latest: Timestamp, _ reference: EventReference) {
         let at = reference.at
         if at < latest {
             report(
@@ -144,7 +139,8 @@ public struct InvariantChecker: Sendable {
                 observed: "\(runID) still \(run.deleted ? "deleted" : String(describing: run.status)) after that decision")
         }
         openObligations.removeAll()
-        dirtyThreads.sort()
+        // Usually one thread changed since the last boundary: nothing to sort.
+        if dirtyThreads.count > 1 { dirtyThreads.sort() }
         var previous: ThreadID?
         for index in 0..<dirtyThreads.count where dirtyThreads[index] != previous {
             let threadID = dirtyThreads[index]
@@ -158,7 +154,7 @@ public struct InvariantChecker: Sendable {
     }
 
     /// Called only while a run started past its maximum attempts awaits its failure.
-    private mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
+    mutating func checkAwaitedMaximumAttemptFailure(_ event: Event, _ reference: EventReference) {
         guard let awaited = awaitingMaximumAttemptFailure else { return }
         awaitingMaximumAttemptFailure = nil
         if case .failed(let runID, _, .exceededMaxAttempts, _) = event, runID == awaited.runID { return }
@@ -166,56 +162,6 @@ public struct InvariantChecker: Sendable {
             .attemptCounting, events: [awaited.event, reference], runs: [awaited.runID],
             expected: "\(awaited.runID) failed at once for exceeding \(configuration.maximumRetries) attempts",
             observed: "\(eventName(event)) instead")
-    }
-
-    private mutating func dispatch(_ event: Event, _ reference: EventReference) {
-        switch event {
-        case .threadCreated(let threadID, let temporary, let status, _):
-            observeThreadCreated(threadID, temporary: temporary, status: status, reference)
-        case .created(let created):
-            observeCreated(created, reference)
-        case .rejected(let threadID, let strategy, let reason, _):
-            observeRejected(threadID, strategy: strategy, reason: reason, reference)
-        case .started(let runID, let threadID, let attempt, _):
-            observeStarted(runID, threadID, attempt: attempt, reference)
-        case .checkpointed(let checkpointed):
-            observeCheckpointed(checkpointed, reference)
-        case .succeeded(let runID, _, _):
-            observeWorkerEnded(runID, status: .success, cause: nil, reference)
-        case .failed(let runID, _, let cause, _):
-            observeWorkerEnded(runID, status: .error, cause: cause, reference)
-        case .timedOut(let runID, _, _):
-            observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
-        case .retried(let runID, _, _, _):
-            observeRetried(runID, reference)
-        case .interrupted(let runID, _, let action, let cause, _):
-            observeInterrupted(runID, action: action, cause: cause, reference)
-        case .rolledBack(let runID, _, let stage, _):
-            observeRolledBack(runID, stage: stage, reference)
-        case .deleted(let runID, let threadID, _):
-            observeDeleted(runID, threadID: threadID, reference)
-        case .workerStopped(let runID, _, let finalWrite, _):
-            observeWorkerStopped(runID, finalWrite: finalWrite, reference)
-        case .subscribed(let runID, _, let waits, _):
-            observeSubscribed(runID, waits: waits, reference)
-        case .unsubscribed(let runID, _, _):
-            observeUnsubscribed(runID, reference)
-        case .joinAnswered(let runID, let answer, _):
-            observeJoinAnswered(runID, answer: answer, reference)
-        case .threadStatusChanged(let threadID, let status, _):
-            observeThreadStatusChanged(threadID, status: status, reference)
-        case .threadValuesCached(let threadID, let runID, _):
-            observeValuesCached(threadID, runID: runID, reference)
-        case .threadDeleted(let threadID, _):
-            observeThreadDeleted(threadID, reference)
-        case .cancelRefused(let runID, let reason, _):
-            observeCancelRefused(runID, reason: reason, reference)
-        case .commandRefused:
-            break
-        case .serverRestarted(let attemptCountersReset, let at):
-            queueDownUntil = at + configuration.restartDowntime
-            observeServerRestarted(attemptCountersReset: attemptCountersReset, reference)
-        }
     }
 
     // MARK: Reporting
@@ -291,18 +237,13 @@ public struct InvariantChecker: Sendable {
     }
 }
 
+/// An identity whose reference count tells whether a checker was copied.
+final class TableOwner: Sendable {}
+
 /// What the two rules that look one event back need of it: a refused create, or a `busy` write.
 enum PreviousEvent {
     case none
     case rejected(thread: ThreadID?, at: Timestamp)
     case busyWrite(thread: ThreadID, at: Timestamp)
     case other
-
-    init(_ event: Event) {
-        switch event {
-        case .rejected(let thread, _, _, let at): self = .rejected(thread: thread, at: at)
-        case .threadStatusChanged(let thread, .busy, let at): self = .busyWrite(thread: thread, at: at)
-        default: self = .other
-        }
-    }
 }

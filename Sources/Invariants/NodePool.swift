@@ -20,9 +20,12 @@ struct NodePool<Value: Sendable>: Sendable {
         var next: Int32
     }
 
-    private var nodes: [Node] = []
+    private var nodes = UniqueBuffer<Node>()
     /// Freed nodes, chained through `next`.
     private var freeHead: Int32 = -1
+
+    /// To be called before changes (see ``UniqueBuffer``).
+    @inline(__always) mutating func makeUnique() { nodes.makeUnique() }
 
     subscript(node: Int32) -> Value {
         @inline(__always) get { nodes[Int(node)].value }

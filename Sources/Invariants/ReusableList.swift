@@ -1,10 +1,11 @@
 // The ids touched since the last decision boundary. Emptied at every boundary, which with an
 // Array (`removeAll(keepingCapacity:)`) went through a generic range replacement each time;
-// here emptying only resets a length and the storage is reused.
+// here emptying only resets a length and the storage is reused. The storage is a
+// ``UniqueBuffer``, made unique with the checker's tables, so an append is a store.
 
 /// A list whose storage survives being emptied.
 struct ReusableList<Element: Comparable & Sendable>: Sendable {
-    private var storage: [Element] = []
+    private var storage = UniqueBuffer<Element>()
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
@@ -27,6 +28,9 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
     }
 
     mutating func removeAll() { count = 0 }
+
+    /// To be called before changes (see ``UniqueBuffer``).
+    mutating func makeUnique() { storage.makeUnique() }
 
     mutating func removeAll(where shouldRemove: (Element) -> Bool) {
         var kept = 0
@@ -51,6 +55,7 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
             }
             return
         }
-        storage[..<count].sort()
+        let sorted = (0..<count).map { storage[$0] }.sorted()
+        for index in 0..<count { storage[index] = sorted[index] }
     }
 }

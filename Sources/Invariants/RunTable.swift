@@ -27,15 +27,23 @@ struct RunTable {
         var member = false
     }
 
-    private var pool: [ShadowRun] = []
+    private var pool = UniqueBuffer<ShadowRun>()
     /// Whether a slot holds a tracked run.
-    private var live: [Bool] = []
+    private var live = UniqueBuffer<Bool>()
     /// `RunListKind.count` links per slot.
-    private var links: [Link] = []
-    private var freeSlots: [Int32] = []
+    private var links = UniqueBuffer<Link>()
+    private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
 
     var count: Int { map.count }
+
+    /// To be called before changes (see ``UniqueBuffer``).
+    mutating func makeUnique() {
+        pool.makeUnique()
+        links.makeUnique()
+        live.makeUnique()
+        freeSlots.makeUnique()
+    }
 
     /// The slot of tracked run `id`, or nil.
     func slot(of id: RunID) -> Int? { map.slot(id.rawValue) }
@@ -61,7 +69,7 @@ struct RunTable {
             slot = pool.count
             pool.append(run)
             live.append(true)
-            links.append(contentsOf: repeatElement(Link(), count: RunListKind.count))
+            for _ in 0..<RunListKind.count { links.append(Link()) }
         }
         map.insert(run.id.rawValue, slot: slot)
         return slot

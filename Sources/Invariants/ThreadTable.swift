@@ -10,9 +10,9 @@ import RunLifecycle
 
 /// Live threads by id, with the evicted ones' cells and the pools of their short lists.
 struct ThreadTable {
-    private var records: [ShadowThread] = []
-    private var live: [Bool] = []
-    private var freeSlots: [Int32] = []
+    private var records = UniqueBuffer<ShadowThread>()
+    private var live = UniqueBuffer<Bool>()
+    private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
     private var evicted = PagedCells<UInt32>(provisional: 0)
     /// Checkpoint spans of every thread.
@@ -27,6 +27,15 @@ struct ThreadTable {
     /// Evicted threads a quirk left `busy` with nothing in flight: the drain rule still names
     /// them, so their ids are kept (a few bytes each, against a full record held).
     private(set) var evictedBusy: Set<ThreadID> = []
+
+    /// To be called before changes (see ``UniqueBuffer``).
+    mutating func makeUnique() {
+        records.makeUnique()
+        live.makeUnique()
+        freeSlots.makeUnique()
+        spans.makeUnique()
+        temporaryRuns.makeUnique()
+    }
 
     /// Threads held in full.
     var residentCount: Int { map.count }

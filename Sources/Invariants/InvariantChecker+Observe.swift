@@ -1,0 +1,131 @@
+// The entry point for each event: one switch over the event, whose every case does the
+// common bookkeeping before and after its observer. Reading the time, whether the event is a
+// refusal and what the next event may need of it each used to be a switch of its own over the
+// big `Event` enum (about 50 instructions each, the payload bytes being unpacked every time).
+import RunLifecycle
+
+extension InvariantChecker {
+    /// Checks one event. `sequence` is its position in the stream (contiguous).
+    public mutating func observe(_ event: Event, sequence: UInt64) {
+        observedEventCount += 1
+        makeTablesUnique()
+        switch event {
+        case .threadCreated(let threadID, let temporary, let status, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeThreadCreated(threadID, temporary: temporary, status: status, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .created(let created):
+            let reference = enter(event, at: created.requestedAt, sequence: sequence, isRefusal: false)
+            observeCreated(created, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .rejected(let threadID, let strategy, let reason, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
+            observeRejected(threadID, strategy: strategy, reason: reason, reference)
+            leave(reference, isRefusal: true, previous: .rejected(thread: threadID, at: at))
+        case .started(let runID, let threadID, let attempt, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeStarted(runID, threadID, attempt: attempt, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .checkpointed(let checkpointed):
+            let reference = enter(event, at: checkpointed.at, sequence: sequence, isRefusal: false)
+            observeCheckpointed(checkpointed, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .succeeded(let runID, _, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeWorkerEnded(runID, status: .success, cause: nil, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .failed(let runID, _, let cause, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeWorkerEnded(runID, status: .error, cause: cause, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .timedOut(let runID, _, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .retried(let runID, _, _, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeRetried(runID, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .interrupted(let runID, _, let action, let cause, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeInterrupted(runID, action: action, cause: cause, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .rolledBack(let runID, _, let stage, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeRolledBack(runID, stage: stage, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .deleted(let runID, let threadID, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeDeleted(runID, threadID: threadID, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .workerStopped(let runID, _, let finalWrite, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeWorkerStopped(runID, finalWrite: finalWrite, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .subscribed(let runID, _, let waits, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeSubscribed(runID, waits: waits, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .unsubscribed(let runID, _, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeUnsubscribed(runID, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .joinAnswered(let runID, let answer, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeJoinAnswered(runID, answer: answer, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .threadStatusChanged(let threadID, let status, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeThreadStatusChanged(threadID, status: status, reference)
+            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite(thread: threadID, at: at) : .other)
+        case .threadValuesCached(let threadID, let runID, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeValuesCached(threadID, runID: runID, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .threadDeleted(let threadID, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            observeThreadDeleted(threadID, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        case .cancelRefused(let runID, let reason, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
+            observeCancelRefused(runID, reason: reason, reference)
+            leave(reference, isRefusal: true, previous: .other)
+        case .commandRefused(_, _, _, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
+            leave(reference, isRefusal: true, previous: .other)
+        case .serverRestarted(let attemptCountersReset, let at):
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            queueDownUntil = at + configuration.restartDowntime
+            observeServerRestarted(attemptCountersReset: attemptCountersReset, reference)
+            leave(reference, isRefusal: false, previous: .other)
+        }
+    }
+
+    /// Before an event's observer: the sequence and time checks (a later time settles the
+    /// decisions at the earlier one) and the failure a previous start may await.
+    @inline(__always) private mutating func enter(
+        _ event: Event, at: Timestamp, sequence: UInt64, isRefusal: Bool
+    ) -> EventReference {
+        let reference = EventReference(sequence: sequence, at: at)
+        // The checks below are inlined tests; only a failure leaves for a call.
+        if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
+        lastSequence = sequence
+        if !isRefusal {
+            if let latest = latestTime {
+                if at != latest { timeMoved(event, from: latest, reference) }
+            } else {
+                latestTime = at
+            }
+        }
+        if awaitingMaximumAttemptFailure != nil { checkAwaitedMaximumAttemptFailure(event, reference) }
+        return reference
+    }
+
+    /// After an event's observer: the stall clock and head-of-line coverage, and what the next
+    /// event may need of this one.
+    @inline(__always) private mutating func leave(_ reference: EventReference, isRefusal: Bool, previous: PreviousEvent) {
+        if !isRefusal { afterStateChange(at: reference.at) }
+        previousEvent = previous
+        previousReference = reference
+    }
+}

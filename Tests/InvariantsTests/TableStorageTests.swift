@@ -1,0 +1,70 @@
+// The checker's table storage is written in place (``UniqueBuffer``) and its id map answers
+// most ids from a window (``IDSlotMap``): a copied checker must still never see the other's
+// changes, and the map must agree with a dictionary whatever order ids come in.
+
+@testable import Invariants
+import PropertyBased
+import RunLifecycle
+import Testing
+
+@Suite struct TableStorageTests {
+    // Without the copy at the entry points, a copy's writes would land in the original's
+    // records: the second copy to start the pending run would find it already running.
+    @Test func copiedCheckerKeepsItsOwnTables() {
+        var (original, stream) = FreshThreadStream.checked(runs: 300, budget: 4)
+        let next = UInt32(301)
+        let at = Timestamp(microsecondsSinceEpoch: stream.time + 10)
+        let created: [Event] = [
+            .threadCreated(thread: T(next), temporary: false, status: .busy, at: at),
+            .created(RunCreated(
+                runID: R(next), threadID: T(next), assistantID: AssistantID(1), strategy: .enqueue, requestedAt: at,
+                after: .zero, work: [.milliseconds(1)], subscribed: false)),
+        ]
+        for (offset, event) in created.enumerated() {
+            original.observe(event, sequence: UInt64(stream.events.count + offset))
+        }
+        let start = Event.started(run: R(next), thread: T(next), attempt: 1, at: at)
+        let sequence = UInt64(stream.events.count + created.count)
+        var first = original
+        var second = original
+        first.observe(start, sequence: sequence)
+        second.observe(start, sequence: sequence)
+        original.observe(start, sequence: sequence)
+        #expect(first.finish(drained: false).isEmpty)
+        #expect(second.finish(drained: false).isEmpty, "the second copy saw the first one's start")
+        #expect(original.finish(drained: false).isEmpty, "the original saw its copies' starts")
+    }
+
+    // Dense increasing ids with stragglers, ids far ahead and behind, and removals in any
+    // order: every lookup agrees with a dictionary.
+    @Test func idSlotMapAgreesWithDictionary() async {
+        let operation = zip(Gen.int(in: 0...9), Gen.int(in: 0...40_000))
+        await propertyCheck(count: 200, input: operation.array(of: 1...600)) { operations in
+            var map = IDSlotMap()
+            var reference: [UInt32: Int] = [:]
+            var next: UInt32 = 1
+            for (kind, value) in operations {
+                let key: UInt32
+                switch kind {
+                case 0...4: key = next; next += 1
+                case 5: key = UInt32(value)
+                case 6: key = next &+ UInt32(value)
+                default:
+                    guard let existing = reference.keys.sorted().first(where: { $0 >= UInt32(value % Int(next)) })
+                        ?? reference.keys.min()
+                    else { continue }
+                    map.remove(existing)
+                    reference[existing] = nil
+                    continue
+                }
+                if reference[key] == nil {
+                    map.insert(key, slot: value)
+                    reference[key] = value
+                }
+            }
+            #expect(map.count == reference.count)
+            for (key, slot) in reference { #expect(map.slot(key) == slot) }
+            for key in 0..<next + 50 where reference[key] == nil { #expect(map.slot(key) == nil) }
+        }
+    }
+}
