@@ -48,11 +48,25 @@ public final class JournalWriter {
     /// Appends `event` and returns its sequence number. Throws ``JournalError/invalidEvent(_:)``
     /// for an event that fails the codec's check, and `EventLogError.timestampWentBackwards`
     /// for one earlier than the previous record; either way the log is unchanged.
-    @discardableResult
+    /// Inlinable, so that the caller lends the event where it already is (most often).
+    @discardableResult @inlinable
     public func append(_ event: Event) throws -> UInt64 {
-        guard JournalCodec.maximumBodyBytes(of: event) <= Self.roomBytes else { return try appendThroughBuffer(event) }
+        try withUnsafePointer(to: event) { try append(eventAt: $0) }
+    }
+
+    /// `append(_:)` reading the event through a pointer, in a function of its own. Switching on
+    /// an `Event` value, the compiler loads the payload as the byte-sized pieces all cases share
+    /// (some case has a Bool or an optional id where another has a UInt32) and reassembles every
+    /// id from them; switching on `pointee` of a pointer it cannot see through, each case loads
+    /// its fields whole. Inlined, the pointer would be seen through again.
+    @usableFromInline @inline(never)
+    func append(eventAt pointer: UnsafePointer<Event>) throws -> UInt64 {
+        // `pointee` at each use: a local copy would be switched on as a value again.
+        guard JournalCodec.maximumBodyBytes(of: pointer.pointee) <= Self.roomBytes else {
+            return try appendThroughBuffer(pointer.pointee)
+        }
         var writer = UncheckedByteWriter(room)
-        let timestamp = try JournalCodec.appendBody(of: event, to: &writer)
+        let timestamp = try JournalCodec.appendBody(of: pointer.pointee, to: &writer)
         do {
             let committed = try log.commitRecord(
                 byteCount: writer.position - room, timestamp: timestamp, reservingNext: Self.roomBytes)
