@@ -26,18 +26,20 @@ struct OpenBatch: ~Copyable {
     @usableFromInline var sideTable: UnsafeMutablePointer<UInt8>
     @usableFromInline var sideTableCapacity: Int
     @usableFromInline var sideTableBytes = 0
-    @usableFromInline var firstSequence: UInt64 = 0
+    /// The sequence number of the batch's first record; of the next record while it is empty.
+    @usableFromInline var firstSequence: UInt64
     @usableFromInline var count = 0
     @usableFromInline var firstTimestamp: Int64 = 0
     /// The last appended timestamp (across batches): timestamps never decrease.
     @usableFromInline var lastTimestamp: Int64
-    /// The sequence number the next record gets.
-    @usableFromInline var nextSequence: UInt64
     /// Set by `close()`; every later append is refused.
     @usableFromInline var isClosed = false
 
     @usableFromInline let sealBytes: Int
     @usableFromInline let sealRecords: Int
+
+    /// The sequence number the next record gets: derived, so that a commit updates one counter.
+    @inlinable var nextSequence: UInt64 { firstSequence &+ UInt64(truncatingIfNeeded: count) }
 
     /// The most bytes one side-table entry takes: two varints of at most 10 bytes.
     @inlinable static var sideTableEntryBytes: Int { 20 }
@@ -53,7 +55,7 @@ struct OpenBatch: ~Copyable {
     }
 
     init(nextSequence: UInt64, lastTimestamp: Int64, sealBytes: Int, sealRecords: Int) {
-        self.nextSequence = nextSequence
+        firstSequence = nextSequence
         self.lastTimestamp = lastTimestamp
         self.sealBytes = sealBytes
         self.sealRecords = sealRecords
@@ -97,21 +99,21 @@ struct OpenBatch: ~Copyable {
         if Self.sideTableEntryBytes > sideTableCapacity &- sideTableBytes { growSideTable() }
         let delta: UInt64
         if count == 0 {
-            firstSequence = nextSequence
             firstTimestamp = timestamp
             delta = 0
         } else {
-            delta = UInt64(timestamp &- lastTimestamp)
+            // Exact: the true difference is in 0 ..< 2^64, so its wrapped bits are the value.
+            delta = UInt64(bitPattern: timestamp &- lastTimestamp)
         }
         recordBytes &+= length
         var entry = UncheckedByteWriter(sideTable + sideTableBytes)
-        entry.appendVarint(UInt64(length))
+        // Not negative: the precondition above bounds it by the reservation.
+        entry.appendVarint(UInt64(truncatingIfNeeded: length))
         entry.appendVarint(delta)
         sideTableBytes = entry.position - sideTable
         lastTimestamp = timestamp
-        count &+= 1
         let sequence = nextSequence
-        nextSequence &+= 1
+        count &+= 1
         let full = recordBytes >= sealBytes || count >= sealRecords
         return full ? .appendedAndFull(sequence) : .appended(sequence)
     }
@@ -128,6 +130,7 @@ struct OpenBatch: ~Copyable {
     }
 
     mutating func reset() {
+        firstSequence = nextSequence
         recordBytes = 0
         reservedBytes = 0
         sideTableBytes = 0
