@@ -35,8 +35,9 @@ public enum LogFormat {
     public static let lockFileName = "LOCK"
 
     /// The largest record the log accepts. A named bound, so that a corrupt length can never
-    /// make a reader allocate without limit.
-    public static let maximumRecordBytes = 16 << 20
+    /// make a reader allocate without limit. Computed and inlinable: the writer's inlined hot
+    /// path checks against it, and a stored global would cost an accessor call there.
+    @inlinable public static var maximumRecordBytes: Int { 16 << 20 }
     /// The largest uncompressed batch a reader accepts.
     public static let maximumBatchBytes = 1 << 30
 

@@ -20,8 +20,9 @@ public final class LogWriter {
     private var segment: OpenSegment?
     /// Unchecked: the writer's single caller touches the batch through one access per call, and
     /// no batch method calls out, so no access can overlap another; the dynamic checks cost
-    /// three runtime calls per record, more than the rest of an append.
-    @exclusivity(unchecked) private var batch: OpenBatch
+    /// three runtime calls per record, more than the rest of an append. Visible to inlined code
+    /// for ``commitRecord(byteCount:timestamp:reservingNext:)``.
+    @usableFromInline @exclusivity(unchecked) var batch: OpenBatch
 
     /// Scratch buffer for one block's metadata frame, reused for every batch.
     private var metadataFrame: [UInt8] = []
@@ -62,6 +63,7 @@ public final class LogWriter {
     deinit {
         // A writer dropped without close() still gets its data written; errors cannot surface here.
         if !isClosed { try? close() }
+        batch.deallocate()
     }
 
     /// Appends one record and returns its sequence number.
@@ -103,6 +105,8 @@ public final class LogWriter {
     /// bytes, so that a stream of records costs one call each. Returns the record's sequence
     /// number and the new room, which is valid until the next call on this writer. When it
     /// throws a timestamp or closed error nothing changed and the old room is still valid.
+    /// Inlinable: it is the per-event path of a journal, which then runs as one function.
+    @inlinable @inline(__always)
     package func commitRecord(
         byteCount: Int, timestamp: Int64, reservingNext nextMaximumBytes: Int
     ) throws -> (sequence: UInt64, room: UnsafeMutablePointer<UInt8>) {
@@ -111,8 +115,8 @@ public final class LogWriter {
     }
 
     /// The sequence number of an appended record, after sealing its batch if it filled it.
-    @inline(__always)
-    private func settle(_ outcome: OpenBatch.Outcome, timestamp: Int64) throws -> UInt64 {
+    @inlinable @inline(__always)
+    func settle(_ outcome: OpenBatch.Outcome, timestamp: Int64) throws -> UInt64 {
         switch outcome {
         case let .appended(sequence):
             return sequence
@@ -154,7 +158,8 @@ public final class LogWriter {
 
     // MARK: - Batches and blocks
 
-    private func sealBatch() throws {
+    @usableFromInline
+    func sealBatch() throws {
         guard batch.count > 0 else { return }
         if segment == nil { try startSegment(firstSequence: batch.firstSequence) }
         let blockOffset = segment!.size + UInt64(pendingOutput.count)

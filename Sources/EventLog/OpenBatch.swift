@@ -1,6 +1,8 @@
 /// The records of the batch being filled, with their side table (record lengths and timestamp
-/// deltas), in memory the batch allocates itself and frees when it goes away (it cannot be
-/// copied, so exactly one owner frees it).
+/// deltas), in memory the batch allocates itself. It cannot be copied, so exactly one owner
+/// (the `LogWriter`) frees it, by ``deallocate()`` in its own deinit: a deinit here would make
+/// the owner's accessors, which inlined code uses, call a function the compiler cannot inline
+/// into them (Swift 6.3 asserts on it).
 ///
 /// A record is added in two steps: ``reserve(_:)`` returns room for its largest possible size at
 /// the end of the records, the caller writes it there, and ``commit(_:timestamp:)`` makes the
@@ -8,33 +10,41 @@
 /// no copy; ``append(_:timestamp:)`` is the same for bytes that already exist. The hot path is a
 /// capacity check, two varints into the side table and a few counters: no uniqueness or
 /// exclusivity checks, as there are no arrays and the owner accesses the batch once per call.
+///
+/// The hot path (`reserve`, `commit`) is `@inlinable`, with its storage `@usableFromInline`, so
+/// that it inlines through ``LogWriter/commitRecord(byteCount:timestamp:reservingNext:)`` into
+/// the journal's append: one function per event, the counters in registers.
+@usableFromInline
 struct OpenBatch: ~Copyable {
     /// Records concatenated; only the first `recordBytes` bytes are in use.
-    private var records: UnsafeMutablePointer<UInt8>
-    private var recordCapacity: Int
-    private(set) var recordBytes = 0
+    @usableFromInline var records: UnsafeMutablePointer<UInt8>
+    @usableFromInline var recordCapacity: Int
+    @usableFromInline var recordBytes = 0
     /// Bytes after `recordBytes` that the last `reserve` guaranteed and no commit has used yet.
-    private var reservedBytes = 0
+    @usableFromInline var reservedBytes = 0
     /// The raw side table; only the first `sideTableBytes` bytes are in use.
-    private var sideTable: UnsafeMutablePointer<UInt8>
-    private var sideTableCapacity: Int
-    private(set) var sideTableBytes = 0
-    private(set) var firstSequence: UInt64 = 0
-    private(set) var count = 0
-    private(set) var firstTimestamp: Int64 = 0
+    @usableFromInline var sideTable: UnsafeMutablePointer<UInt8>
+    @usableFromInline var sideTableCapacity: Int
+    @usableFromInline var sideTableBytes = 0
+    /// The sequence number of the batch's first record; of the next record while it is empty.
+    @usableFromInline var firstSequence: UInt64
+    @usableFromInline var count = 0
+    @usableFromInline var firstTimestamp: Int64 = 0
     /// The last appended timestamp (across batches): timestamps never decrease.
-    private(set) var lastTimestamp: Int64
-    /// The sequence number the next record gets.
-    private(set) var nextSequence: UInt64
+    @usableFromInline var lastTimestamp: Int64
     /// Set by `close()`; every later append is refused.
-    var isClosed = false
+    @usableFromInline var isClosed = false
 
-    private let sealBytes: Int
-    private let sealRecords: Int
+    @usableFromInline let sealBytes: Int
+    @usableFromInline let sealRecords: Int
+
+    /// The sequence number the next record gets: derived, so that a commit updates one counter.
+    @inlinable var nextSequence: UInt64 { firstSequence &+ UInt64(truncatingIfNeeded: count) }
 
     /// The most bytes one side-table entry takes: two varints of at most 10 bytes.
-    private static let sideTableEntryBytes = 20
+    @inlinable static var sideTableEntryBytes: Int { 20 }
 
+    @usableFromInline
     enum Outcome {
         /// Added; the batch has room for more.
         case appended(UInt64)
@@ -45,7 +55,7 @@ struct OpenBatch: ~Copyable {
     }
 
     init(nextSequence: UInt64, lastTimestamp: Int64, sealBytes: Int, sealRecords: Int) {
-        self.nextSequence = nextSequence
+        firstSequence = nextSequence
         self.lastTimestamp = lastTimestamp
         self.sealBytes = sealBytes
         self.sealRecords = sealRecords
@@ -56,7 +66,8 @@ struct OpenBatch: ~Copyable {
         sideTable = .allocate(capacity: sideTableCapacity)
     }
 
-    deinit {
+    /// Frees the buffers; the batch must not be used afterwards.
+    mutating func deallocate() {
         records.deallocate()
         sideTable.deallocate()
     }
@@ -67,7 +78,7 @@ struct OpenBatch: ~Copyable {
     var sideTableBuffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: sideTable, count: sideTableBytes) }
 
     /// Room for a record of up to `maximumBytes` bytes, valid until the batch next changes.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func reserve(_ maximumBytes: Int) -> UnsafeMutablePointer<UInt8> {
         precondition(UInt(bitPattern: maximumBytes) <= UInt(LogFormat.maximumRecordBytes), "reservation out of range")
         if maximumBytes > recordCapacity &- recordBytes { growRecords(toFit: maximumBytes) }
@@ -79,7 +90,7 @@ struct OpenBatch: ~Copyable {
     ///
     /// Counters use wrapping arithmetic where they are bounded anyway: `recordBytes` stays within
     /// the reservation, `count` below `sealRecords`, and 2^64 sequence numbers are never reached.
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func commit(_ length: Int, timestamp: Int64) -> Outcome {
         if isClosed { return .closed }
         precondition(UInt(bitPattern: length) <= UInt(bitPattern: reservedBytes), "record outside its reservation")
@@ -88,21 +99,21 @@ struct OpenBatch: ~Copyable {
         if Self.sideTableEntryBytes > sideTableCapacity &- sideTableBytes { growSideTable() }
         let delta: UInt64
         if count == 0 {
-            firstSequence = nextSequence
             firstTimestamp = timestamp
             delta = 0
         } else {
-            delta = UInt64(timestamp &- lastTimestamp)
+            // Exact: the true difference is in 0 ..< 2^64, so its wrapped bits are the value.
+            delta = UInt64(bitPattern: timestamp &- lastTimestamp)
         }
         recordBytes &+= length
         var entry = UncheckedByteWriter(sideTable + sideTableBytes)
-        entry.appendVarint(UInt64(length))
+        // Not negative: the precondition above bounds it by the reservation.
+        entry.appendVarint(UInt64(truncatingIfNeeded: length))
         entry.appendVarint(delta)
         sideTableBytes = entry.position - sideTable
         lastTimestamp = timestamp
-        count &+= 1
         let sequence = nextSequence
-        nextSequence &+= 1
+        count &+= 1
         let full = recordBytes >= sealBytes || count >= sealRecords
         return full ? .appendedAndFull(sequence) : .appended(sequence)
     }
@@ -119,14 +130,15 @@ struct OpenBatch: ~Copyable {
     }
 
     mutating func reset() {
+        firstSequence = nextSequence
         recordBytes = 0
         reservedBytes = 0
         sideTableBytes = 0
         count = 0
     }
 
-    @inline(never)
-    private mutating func growRecords(toFit maximumBytes: Int) {
+    @usableFromInline @inline(never)
+    mutating func growRecords(toFit maximumBytes: Int) {
         let capacity = recordBytes + maximumBytes + sealBytes
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         larger.update(from: records, count: recordBytes)
@@ -135,8 +147,8 @@ struct OpenBatch: ~Copyable {
         recordCapacity = capacity
     }
 
-    @inline(never)
-    private mutating func growSideTable() {
+    @usableFromInline @inline(never)
+    mutating func growSideTable() {
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: sideTableCapacity * 2)
         larger.update(from: sideTable, count: sideTableBytes)
         sideTable.deallocate()

@@ -38,27 +38,13 @@ extension JournalCodec {
         _ = try appendBody(of: event, to: &buffer)
     }
 
-    /// The most bytes `event`'s body can take: what the writer reserves to encode it in place.
-    @inline(__always)
-    static func maximumBodyBytes(of event: Event) -> Int {
-        switch event {
-        case let .created(created):
-            return fixedBodyBytes + 10 * created.work.count
-        case let .rejected(_, _, .threadBusy(inFlight), _):
-            return fixedBodyBytes + 5 * inFlight.count
-        case .threadCreated, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut, .retried,
-            .interrupted, .rolledBack, .deleted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
-            .threadStatusChanged, .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused,
-            .serverRestarted:
-            return fixedBodyBytes
-        }
-    }
-
-    /// A bound on every body apart from its lists: the largest, `created`, is a tag, three ids of
-    /// at most 5 bytes and two varints of at most 10 (then at most 10 bytes per work step);
-    /// `checkpointed` takes at most 31, a `threadBusy` rejection 16 (then 5 per run).
-    @inline(__always)
-    static var fixedBodyBytes: Int { 48 }
+    /// The most bytes the body of any event that passes its check can take: what the writer
+    /// reserves to encode every event in place, with no size check per event. The largest is a
+    /// `created` with the most steps: a tag, three ids of at most 5 bytes, two varints of at most
+    /// 10, then at most 10 bytes per step. A rejection naming the most runs takes less (16, then
+    /// 5 per run), `checkpointed` at most 31. Each check runs before any byte is written, so an
+    /// event over the limits never writes past this.
+    static var largestBodyBytes: Int { 48 + 10 * JournalFormat.maximumWorkSteps }
 
     /// Appends `event`'s record body to `buffer` and returns the event's time in microseconds.
     /// Each layout is checked (``problem(in:)``'s rule for it) before any byte is written.

@@ -7,11 +7,19 @@ import RunLifecycle
 // chosen when that is shorter than listing them, as for [0, 0, 500ms, 500ms, 500ms].
 
 extension JournalCodec {
+    /// Inlined into the event encoder: the common list of one step then costs no call.
+    @inline(__always)
     static func encodeWork(_ work: [Microseconds], into buffer: inout some ByteSink) {
         guard work.count > 1 else {
             encodeWork(single: work.first, into: &buffer)
             return
         }
+        encodeWork(several: work, into: &buffer)
+    }
+
+    /// Two steps or more: whole milliseconds or not, listed or run-length coded.
+    @inline(never)
+    private static func encodeWork(several work: [Microseconds], into buffer: inout some ByteSink) {
         var wholeMilliseconds = true
         for step in work where step.count % 1_000 != 0 {
             wholeMilliseconds = false

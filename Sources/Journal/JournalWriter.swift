@@ -6,7 +6,8 @@ import RunLifecycle
 /// Events are encoded straight into the log's open batch: the writer always holds a room
 /// reserved there for the next record, encodes into it, and commits the bytes written, which
 /// reserves the next room in the same call. Appending an event copies nothing, allocates
-/// nothing and costs one call into the log. Not thread-safe: one writer, one caller.
+/// nothing and runs as one function, the log's commit inlined. Not thread-safe: one writer,
+/// one caller.
 public final class JournalWriter {
     /// The header written as record 0.
     public let header: JournalHeader
@@ -20,12 +21,13 @@ public final class JournalWriter {
     /// other than a commit may move the batch, so each is followed by `renewRoom()`. Unchecked
     /// exclusivity: a pointer only this class's own methods replace, never while reading it.
     @exclusivity(unchecked) private var room: UnsafeMutablePointer<UInt8>
-    /// Scratch for definitions, and for events too large for the room.
+    /// Scratch for the header and definitions.
     private var buffer: [UInt8] = []
 
-    /// The room kept for the next event: more than any event needs bar a run with over 20
-    /// steps or a rejection naming over 40 runs, which go through `buffer`.
-    private static let roomBytes = 256
+    /// The room kept for the next event: as much as any valid event can take (about 640 KiB, for
+    /// a run of 65,536 steps), so that no event needs a size check. The batch is allocated that
+    /// much larger once; the bytes written do not depend on it.
+    private static var roomBytes: Int { JournalCodec.largestBodyBytes }
 
     /// Creates a journal in the empty (or missing) log directory `directory` and writes `header`.
     /// `origin` stamps the header; no event may be earlier.
@@ -48,11 +50,22 @@ public final class JournalWriter {
     /// Appends `event` and returns its sequence number. Throws ``JournalError/invalidEvent(_:)``
     /// for an event that fails the codec's check, and `EventLogError.timestampWentBackwards`
     /// for one earlier than the previous record; either way the log is unchanged.
-    @discardableResult
+    /// Inlinable, so that the caller lends the event where it already is (most often).
+    @discardableResult @inlinable
     public func append(_ event: Event) throws -> UInt64 {
-        guard JournalCodec.maximumBodyBytes(of: event) <= Self.roomBytes else { return try appendThroughBuffer(event) }
+        try withUnsafePointer(to: event) { try append(eventAt: $0) }
+    }
+
+    /// `append(_:)` reading the event through a pointer, in a function of its own. Switching on
+    /// an `Event` value, the compiler loads the payload as the byte-sized pieces all cases share
+    /// (some case has a Bool or an optional id where another has a UInt32) and reassembles every
+    /// id from them; switching on `pointee` of a pointer it cannot see through, each case loads
+    /// its fields whole. Inlined, the pointer would be seen through again.
+    @usableFromInline @inline(never)
+    func append(eventAt pointer: UnsafePointer<Event>) throws -> UInt64 {
+        // `pointee`, not a local copy: a copy would be switched on as a value again.
         var writer = UncheckedByteWriter(room)
-        let timestamp = try JournalCodec.appendBody(of: event, to: &writer)
+        let timestamp = try JournalCodec.appendBody(of: pointer.pointee, to: &writer)
         do {
             let committed = try log.commitRecord(
                 byteCount: writer.position - room, timestamp: timestamp, reservingNext: Self.roomBytes)
@@ -63,14 +76,6 @@ public final class JournalWriter {
             renewRoom()
             throw error
         }
-    }
-
-    /// The same for an event that might not fit the room: encoded to its actual size first.
-    private func appendThroughBuffer(_ event: Event) throws -> UInt64 {
-        defer { renewRoom() }
-        buffer.removeAll(keepingCapacity: true)
-        let timestamp = try JournalCodec.appendBody(of: event, to: &buffer)
-        return try log.append(buffer, timestamp: timestamp)
     }
 
     private func renewRoom() { room = log.reserveRecord(maximumBytes: Self.roomBytes) }

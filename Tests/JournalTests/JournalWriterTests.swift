@@ -17,8 +17,8 @@ import TestSupport
         case flush
     }
 
-    /// A simulated workload with definitions, flushes, and events too large for the writer's
-    /// room (a run with 300 steps, a rejection naming 100 runs) mixed in.
+    /// A simulated workload with definitions, flushes, and large events (a run with 300 steps,
+    /// a rejection naming 100 runs) mixed in.
     static func entries(seed: UInt64) -> [Entry] {
         let (events, _) = simulate(Workload(runs: 400, seed: seed))
         var entries: [Entry] = []
@@ -84,7 +84,7 @@ import TestSupport
         TestFiles.list(directory).filter { $0.hasSuffix(LogFormat.segmentSuffix) }.map { TestFiles.read(directory + "/" + $0) }
     }
 
-    // Events encoded in place (and the large ones through the writer's buffer), definitions and
+    // Events encoded in place (the large ones too), definitions and
     // flushes give byte-for-byte the log of encoded appends, under the simulator's options and
     // under tiny batches and segments that seal and rotate every few records.
     @Test(arguments: [UInt64(3), 4])
@@ -106,6 +106,37 @@ import TestSupport
             #expect(Self.segmentBytes(journal.path) == expected, "seed \(seed), batch \(options.batchBytes)")
             let events = entries.filter { if case .event = $0 { true } else { false } }.count
             #expect(writer.eventCount == UInt64(events))
+        }
+    }
+
+    // The largest events the format allows (a run of the most steps, none a whole millisecond,
+    // every value near its widest; a rejection naming the most runs, far apart) are written in
+    // place like any other: the writer's room is the codec's bound, and the log equals the one
+    // of encoded appends under both batch sizes.
+    @Test func largestEventsFitTheRoom() throws {
+        let at = Timestamp(microsecondsSinceEpoch: 1 << 62)
+        let after = Microseconds(-(1 << 62) - 1)  // zigzags to 10 bytes
+        let steps = JournalFormat.maximumWorkSteps
+        let created = Event.created(RunCreated(
+            runID: RunID(.max), threadID: ThreadID(.max), assistantID: AssistantID(.max), strategy: .interrupt,
+            requestedAt: at, after: after, work: (0..<steps).map { Microseconds(Int64.max - Int64($0)) },
+            subscribed: true))
+        let rejected = Event.rejected(
+            thread: ThreadID(.max), strategy: .reject,
+            reason: .threadBusy(inFlight: (0..<JournalFormat.maximumRejectedRuns).map { RunID(UInt32($0) * 60_000) }),
+            at: at)
+        var bytes: [UInt8] = []
+        try JournalCodec.encode(created, into: &bytes)
+        #expect(bytes.count > 9 * steps && bytes.count <= 48 + 10 * steps)
+        let entries: [Entry] = [.event(rejected), .event(created), .event(rejected), .flush, .event(created)]
+        var tiny = WriterOptions()
+        tiny.batchBytes = 200
+        for options in [WriterOptions(), tiny] {
+            let reference = TemporaryDirectory("reference")
+            let journal = TemporaryDirectory("journal")
+            try Self.writeByEncoding(entries, to: reference.path, options: options)
+            try Self.writeWithJournalWriter(entries, to: journal.path, options: options).close()
+            #expect(Self.segmentBytes(journal.path) == Self.segmentBytes(reference.path))
         }
     }
 
