@@ -13,12 +13,11 @@ extension Decision {
         }
         setThreadStatus(threadID, .busy, at: at)
         let runID = state.nextRunID
-        emit(
-            .created(
-                RunCreated(
-                    runID: runID, threadID: threadID, assistantID: request.assistantID,
-                    strategy: request.strategy, requestedAt: at, after: request.after, work: request.work,
-                    subscribed: request.subscribed)))
+        emitCreated(
+            RunCreated(
+                runID: runID, threadID: threadID, assistantID: request.assistantID,
+                strategy: request.strategy, requestedAt: at, after: request.after, work: request.work,
+                subscribed: request.subscribed))
         // The new run is inserted before the old ones are cancelled, as the server does.
         if let action = request.strategy.cancelAction {
             for victim in inFlight {
@@ -32,7 +31,7 @@ extension Decision {
         let at = request.at
         guard let requested = request.threadID else {
             let threadID = state.nextThreadID
-            emit(.threadCreated(thread: threadID, temporary: true, status: .busy, at: at))
+            emitThreadCreated(threadID, temporary: true, status: .busy, at: at)
             return threadID
         }
         if state.threadTable.contains(requested) {
@@ -41,7 +40,7 @@ extension Decision {
         }
         switch request.ifNotExists {
         case .create:
-            emit(.threadCreated(thread: requested, temporary: false, status: .busy, at: at))
+            emitThreadCreated(requested, temporary: false, status: .busy, at: at)
             return requested
         case .reject:
             emit(.rejected(thread: requested, strategy: request.strategy, reason: .threadNotFound, at: at))

@@ -14,18 +14,20 @@ extension Decision {
         var position = 0
         while examined < window, position < state.pendingOrder.count {
             let runID = state.pendingOrder[position]
-            guard let candidate = state.runTable[runID] else {
+            // Only the fields the poll needs are read: the whole run is not copied out.
+            guard let (createdAt, threadID, attempt) = state.runTable.peek(runID, { ($0.createdAt, $0.threadID, $0.attempt) })
+            else {
                 position += 1
                 continue
             }
-            guard candidate.createdAt < snapshot else { break }
+            guard createdAt < snapshot else { break }
             examined += 1
             // "Unexpected missing thread in Runs.next": skipped.
-            guard state.threadTable.contains(candidate.threadID), !isThreadBlocked(candidate.threadID) else {
+            guard state.threadTable.contains(threadID), !isThreadBlocked(threadID) else {
                 position += 1
                 continue
             }
-            start(candidate, at: at)
+            start(runID, thread: threadID, previousAttempt: attempt, at: at)
             if position < state.pendingOrder.count, state.pendingOrder[position] == runID { position += 1 }
         }
     }
@@ -38,26 +40,25 @@ extension Decision {
         return hasRunningRun || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && hasExecutingWorker)
     }
 
-    private mutating func start(_ run: Run, at: Timestamp) {
-        let attempt = run.attempt + 1
-        emit(.started(run: run.id, thread: run.threadID, attempt: attempt, at: at))
+    private mutating func start(_ runID: RunID, thread threadID: ThreadID, previousAttempt: UInt32, at: Timestamp) {
+        let attempt = previousAttempt + 1
+        emitStarted(runID, thread: threadID, attempt: attempt, at: at)
         // The worker checks the attempt before running the graph.
         guard attempt <= state.maxRetries else {
-            emit(.failed(run: run.id, thread: run.threadID, cause: .exceededMaxAttempts, at: at))
-            writeFinalThreadStatus(run.threadID, endingRun: run.id, base: .error, valuesFrom: nil, at: at)
-            deleteTemporaryThread(run.threadID, at: at)
+            emitFailed(runID, thread: threadID, cause: .exceededMaxAttempts, at: at)
+            writeFinalThreadStatus(threadID, endingRun: runID, base: .error, valuesFrom: nil, at: at)
+            deleteTemporaryThread(threadID, at: at)
             return
         }
         // A retried run resumes from its own checkpoints; a fresh one writes its input checkpoint.
-        guard let thread = state.threadTable[run.threadID], !thread.isTemporary,
-            state.checkpointCount(of: run.id, in: thread) == 0
-        else { return }
-        let inputStep = state.nextCheckpointStep(of: thread)
-        emit(
-            .checkpointed(
-                Checkpointed(
-                    runID: run.id, threadID: run.threadID, stepIndex: nil,
-                    checkpointStep: inputStep, hasNext: true, at: at)))
+        let inputStep = state.threadTable.peek(threadID) { thread -> Int64? in
+            guard !thread.isTemporary, state.checkpointCount(of: runID, in: thread) == 0 else { return nil }
+            return state.nextCheckpointStep(of: thread)
+        } ?? nil
+        guard let inputStep else { return }
+        emitCheckpointed(
+            Checkpointed(
+                runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: inputStep, hasNext: true, at: at))
     }
 }
 

@@ -5,7 +5,7 @@ extension Decision {
     /// Writes `status` if the thread exists and the value changes.
     mutating func setThreadStatus(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
         guard state.threadTable.peek(threadID, { $0.status != status }) == true else { return }
-        emit(.threadStatusChanged(thread: threadID, status: status, at: at))
+        emitThreadStatusChanged(threadID, status, at: at)
     }
 
     /// The worker's final write (`Threads.set_joint_status`): `busy` while another run of the
@@ -24,9 +24,11 @@ extension Decision {
         let otherWorkerExecuting =
             !profile.has(.cancelledWorkerFreesThreadAtOnce)
             && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
-        setThreadStatus(threadID, otherRunInFlight || otherWorkerExecuting ? .busy : base, at: at)
+        // `thread` is current: nothing changed it since it was read, so no second lookup.
+        let status = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
+        if thread.status != status { emitThreadStatusChanged(threadID, status, at: at) }
         if let valuesRunID, thread.valuesFromRunID != valuesRunID {
-            emit(.threadValuesCached(thread: threadID, fromRun: valuesRunID, at: at))
+            emitThreadValuesCached(threadID, fromRun: valuesRunID, at: at)
         }
     }
 

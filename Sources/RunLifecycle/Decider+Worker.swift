@@ -3,18 +3,20 @@
 
 extension Decision {
     mutating func checkpoint(_ runID: RunID, at: Timestamp) {
-        guard let run = state.runTable[runID] else { return refuse(.checkpoint, runID, .notFound, at: at) }
-        guard run.status == .running, state.execution(of: runID) != nil else {
+        // Only the fields the step needs are read: the whole run is not copied out.
+        guard let (status, threadID, completedSteps, stepCount) = state.runTable.peek(runID, {
+            ($0.status, $0.threadID, $0.completedSteps, $0.stepCount)
+        }) else { return refuse(.checkpoint, runID, .notFound, at: at) }
+        guard status == .running, state.execution(of: runID) != nil else {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
-        guard run.completedSteps < run.stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
-        let persistedStep = state.threadTable[run.threadID].flatMap { $0.isTemporary ? nil : state.nextCheckpointStep(of: $0) }
-        emit(
-            .checkpointed(
-                Checkpointed(
-                    runID: runID, threadID: run.threadID, stepIndex: run.completedSteps,
-                    checkpointStep: persistedStep, hasNext: run.completedSteps + 1 < run.stepCount, at: at)))
+        guard completedSteps < stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
+        let persistedStep = state.threadTable.peek(threadID) { $0.isTemporary ? nil : state.nextCheckpointStep(of: $0) } ?? nil
+        emitCheckpointed(
+            Checkpointed(
+                runID: runID, threadID: threadID, stepIndex: completedSteps,
+                checkpointStep: persistedStep, hasNext: completedSteps + 1 < stepCount, at: at))
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
@@ -22,24 +24,28 @@ extension Decision {
             return refuse(.finish, runID, state.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
-        guard let run = state.runTable[runID], run.status == .running, execution.signal == nil else {
+        // Only the fields the end needs are read: the whole run is not copied out.
+        guard execution.signal == nil,
+            let (threadID, lastCheckpointHasNext) = state.runTable.peek(runID, { run in
+                run.status == .running ? (run.threadID, run.lastCheckpointHasNext) : nil
+            }) ?? nil
+        else {
             return stopWorker(runID, at: at)
         }
-        let threadID = run.threadID
         let base: ThreadStatus
         switch outcome {
         case .success:
-            emit(.succeeded(run: runID, thread: threadID, at: at))
+            emitSucceeded(runID, thread: threadID, at: at)
             // A graph that stopped at interrupt()/interrupt_before still has `next`.
-            base = run.lastCheckpointHasNext ? .interrupted : .idle
+            base = lastCheckpointHasNext ? .interrupted : .idle
         case .error:
-            emit(.failed(run: runID, thread: threadID, cause: .graphError, at: at))
+            emitFailed(runID, thread: threadID, cause: .graphError, at: at)
             base = .error
         case .timeout:
-            emit(.timedOut(run: runID, thread: threadID, at: at))
+            emitTimedOut(runID, thread: threadID, at: at)
             base = .error
         }
-        writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(of: run), at: at)
+        writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(runID, on: threadID), at: at)
         deleteTemporaryThread(threadID, at: at)
     }
 
@@ -101,7 +107,10 @@ extension Decision {
     /// The run whose checkpoint a final write copies into the thread's cached values: the run
     /// itself when it persisted any checkpoint.
     private func valuesRun(of run: Run) -> RunID? {
-        guard let thread = state.threadTable[run.threadID] else { return nil }
-        return state.checkpointCount(of: run.id, in: thread) > 0 ? run.id : nil
+        valuesRun(run.id, on: run.threadID)
+    }
+
+    private func valuesRun(_ runID: RunID, on threadID: ThreadID) -> RunID? {
+        state.threadTable.peek(threadID) { state.checkpointCount(of: runID, in: $0) > 0 } == true ? runID : nil
     }
 }

@@ -75,7 +75,8 @@ struct Decision {
     /// The state, with every event of the decision so far applied.
     var state: State
     /// The caller's buffer; this decision's events start at `firstEvent`.
-    private(set) var eventBuffer: [Event]
+    /// (Appended to only by `emit` and the helpers in Decision+Apply.swift.)
+    var eventBuffer: [Event]
     private let firstEvent: Int
     /// Waiters of runs that vanished during this decision; they are answered "Run not found".
     var vanishedWaiters = VanishedWaiters()

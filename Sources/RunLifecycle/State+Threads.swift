@@ -38,63 +38,82 @@ extension State {
 
     // MARK: Changes
 
+    /// Changes the stored thread and its pools together; false (calling nothing) when the
+    /// thread is absent. A thread inside the table's window is changed in place (the table and
+    /// the pools are distinct fields, so the three can be borrowed at once); an outlier is
+    /// copied out and written back.
+    @discardableResult
+    mutating func changeThread(
+        _ threadID: ThreadID,
+        _ change: (inout StoredThread, inout ListPool<RunID>, inout ListPool<CheckpointSpan>) -> Void
+    ) -> Bool {
+        if let slot = threadTable.occupiedSlot(of: threadID) {
+            change(&threadTable.slots[slot]!, &runIDNodes, &spanNodes)
+            return true
+        }
+        guard var thread = threadTable[threadID] else { return false }
+        change(&thread, &runIDNodes, &spanNodes)
+        threadTable.update(threadID) { $0 = thread }
+        return true
+    }
+
     /// Adds a run to the thread's runs and in-flight runs, keeping both ascending.
     mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
-        runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
-        threadTable.update(threadID) { $0 = thread }
+        changeThread(threadID) { thread, runIDNodes, _ in
+            runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
+            runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+        }
     }
 
     /// Removes a run from the thread's in-flight runs.
     mutating func removeInFlight(_ runID: RunID, from threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
-        threadTable.update(threadID) { $0 = thread }
+        changeThread(threadID) { thread, runIDNodes, _ in
+            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+        }
     }
 
     /// Records a checkpoint: it extends the last span when the same run wrote the previous step.
     mutating func appendCheckpoint(on threadID: ThreadID, runID: RunID, step: Int64, hasNext: Bool) {
-        guard var thread = threadTable[threadID] else { return }
-        if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
-            last.count += 1
-            last.lastHasNext = hasNext
-            spanNodes.setLast(of: thread.checkpoints, to: last)
-            return
+        changeThread(threadID) { thread, _, spanNodes in
+            if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
+                last.count += 1
+                last.lastHasNext = hasNext
+                spanNodes.setLast(of: thread.checkpoints, to: last)
+                return
+            }
+            spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
         }
-        spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
-        threadTable.update(threadID) { $0 = thread }
     }
 
     /// Deletes the run from the thread: its id and its checkpoints.
     mutating func deleteRun(_ runID: RunID, from threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
-        runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
-        spanNodes.removeAll(from: &thread.checkpoints) { $0.runID == runID }
-        threadTable.update(threadID) { $0 = thread }
+        changeThread(threadID) { thread, runIDNodes, spanNodes in
+            runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+            spanNodes.removeAll(from: &thread.checkpoints) { $0.runID == runID }
+        }
     }
 
     /// Drops a forgotten run from the thread: its id, and its spans while keeping the numbering
     /// they advanced.
     mutating func forgetRun(_ runID: RunID, on threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
-        var latest = thread.latestForgottenCheckpoint
-        spanNodes.removeAll(from: &thread.checkpoints) { span in
-            guard span.runID == runID else { return false }
-            if span.lastStep > latest?.step ?? .min {
-                latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+        changeThread(threadID) { thread, runIDNodes, spanNodes in
+            runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+            var latest = thread.latestForgottenCheckpoint
+            spanNodes.removeAll(from: &thread.checkpoints) { span in
+                guard span.runID == runID else { return false }
+                if span.lastStep > latest?.step ?? .min {
+                    latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+                }
+                return true
             }
-            return true
+            thread.latestForgottenCheckpoint = latest
         }
-        thread.latestForgottenCheckpoint = latest
-        threadTable.update(threadID) { $0 = thread }
     }
 
     /// Stores a new thread in place of any with its id.
     mutating func insertThread(_ thread: StoredThread) {
-        dropThread(thread.id)
+        if threadTable.contains(thread.id) { dropThread(thread.id) }
         threadTable[thread.id] = thread
     }
 
