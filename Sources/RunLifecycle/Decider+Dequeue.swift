@@ -35,9 +35,9 @@ extension Decision {
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
     /// documented intent also counts a cancelled worker that has not stopped yet.
     func isThreadBlocked(_ threadID: ThreadID) -> Bool {
-        let hasRunningRun = state.hasRunningRun(on: threadID)
-        let hasExecutingWorker = state.executions.contains { $0.threadID == threadID }
-        return hasRunningRun || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && hasExecutingWorker)
+        // Both tests are pure, so the second runs only when the first does not settle it.
+        state.hasRunningRun(on: threadID)
+            || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && state.executions.contains { $0.threadID == threadID })
     }
 
     private mutating func start(_ runID: RunID, thread threadID: ThreadID, previousAttempt: UInt32, at: Timestamp) {
@@ -51,11 +51,8 @@ extension Decision {
             return
         }
         // A retried run resumes from its own checkpoints; a fresh one writes its input checkpoint.
-        let inputStep = state.threadTable.peek(threadID) { thread -> Int64? in
-            guard !thread.isTemporary, state.checkpointCount(of: runID, in: thread) == 0 else { return nil }
-            return state.nextCheckpointStep(of: thread)
-        } ?? nil
-        guard let inputStep else { return }
+        guard !state.hasCheckpoint(of: runID, on: threadID), let inputStep = state.nextPersistedCheckpointStep(on: threadID)
+        else { return }
         emitCheckpointed(
             Checkpointed(
                 runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: inputStep, hasNext: true, at: at))

@@ -26,10 +26,9 @@ extension Decision {
             && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
         // `thread` is current: nothing changed it since it was read, so no second lookup.
         let status = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
-        if thread.status != status { emitThreadStatusChanged(threadID, status, at: at) }
-        if let valuesRunID, thread.valuesFromRunID != valuesRunID {
-            emitThreadValuesCached(threadID, fromRun: valuesRunID, at: at)
-        }
+        emitFinalThreadWrite(
+            threadID, status: thread.status != status ? status : nil,
+            valuesFrom: valuesRunID != nil && thread.valuesFromRunID != valuesRunID ? valuesRunID : nil, at: at)
     }
 
     /// The documented intent: the status follows the runs. `busy` while anything is in flight

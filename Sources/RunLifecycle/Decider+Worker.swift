@@ -12,7 +12,7 @@ extension Decision {
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
         guard completedSteps < stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
-        let persistedStep = state.threadTable.peek(threadID) { $0.isTemporary ? nil : state.nextCheckpointStep(of: $0) } ?? nil
+        let persistedStep = state.nextPersistedCheckpointStep(on: threadID)
         emitCheckpointed(
             Checkpointed(
                 runID: runID, threadID: threadID, stepIndex: completedSteps,
@@ -111,6 +111,6 @@ extension Decision {
     }
 
     private func valuesRun(_ runID: RunID, on threadID: ThreadID) -> RunID? {
-        state.threadTable.peek(threadID) { state.checkpointCount(of: runID, in: $0) > 0 } == true ? runID : nil
+        state.hasCheckpoint(of: runID, on: threadID) ? runID : nil
     }
 }

@@ -56,6 +56,24 @@ extension Decision {
         appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at)
     }
 
+    /// A final write's changes to one thread (its status, its cached values; nil: unchanged),
+    /// applied in one table access and emitted in the order the two events have.
+    mutating func emitFinalThreadWrite(_ threadID: ThreadID, status: ThreadStatus?, valuesFrom runID: RunID?, at: Timestamp) {
+        guard status != nil || runID != nil else { return }
+        guard let slot = state.threadTable.occupiedSlot(of: threadID) else {
+            // An outlier thread: one event at a time.
+            if let status { emitThreadStatusChanged(threadID, status, at: at) }
+            if let runID { emitThreadValuesCached(threadID, fromRun: runID, at: at) }
+            return
+        }
+        state.threadTable.updateSlot(slot) { thread in
+            if let status { thread.status = status }
+            if let runID { thread.valuesFromRunID = runID }
+        }
+        if let status { appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at) }
+        if let runID { appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at) }
+    }
+
     mutating func emitThreadValuesCached(_ threadID: ThreadID, fromRun runID: RunID, at: Timestamp) {
         state.updateThread(threadID) { $0.valuesFromRunID = runID }
         appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at)

@@ -22,18 +22,36 @@ extension State {
     }
 
     /// The step number the thread's next checkpoint gets; see ``RunThread/nextCheckpointStep``.
+    @inline(__always)
     func nextCheckpointStep(of thread: StoredThread) -> Int64 {
         RunThread.nextCheckpointStep(last: spanNodes.last(of: thread.checkpoints), forgotten: thread.latestForgottenCheckpoint)
     }
 
     /// Whether the thread's latest checkpoint has `next` nodes; see ``RunThread/latestCheckpointHasNext``.
+    @inline(__always)
     func latestCheckpointHasNext(of thread: StoredThread) -> Bool {
         RunThread.latestCheckpointHasNext(last: spanNodes.last(of: thread.checkpoints), forgotten: thread.latestForgottenCheckpoint)
     }
 
     /// The number of the thread's checkpoints tagged with `runID`.
+    @inline(__always)
     func checkpointCount(of runID: RunID, in thread: StoredThread) -> Int {
         spanNodes.reduce(thread.checkpoints, 0) { $0 + ($1.runID == runID ? $1.count : 0) }
+    }
+
+    /// The step number the thread's next checkpoint gets, or nil when nothing is persisted
+    /// there (the thread is absent, or temporary).
+    @inline(__always)
+    func nextPersistedCheckpointStep(on threadID: ThreadID) -> Int64? {
+        guard let thread = threadTable[threadID], !thread.isTemporary else { return nil }
+        return nextCheckpointStep(of: thread)
+    }
+
+    /// Whether the run wrote a checkpoint on the thread (false when the thread is absent).
+    @inline(__always)
+    func hasCheckpoint(of runID: RunID, on threadID: ThreadID) -> Bool {
+        guard let thread = threadTable[threadID] else { return false }
+        return spanNodes.contains(in: thread.checkpoints) { $0.runID == runID }
     }
 
     // MARK: Changes

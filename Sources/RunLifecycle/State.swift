@@ -38,6 +38,10 @@ public struct State: Sendable {
     /// Blocked joins over every run, so a decision with none to answer skips looking.
     public internal(set) var waiterTotal: Int = 0
 
+    // The queries a decision asks on its hot paths are `@inline(__always)`: called out of line
+    // on the decision's state (a field of an `inout` value), each call first copied the whole
+    // state (a 216-byte memcpy) to pass it.
+
     /// The state of a freshly started server with no threads and no runs.
     public static func initial(profile: BehaviourProfile, slots: Int, maxRetries: UInt32 = 3) -> State {
         precondition(slots >= 0, "slot count must not be negative, got \(slots)")
@@ -73,6 +77,7 @@ public struct State: Sendable {
     }
 
     /// The worker executing this run, if any (it may outlive the run's `running` status).
+    @inline(__always)
     public func execution(of runID: RunID) -> Execution? {
         executions.first { $0.runID == runID }
     }
@@ -90,12 +95,14 @@ public struct State: Sendable {
     }
 
     /// Whether the thread has a pending or running run (no array built).
+    @inline(__always)
     public func hasInFlightRun(on threadID: ThreadID) -> Bool {
         guard let list = threadTable.peek(threadID, { $0.inFlightRunIDs }) else { return false }
         return runIDNodes.contains(in: list) { runTable.peek($0, { $0.status.isInFlight }) == true }
     }
 
     /// Whether one of the thread's runs has the status `running` (no array built).
+    @inline(__always)
     public func hasRunningRun(on threadID: ThreadID) -> Bool {
         guard let list = threadTable.peek(threadID, { $0.inFlightRunIDs }) else { return false }
         return runIDNodes.contains(in: list) { runTable.peek($0, { $0.status == .running }) == true }
