@@ -1,18 +1,18 @@
 // Creating a run and applying its multitask strategy (§4.1 of the reference).
 
-extension Decision {
+extension State {
     mutating func createRun(_ request: CreateRun) {
         let at = request.at
         guard let threadID = resolveThread(for: request) else { return }
 
         // Most creates find an idle thread: skip building the victims list then.
-        let inFlight = state.hasInFlightRun(on: threadID) ? state.inFlightRuns(on: threadID).map(\.id) : []
+        let inFlight = self.hasInFlightRun(on: threadID) ? self.inFlightRuns(on: threadID).map(\.id) : []
         if request.strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return
         }
         setThreadStatus(threadID, .busy, at: at)
-        let runID = state.nextRunID
+        let runID = self.nextRunID
         emitCreated(
             RunCreated(
                 runID: runID, threadID: threadID, assistantID: request.assistantID,
@@ -30,11 +30,11 @@ extension Decision {
     private mutating func resolveThread(for request: CreateRun) -> ThreadID? {
         let at = request.at
         guard let requested = request.threadID else {
-            let threadID = state.nextThreadID
+            let threadID = self.nextThreadID
             emitThreadCreated(threadID, temporary: true, status: .busy, at: at)
             return threadID
         }
-        if state.threadTable.contains(requested) {
+        if self.threadTable.contains(requested) {
             if profile.has(.busyBeforeRejectCheck) { setThreadStatus(requested, .busy, at: at) }
             return requested
         }

@@ -6,53 +6,53 @@
 // so none has waiters to record. The property tests fold every journal with `evolve` and
 // compare the result with the live state, so a helper that drifted from `evolve` fails them.
 
-extension Decision {
+extension State {
     /// Appends an event whose effect is already applied to `state`, moving the state's clock
     /// as `evolve` does for every event that is not a refusal.
     @inline(__always)
     private mutating func appendApplied(_ event: consuming Event, at: Timestamp) {
-        if at > state.latestEventAt { state.latestEventAt = at }
-        eventBuffer.append(event)
+        if at > self.latestEventAt { self.latestEventAt = at }
+        decision.events.append(event)
     }
 
     mutating func emitThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, at: Timestamp) {
-        state.applyThreadCreated(threadID, temporary: temporary, status: status)
+        self.applyThreadCreated(threadID, temporary: temporary, status: status)
         appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: status, at: at), at: at)
     }
 
     mutating func emitCreated(_ created: consuming RunCreated) {
-        state.insertRun(created)
+        self.insertRun(created)
         let at = created.requestedAt
         appendApplied(.created(created), at: at)
     }
 
     mutating func emitStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
-        state.applyStarted(runID, thread: threadID, attempt: attempt, at: at)
+        self.applyStarted(runID, thread: threadID, attempt: attempt, at: at)
         appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
     }
 
     mutating func emitCheckpointed(_ checkpointed: Checkpointed) {
-        state.applyCheckpoint(checkpointed)
+        self.applyCheckpoint(checkpointed)
         appendApplied(.checkpointed(checkpointed), at: checkpointed.at)
     }
 
     mutating func emitSucceeded(_ runID: RunID, thread threadID: ThreadID, at: Timestamp) {
-        state.endExecution(runID, status: .success, at: at)
+        self.endExecution(runID, status: .success, at: at)
         appendApplied(.succeeded(run: runID, thread: threadID, at: at), at: at)
     }
 
     mutating func emitFailed(_ runID: RunID, thread threadID: ThreadID, cause: FailureCause, at: Timestamp) {
-        state.endExecution(runID, status: .error, at: at)
+        self.endExecution(runID, status: .error, at: at)
         appendApplied(.failed(run: runID, thread: threadID, cause: cause, at: at), at: at)
     }
 
     mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, at: Timestamp) {
-        state.endExecution(runID, status: .timeout, at: at)
+        self.endExecution(runID, status: .timeout, at: at)
         appendApplied(.timedOut(run: runID, thread: threadID, at: at), at: at)
     }
 
     mutating func emitThreadStatusChanged(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
-        state.updateThread(threadID) { $0.status = status }
+        self.updateThread(threadID) { $0.status = status }
         appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at)
     }
 
@@ -60,13 +60,13 @@ extension Decision {
     /// applied in one table access and emitted in the order the two events have.
     mutating func emitFinalThreadWrite(_ threadID: ThreadID, status: ThreadStatus?, valuesFrom runID: RunID?, at: Timestamp) {
         guard status != nil || runID != nil else { return }
-        guard let slot = state.threadTable.occupiedSlot(of: threadID) else {
+        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
             // An outlier thread: one event at a time.
             if let status { emitThreadStatusChanged(threadID, status, at: at) }
             if let runID { emitThreadValuesCached(threadID, fromRun: runID, at: at) }
             return
         }
-        state.threadTable.updateSlot(slot) { thread in
+        self.threadTable.updateSlot(slot) { thread in
             if let status { thread.status = status }
             if let runID { thread.valuesFromRunID = runID }
         }
@@ -75,7 +75,7 @@ extension Decision {
     }
 
     mutating func emitThreadValuesCached(_ threadID: ThreadID, fromRun runID: RunID, at: Timestamp) {
-        state.updateThread(threadID) { $0.valuesFromRunID = runID }
+        self.updateThread(threadID) { $0.valuesFromRunID = runID }
         appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at)
     }
 }

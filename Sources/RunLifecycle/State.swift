@@ -37,10 +37,13 @@ public struct State: Sendable {
     public internal(set) var latestEventAt: Timestamp
     /// Blocked joins over every run, so a decision with none to answer skips looking.
     public internal(set) var waiterTotal: Int = 0
+    /// The scratch space of the decision running on this state, empty outside one; not part
+    /// of the state's value. See ``DecisionBuffer``.
+    var decision = DecisionBuffer()
 
     // The queries a decision asks on its hot paths are `@inline(__always)`: called out of line
-    // on the decision's state (a field of an `inout` value), each call first copied the whole
-    // state (a 216-byte memcpy) to pass it.
+    // from a mutating method, each call first copied the whole state (a 216-byte memcpy) to
+    // pass it, the state being too large to pass in registers.
 
     /// The state of a freshly started server with no threads and no runs.
     public static func initial(profile: BehaviourProfile, slots: Int, maxRetries: UInt32 = 3) -> State {
