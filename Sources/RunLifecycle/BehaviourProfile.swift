@@ -11,10 +11,15 @@ public struct BehaviourProfile: Hashable, Sendable, CustomStringConvertible {
     public init(name: String, quirks: [Quirk]) {
         self.name = name
         self.quirks = Quirk.allCases.filter { quirks.contains($0) }
+        self.quirkBits = self.quirks.reduce(0) { $0 | 1 << $1.rawValue }
     }
 
+    /// One bit per enabled quirk (bit `rawValue`), derived from ``quirks``: decisions ask
+    /// several times per command, and a search of the array was a call each time.
+    @usableFromInline let quirkBits: UInt64
+
     /// Whether `quirk` is enabled.
-    public func has(_ quirk: Quirk) -> Bool { quirks.contains(quirk) }
+    @inlinable public func has(_ quirk: Quirk) -> Bool { quirkBits & 1 << quirk.rawValue != 0 }
 
     /// The documented intent: rollback always deletes the run and its checkpoints, interrupt
     /// keeps progress, the thread status always follows its runs, a cancelled worker keeps its

@@ -1,9 +1,9 @@
 // Cancelling runs: the cancel endpoint, the bulk cancel endpoint and the interrupt/rollback
 // strategies all end here (§4.2 and §5 of the reference).
 
-extension Decision {
+extension State {
     mutating func cancel(_ runID: RunID, action: CancelAction, wait: Bool, at: Timestamp) {
-        guard let run = state.runTable[runID] else {
+        guard let run = self.runTable[runID] else {
             emit(.cancelRefused(run: runID, reason: .notFound, at: at))
             return
         }
@@ -20,9 +20,9 @@ extension Decision {
         let targets: [RunID]
         switch selection {
         case .runs(let threadID, let runIDs):
-            targets = state.inFlightRuns(on: threadID).map(\.id).filter { runIDs.contains($0) }
+            targets = self.inFlightRuns(on: threadID).map(\.id).filter { runIDs.contains($0) }
         case .status(let filter):
-            targets = state.runs.filter { run in
+            targets = self.runs.filter { run in
                 switch filter {
                 case .pending: run.status == .pending
                 case .running: run.status == .running
@@ -43,7 +43,7 @@ extension Decision {
     /// running+rollback → deleted at once, or interrupted and deleted later by its worker when
     /// subscribed (quirk).
     mutating func cancelInFlight(_ runID: RunID, action: CancelAction, cause: CancelCause, at: Timestamp) {
-        guard let run = state.runTable[runID] else { return }
+        guard let run = self.runTable[runID] else { return }
         let threadID = run.threadID
         let subscribed = run.subscriberCount > 0
         switch run.status {

@@ -1,24 +1,23 @@
 // Creating a run and applying its multitask strategy (§4.1 of the reference).
 
-extension Decision {
+extension State {
     mutating func createRun(_ request: CreateRun) {
         let at = request.at
         guard let threadID = resolveThread(for: request) else { return }
 
         // Most creates find an idle thread: skip building the victims list then.
-        let inFlight = state.hasInFlightRun(on: threadID) ? state.inFlightRuns(on: threadID).map(\.id) : []
+        let inFlight = self.hasInFlightRun(on: threadID) ? self.inFlightRuns(on: threadID).map(\.id) : []
         if request.strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return
         }
         setThreadStatus(threadID, .busy, at: at)
-        let runID = state.nextRunID
-        emit(
-            .created(
-                RunCreated(
-                    runID: runID, threadID: threadID, assistantID: request.assistantID,
-                    strategy: request.strategy, requestedAt: at, after: request.after, work: request.work,
-                    subscribed: request.subscribed)))
+        let runID = self.nextRunID
+        emitCreated(
+            RunCreated(
+                runID: runID, threadID: threadID, assistantID: request.assistantID,
+                strategy: request.strategy, requestedAt: at, after: request.after, work: request.work,
+                subscribed: request.subscribed))
         // The new run is inserted before the old ones are cancelled, as the server does.
         if let action = request.strategy.cancelAction {
             for victim in inFlight {
@@ -31,17 +30,17 @@ extension Decision {
     private mutating func resolveThread(for request: CreateRun) -> ThreadID? {
         let at = request.at
         guard let requested = request.threadID else {
-            let threadID = state.nextThreadID
-            emit(.threadCreated(thread: threadID, temporary: true, status: .busy, at: at))
+            let threadID = self.nextThreadID
+            emitThreadCreated(threadID, temporary: true, status: .busy, at: at)
             return threadID
         }
-        if state.threadTable.contains(requested) {
+        if self.threadTable.contains(requested) {
             if profile.has(.busyBeforeRejectCheck) { setThreadStatus(requested, .busy, at: at) }
             return requested
         }
         switch request.ifNotExists {
         case .create:
-            emit(.threadCreated(thread: requested, temporary: false, status: .busy, at: at))
+            emitThreadCreated(requested, temporary: false, status: .busy, at: at)
             return requested
         case .reject:
             emit(.rejected(thread: requested, strategy: request.strategy, reason: .threadNotFound, at: at))

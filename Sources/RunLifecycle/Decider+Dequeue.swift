@@ -1,10 +1,10 @@
 // One poll of the in-memory queue (`queue.py::queue` + `ops.py::Runs.next`, §6 of the reference).
 
-extension Decision {
+extension State {
     /// Starts runs: only the `limit` oldest pending runs due before `snapshot` are examined
     /// (head-of-line blocking), and one whose thread is blocked is skipped, not replaced.
     mutating func dequeue(snapshot: Timestamp, limit: Int, at: Timestamp) {
-        let window = min(max(0, limit), state.freeSlotCount)
+        let window = min(max(0, limit), self.freeSlotCount)
         guard window > 0 else { return }
         // `pendingOrder` is sorted by createdAt, so the due runs form its prefix, and the first
         // `window` of them are the candidates. Starting one removes it from the order, so the
@@ -12,52 +12,51 @@ extension Decision {
         // it. Nothing is copied out, so a poll allocates nothing.
         var examined = 0
         var position = 0
-        while examined < window, position < state.pendingOrder.count {
-            let runID = state.pendingOrder[position]
-            guard let candidate = state.runTable[runID] else {
+        while examined < window, position < self.pendingOrder.count {
+            let runID = self.pendingOrder[position]
+            // Only the fields the poll needs are read: the whole run is not copied out.
+            guard let (createdAt, threadID, attempt) = self.runTable.peek(runID, { ($0.createdAt, $0.threadID, $0.attempt) })
+            else {
                 position += 1
                 continue
             }
-            guard candidate.createdAt < snapshot else { break }
+            guard createdAt < snapshot else { break }
             examined += 1
             // "Unexpected missing thread in Runs.next": skipped.
-            guard state.threadTable.contains(candidate.threadID), !isThreadBlocked(candidate.threadID) else {
+            guard self.threadTable.contains(threadID), !isThreadBlocked(threadID) else {
                 position += 1
                 continue
             }
-            start(candidate, at: at)
-            if position < state.pendingOrder.count, state.pendingOrder[position] == runID { position += 1 }
+            start(runID, thread: threadID, previousAttempt: attempt, at: at)
+            if position < self.pendingOrder.count, self.pendingOrder[position] == runID { position += 1 }
         }
     }
 
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
     /// documented intent also counts a cancelled worker that has not stopped yet.
+    @inline(__always)  // Out of line, the call first copied the whole state (216 bytes).
     func isThreadBlocked(_ threadID: ThreadID) -> Bool {
-        let hasRunningRun = state.hasRunningRun(on: threadID)
-        let hasExecutingWorker = state.executions.contains { $0.threadID == threadID }
-        return hasRunningRun || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && hasExecutingWorker)
+        // Both tests are pure, so the second runs only when the first does not settle it.
+        self.hasRunningRun(on: threadID)
+            || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && self.executions.contains { $0.threadID == threadID })
     }
 
-    private mutating func start(_ run: Run, at: Timestamp) {
-        let attempt = run.attempt + 1
-        emit(.started(run: run.id, thread: run.threadID, attempt: attempt, at: at))
+    private mutating func start(_ runID: RunID, thread threadID: ThreadID, previousAttempt: UInt32, at: Timestamp) {
+        let attempt = previousAttempt + 1
+        emitStarted(runID, thread: threadID, attempt: attempt, at: at)
         // The worker checks the attempt before running the graph.
-        guard attempt <= state.maxRetries else {
-            emit(.failed(run: run.id, thread: run.threadID, cause: .exceededMaxAttempts, at: at))
-            writeFinalThreadStatus(run.threadID, endingRun: run.id, base: .error, valuesFrom: nil, at: at)
-            deleteTemporaryThread(run.threadID, at: at)
+        guard attempt <= self.maxRetries else {
+            emitFailed(runID, thread: threadID, cause: .exceededMaxAttempts, at: at)
+            writeFinalThreadStatus(threadID, endingRun: runID, base: .error, valuesFrom: nil, at: at)
+            deleteTemporaryThread(threadID, at: at)
             return
         }
         // A retried run resumes from its own checkpoints; a fresh one writes its input checkpoint.
-        guard let thread = state.threadTable[run.threadID], !thread.isTemporary,
-            state.checkpointCount(of: run.id, in: thread) == 0
+        guard !self.hasCheckpoint(of: runID, on: threadID), let inputStep = self.nextPersistedCheckpointStep(on: threadID)
         else { return }
-        let inputStep = state.nextCheckpointStep(of: thread)
-        emit(
-            .checkpointed(
-                Checkpointed(
-                    runID: run.id, threadID: run.threadID, stepIndex: nil,
-                    checkpointStep: inputStep, hasNext: true, at: at)))
+        emitCheckpointed(
+            Checkpointed(
+                runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: inputStep, hasNext: true, at: at))
     }
 }
 

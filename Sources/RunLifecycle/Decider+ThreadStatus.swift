@@ -1,11 +1,11 @@
 // Every writer of the cached thread status. The in-memory server has several uncoordinated
 // writers (§3 of the reference); the documented profile recomputes from the runs instead.
 
-extension Decision {
+extension State {
     /// Writes `status` if the thread exists and the value changes.
     mutating func setThreadStatus(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
-        guard state.threadTable.peek(threadID, { $0.status != status }) == true else { return }
-        emit(.threadStatusChanged(thread: threadID, status: status, at: at))
+        guard self.threadTable.peek(threadID, { $0.status != status }) == true else { return }
+        emitThreadStatusChanged(threadID, status, at: at)
     }
 
     /// The worker's final write (`Threads.set_joint_status`): `busy` while another run of the
@@ -17,30 +17,31 @@ extension Decision {
         _ threadID: ThreadID, endingRun runID: RunID, base: ThreadStatus, valuesFrom valuesRunID: RunID?,
         at: Timestamp
     ) {
-        guard let thread = state.threadTable[threadID], !thread.isTemporary else { return }
-        let otherRunInFlight = state.runIDNodes.contains(in: thread.inFlightRunIDs) { inFlight in
-            inFlight != runID && state.runTable.peek(inFlight, { $0.status.isInFlight }) == true
+        guard let thread = self.threadTable[threadID], !thread.isTemporary else { return }
+        let otherRunInFlight = self.runIDNodes.contains(in: thread.inFlightRunIDs) { inFlight in
+            inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
         }
         let otherWorkerExecuting =
             !profile.has(.cancelledWorkerFreesThreadAtOnce)
-            && state.executions.contains { $0.threadID == threadID && $0.runID != runID }
-        setThreadStatus(threadID, otherRunInFlight || otherWorkerExecuting ? .busy : base, at: at)
-        if let valuesRunID, thread.valuesFromRunID != valuesRunID {
-            emit(.threadValuesCached(thread: threadID, fromRun: valuesRunID, at: at))
-        }
+            && self.executions.contains { $0.threadID == threadID && $0.runID != runID }
+        // `thread` is current: nothing changed it since it was read, so no second lookup.
+        let status = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
+        emitFinalThreadWrite(
+            threadID, status: thread.status != status ? status : nil,
+            valuesFrom: valuesRunID != nil && thread.valuesFromRunID != valuesRunID ? valuesRunID : nil, at: at)
     }
 
     /// The documented intent: the status follows the runs. `busy` while anything is in flight
     /// or executing; otherwise `interrupted` if the latest checkpoint stopped mid-way, else
     /// `idle`. (An earlier `error` is not remembered once a later run was cancelled.)
     mutating func recomputeThreadStatus(_ threadID: ThreadID, at: Timestamp) {
-        guard let thread = state.threadTable[threadID], !thread.isTemporary else { return }
+        guard let thread = self.threadTable[threadID], !thread.isTemporary else { return }
         let busy =
-            state.hasInFlightRun(on: threadID) || state.executions.contains { $0.threadID == threadID }
+            self.hasInFlightRun(on: threadID) || self.executions.contains { $0.threadID == threadID }
         if busy {
             setThreadStatus(threadID, .busy, at: at)
         } else if thread.status == .busy {
-            setThreadStatus(threadID, state.latestCheckpointHasNext(of: thread) ? .interrupted : .idle, at: at)
+            setThreadStatus(threadID, self.latestCheckpointHasNext(of: thread) ? .interrupted : .idle, at: at)
         }
     }
 
@@ -63,11 +64,11 @@ extension Decision {
     /// A worker of a temporary (stateless) run ended: it deletes the thread and its runs,
     /// answering blocked joins first with the run's result.
     mutating func deleteTemporaryThread(_ threadID: ThreadID, at: Timestamp) {
-        guard state.threadTable.peek(threadID, { $0.isTemporary }) == true else { return }
-        let runIDs = state.runIDs(on: threadID)
-        guard !runIDs.contains(where: { state.runTable[$0]?.status.isInFlight == true }) else { return }
+        guard self.threadTable.peek(threadID, { $0.isTemporary }) == true else { return }
+        let runIDs = self.runIDs(on: threadID)
+        guard !runIDs.contains(where: { self.runTable[$0]?.status.isInFlight == true }) else { return }
         for runID in runIDs {
-            if let run = state.runTable[runID], state.isSettled(run) {
+            if let run = self.runTable[runID], self.isSettled(run) {
                 answerWaiters(of: runID, with: .finished(run.status), at: at)
             }
         }

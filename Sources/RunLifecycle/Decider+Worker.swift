@@ -1,51 +1,57 @@
 // What a worker reports: steps, its own end, retriable failures, stopping after a cancel,
 // and a restart that stops every worker (§2, §3 and §6 of the reference).
 
-extension Decision {
+extension State {
     mutating func checkpoint(_ runID: RunID, at: Timestamp) {
-        guard let run = state.runTable[runID] else { return refuse(.checkpoint, runID, .notFound, at: at) }
-        guard run.status == .running, state.execution(of: runID) != nil else {
+        // Only the fields the step needs are read: the whole run is not copied out.
+        guard let (status, threadID, completedSteps, stepCount) = self.runTable.peek(runID, {
+            ($0.status, $0.threadID, $0.completedSteps, $0.stepCount)
+        }) else { return refuse(.checkpoint, runID, .notFound, at: at) }
+        guard status == .running, self.execution(of: runID) != nil else {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
-        guard run.completedSteps < run.stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
-        let persistedStep = state.threadTable[run.threadID].flatMap { $0.isTemporary ? nil : state.nextCheckpointStep(of: $0) }
-        emit(
-            .checkpointed(
-                Checkpointed(
-                    runID: runID, threadID: run.threadID, stepIndex: run.completedSteps,
-                    checkpointStep: persistedStep, hasNext: run.completedSteps + 1 < run.stepCount, at: at)))
+        guard completedSteps < stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
+        let persistedStep = self.nextPersistedCheckpointStep(on: threadID)
+        emitCheckpointed(
+            Checkpointed(
+                runID: runID, threadID: threadID, stepIndex: completedSteps,
+                checkpointStep: persistedStep, hasNext: completedSteps + 1 < stepCount, at: at))
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
-        guard let execution = state.execution(of: runID) else {
-            return refuse(.finish, runID, state.runTable[runID] == nil ? .notFound : .notRunning, at: at)
+        guard let execution = self.execution(of: runID) else {
+            return refuse(.finish, runID, self.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
-        guard let run = state.runTable[runID], run.status == .running, execution.signal == nil else {
+        // Only the fields the end needs are read: the whole run is not copied out.
+        guard execution.signal == nil,
+            let (threadID, lastCheckpointHasNext) = self.runTable.peek(runID, { run in
+                run.status == .running ? (run.threadID, run.lastCheckpointHasNext) : nil
+            }) ?? nil
+        else {
             return stopWorker(runID, at: at)
         }
-        let threadID = run.threadID
         let base: ThreadStatus
         switch outcome {
         case .success:
-            emit(.succeeded(run: runID, thread: threadID, at: at))
+            emitSucceeded(runID, thread: threadID, at: at)
             // A graph that stopped at interrupt()/interrupt_before still has `next`.
-            base = run.lastCheckpointHasNext ? .interrupted : .idle
+            base = lastCheckpointHasNext ? .interrupted : .idle
         case .error:
-            emit(.failed(run: runID, thread: threadID, cause: .graphError, at: at))
+            emitFailed(runID, thread: threadID, cause: .graphError, at: at)
             base = .error
         case .timeout:
-            emit(.timedOut(run: runID, thread: threadID, at: at))
+            emitTimedOut(runID, thread: threadID, at: at)
             base = .error
         }
-        writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(of: run), at: at)
+        writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(runID, on: threadID), at: at)
         deleteTemporaryThread(threadID, at: at)
     }
 
     mutating func retry(_ runID: RunID, at: Timestamp) {
-        guard let run = state.runTable[runID] else { return refuse(.retry, runID, .notFound, at: at) }
-        guard run.status == .running, let execution = state.execution(of: runID), execution.signal == nil else {
+        guard let run = self.runTable[runID] else { return refuse(.retry, runID, .notFound, at: at) }
+        guard run.status == .running, let execution = self.execution(of: runID), execution.signal == nil else {
             return refuse(.retry, runID, .notRunning, at: at)
         }
         // The thread status is not touched; the temporary thread survives a retriable failure.
@@ -55,11 +61,11 @@ extension Decision {
     /// The cancelled worker returns: it writes `interrupted` again, deletes its run (rollback
     /// with subscriber), or finds its run gone and cannot write at all.
     mutating func stopWorker(_ runID: RunID, at: Timestamp) {
-        guard let execution = state.execution(of: runID) else {
+        guard let execution = self.execution(of: runID) else {
             return refuse(.workerStopped, runID, .notExecuting, at: at)
         }
         let threadID = execution.threadID
-        guard let run = state.runTable[runID] else {
+        guard let run = self.runTable[runID] else {
             emit(.workerStopped(run: runID, thread: threadID, finalWrite: .runMissing, at: at))
             // "Ignoring rollback error for missing run": the in-memory thread is left as it was.
             afterEagerDeletion(threadID, at: at)
@@ -88,8 +94,8 @@ extension Decision {
     /// Graceful shutdown: every worker is cancelled. `CancelledError` is retriable, so a run
     /// still running goes back to pending; an already cancelled worker does its final write.
     mutating func serverRestart(at: Timestamp) {
-        for execution in state.executions {
-            if let run = state.runTable[execution.runID], run.status == .running, execution.signal == nil {
+        for execution in self.executions {
+            if let run = self.runTable[execution.runID], run.status == .running, execution.signal == nil {
                 emit(.retried(run: run.id, thread: run.threadID, cause: .serverShutdown, at: at))
             } else {
                 stopWorker(execution.runID, at: at)
@@ -101,7 +107,11 @@ extension Decision {
     /// The run whose checkpoint a final write copies into the thread's cached values: the run
     /// itself when it persisted any checkpoint.
     private func valuesRun(of run: Run) -> RunID? {
-        guard let thread = state.threadTable[run.threadID] else { return nil }
-        return state.checkpointCount(of: run.id, in: thread) > 0 ? run.id : nil
+        valuesRun(run.id, on: run.threadID)
+    }
+
+    @inline(__always)  // Out of line, the call first copied the whole state (216 bytes).
+    private func valuesRun(_ runID: RunID, on threadID: ThreadID) -> RunID? {
+        self.hasCheckpoint(of: runID, on: threadID) ? runID : nil
     }
 }

@@ -11,10 +11,11 @@ public enum Decider {
             return [.commandRefused(run: command.runID, command: command.kind, reason: .clockWentBackwards, at: at)]
         }
         // The decision applies its own events as it goes, to a scratch copy.
-        var decision = Decision(state: state, events: [])
-        decision.apply(command)
-        decision.vanishedWaiters.release()
-        return decision.eventBuffer
+        var scratch = state
+        scratch.decision = DecisionBuffer()
+        scratch.apply(command)
+        scratch.decision.vanishedWaiters.release()
+        return scratch.decision.events
     }
 
     /// Applies one event; see ``State/evolve(_:)``.
@@ -51,45 +52,40 @@ public enum Decider {
             events.append(contentsOf: decide(command, state))
             return
         }
-        // The state and the buffer move into the decision and back: no copy, no reference
-        // counting, and the decision's code works on values it owns.
-        var decision = Decision(state: consume state, events: consume events)
-        decision.apply(command)
-        decision.vanishedWaiters.release()
-        state = decision.state
-        events = decision.eventBuffer
+        // The caller's buffer moves into the state's decision buffer and back (swaps of one
+        // reference), and the decision runs on the caller's state in place.
+        swap(&events, &state.decision.events)
+        state.decision.firstEvent = state.decision.events.count
+        state.apply(command)
+        state.decision.vanishedWaiters.release()
+        swap(&events, &state.decision.events)
     }
 }
 
-/// One decision in progress. Each emitted event is applied to a scratch copy of the state at
-/// once, so later steps of the same decision (several victims, the thread's final status)
-/// see the effect of earlier ones.
-struct Decision {
-    // The decision owns the state and the event buffer for the length of one call of
-    // `Decider.handle` (they are moved in and out) or `decide` (a scratch copy). Owning them,
-    // rather than holding pointers, lets the compiler see that a lookup's closure cannot
-    // change the table it reads: through a pointer it copied the table (a retain and a
-    // release of its storage) to every lookup. The move out is free only while these two are
-    // the decision's only fields that hold references (else the compiler copies the state
-    // back), which is why the rare vanished waiters live in a buffer of their own.
-    /// The state, with every event of the decision so far applied.
-    var state: State
-    /// The caller's buffer; this decision's events start at `firstEvent`.
-    private(set) var eventBuffer: [Event]
-    private let firstEvent: Int
+/// The scratch space of one decision in progress, kept in the ``State`` it changes. Each
+/// emitted event is applied to the state at once, so later steps of the same decision
+/// (several victims, the thread's final status) see the effect of earlier ones.
+///
+/// The decision's code is an extension of `State` (Decider+*.swift) working on the caller's
+/// state in place: when a separate decision value owned the state, moving the state (216
+/// bytes) in and out of it was about a fifth of a decision's cost. Outside a decision the
+/// buffer is empty; it is not part of the state's value (equality, hash and digest skip it).
+struct DecisionBuffer: Sendable {
+    /// The caller's buffer during a decision; this decision's events start at `firstEvent`.
+    /// (Appended to only by `emit` and the helpers in Decision+Apply.swift.)
+    var events: [Event] = []
+    var firstEvent = 0
     /// Waiters of runs that vanished during this decision; they are answered "Run not found".
     var vanishedWaiters = VanishedWaiters()
 
-    init(state: consuming State, events: consuming [Event]) {
-        self.firstEvent = events.count
-        self.state = state
-        self.eventBuffer = events
-    }
-
     /// The events decided so far.
-    var events: ArraySlice<Event> { eventBuffer[firstEvent...] }
+    var decided: ArraySlice<Event> { events[firstEvent...] }
+}
 
-    /// Decides `command` (its time already checked against the state's clock).
+extension State {
+    /// Decides `command` (its time already checked against the state's clock). Inlined into
+    /// its two callers: the dispatch is per command, so its call frame was a measurable part.
+    @inline(__always)
     mutating func apply(_ command: Command) {
         let at = command.at
         switch command {
@@ -110,21 +106,19 @@ struct Decision {
         answerSettledJoins(at: at)
     }
 
-    var profile: BehaviourProfile { state.profile }
-
     mutating func emit(_ event: Event) {
         switch event {
         case .rolledBack(let runID, _, _, _), .deleted(let runID, _, _):
             recordWaiters(of: [runID])
         case .threadDeleted(let threadID, _):
-            recordWaiters(of: state.runIDs(on: threadID))
+            recordWaiters(of: self.runIDs(on: threadID))
         case .threadCreated, .created, .rejected, .started, .checkpointed, .succeeded, .failed, .timedOut,
             .retried, .interrupted, .workerStopped, .subscribed, .unsubscribed, .joinAnswered,
             .threadStatusChanged, .threadValuesCached, .cancelRefused, .commandRefused, .serverRestarted:
             break
         }
-        state.evolve(event)
-        eventBuffer.append(event)
+        self.evolve(event)
+        decision.events.append(event)
     }
 
     mutating func refuse(_ kind: CommandKind, _ runID: RunID?, _ reason: RefusalReason, at: Timestamp) {
@@ -133,34 +127,40 @@ struct Decision {
 
     private mutating func recordWaiters(of runIDs: [RunID]) {
         for runID in runIDs {
-            if let run = state.runTable[runID], run.waiterCount > 0 {
-                vanishedWaiters.append(runID, count: run.waiterCount)
+            if let run = self.runTable[runID], run.waiterCount > 0 {
+                decision.vanishedWaiters.append(runID, count: run.waiterCount)
             }
         }
     }
 
     /// Answers every blocked join of `runID` with `answer`.
     mutating func answerWaiters(of runID: RunID, with answer: JoinAnswer, at: Timestamp) {
-        guard let run = state.runTable[runID] else { return }
+        guard let run = self.runTable[runID] else { return }
         for _ in 0..<run.waiterCount { emit(.joinAnswered(run: runID, answer: answer, at: at)) }
     }
 
     /// A join blocks until its run settles (terminal, worker stopped) or vanishes. Runs are
     /// visited in id order so the answer order never depends on hashing.
+    @inline(__always)
     mutating func answerSettledJoins(at: Timestamp) {
-        // Nearly every decision has no blocked join anywhere: then there is nothing to look up.
-        guard state.waiterTotal > 0 || !vanishedWaiters.isEmpty else { return }
-        var touched = events.compactMap(\.runID) + vanishedWaiters.runIDs
+        // Nearly every decision has no blocked join anywhere: then there is nothing to look up,
+        // and this test is inlined so that such a decision does not even make the call.
+        guard self.waiterTotal > 0 || !decision.vanishedWaiters.isEmpty else { return }
+        answerBlockedJoins(at: at)
+    }
+
+    private mutating func answerBlockedJoins(at: Timestamp) {
+        var touched = decision.decided.compactMap(\.runID) + decision.vanishedWaiters.runIDs
         touched.sort()
         var previous: RunID?
         for runID in touched where runID != previous {
             previous = runID
-            if let run = state.runTable[runID] {
-                if run.waiterCount > 0, state.isSettled(run) {
+            if let run = self.runTable[runID] {
+                if run.waiterCount > 0, self.isSettled(run) {
                     answerWaiters(of: runID, with: .finished(run.status), at: at)
                 }
             } else {
-                let count = vanishedWaiters.count(of: runID)
+                let count = decision.vanishedWaiters.count(of: runID)
                 for _ in 0..<count { emit(.joinAnswered(run: runID, answer: .runNotFound, at: at)) }
             }
         }
@@ -169,8 +169,9 @@ struct Decision {
 
 /// Blocked joins of runs that vanished during one decision, as (run, waiters) in the order they
 /// vanished. Almost every decision has none, so the buffer is allocated on first use and the
-/// decision itself holds only a pointer: see ``Decision`` for why it must hold no reference.
-struct VanishedWaiters {
+/// decision holds only a pointer. The pointer is nil outside a decision, which runs on one
+/// thread, hence the unchecked `Sendable`.
+struct VanishedWaiters: @unchecked Sendable {
     private var storage: UnsafeMutablePointer<[(runID: RunID, count: Int)]>?
 
     var isEmpty: Bool { storage == nil }

@@ -57,13 +57,34 @@ public struct DenseTable<Key: DenseKey, Value> {
     // the single largest cost of the simulator (a malloc and free per lookup).
     @inlinable
     public subscript(key: Key) -> Value? {
-        get {
+        // Inlined: out of line, the getter returned a copy of the whole optional value through
+        // memory (a stored thread is 65 bytes) when the caller wanted one or two fields.
+        @inline(__always) get {
             if let index = slotIndex(of: key) { return slots[index] }
             return outliers.isEmpty ? nil : outliers[key]
         }
         set {
             if let newValue { setValue(newValue, forKey: key) } else { removeValue(forKey: key) }
         }
+    }
+
+    /// The window slot holding `key`'s value, or nil when `key` has no value or is an outlier.
+    /// A decision looks a run or thread up once and then reads and changes it through this
+    /// slot (``subscript(slot:)``, ``updateSlot(_:_:)``) instead of looking it up again.
+    @inlinable
+    public func occupiedSlot(of key: Key) -> Int? {
+        guard let index = slotIndex(of: key), slots[index] != nil else { return nil }
+        return index
+    }
+
+    /// The value in an occupied slot (see ``occupiedSlot(of:)``).
+    @inlinable
+    public subscript(slot slot: Int) -> Value { slots[slot].unsafelyUnwrapped }
+
+    /// Changes the value in an occupied slot in place (see ``occupiedSlot(of:)``).
+    @inlinable @discardableResult
+    mutating func updateSlot<Result>(_ slot: Int, _ change: (inout Value) throws -> Result) rethrows -> Result {
+        try change(&slots[slot]!)
     }
 
     /// Whether `key` has a value (nothing copied).
@@ -186,6 +207,14 @@ public struct DenseTable<Key: DenseKey, Value> {
     /// Stores `value` for `key`, replacing any value it had.
     @inlinable
     public mutating func setValue(_ value: Value, forKey key: Key) {
+        // The common insert: ids are handed out in order, so a new key is usually the one just
+        // past the window's end. This is what the general path below does for it, minus the
+        // checks that cannot fail here and the second write of the slot.
+        if outliers.isEmpty, liveCount > 0, key.denseIndex >= base, Int(key.denseIndex - base) == slots.count {
+            slots.append(value)
+            liveCount += 1
+            return
+        }
         let index = slotIndexCreatingRoom(for: key)
         guard index >= 0 else {
             if outliers.updateValue(value, forKey: key) == nil { liveCount += 1 }

@@ -7,21 +7,13 @@ extension State {
         if !event.isRefusal, event.at > latestEventAt { latestEventAt = event.at }
         switch event {
         case .threadCreated(let threadID, let temporary, let status, _):
-            if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
-            insertThread(StoredThread(id: threadID, isTemporary: temporary, status: status))
+            applyThreadCreated(threadID, temporary: temporary, status: status)
         case .created(let created):
             insertRun(created)
         case .rejected, .cancelRefused, .commandRefused:
             break
         case .started(let runID, let threadID, let attempt, let at):
-            updateRun(runID) { run in
-                run.status = .running
-                run.attempt = attempt
-                run.startedAt = at
-            }
-            pendingOrder.remove(runID, createdAt: runTable[runID]?.createdAt)
-            removeExecution(of: runID)
-            executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
+            applyStarted(runID, thread: threadID, attempt: attempt, at: at)
         case .checkpointed(let checkpointed):
             applyCheckpoint(checkpointed)
         case .succeeded(let runID, _, let at):
@@ -83,9 +75,29 @@ extension State {
     }
 
     // MARK: Leaves
+    // The decision applies the frequent events through these same functions directly (see
+    // Decision+Apply.swift), so both paths change the state identically by construction.
 
-    private mutating func insertRun(_ created: RunCreated) {
-        guard runTable[created.runID] == nil else { return }
+    mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus) {
+        if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
+        insertThread(StoredThread(id: threadID, isTemporary: temporary, status: status))
+    }
+
+    mutating func applyStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
+        // The waiter count does not change, so the total needs no update.
+        let createdAt = runTable.update(runID) { run in
+            run.status = .running
+            run.attempt = attempt
+            run.startedAt = at
+            return run.createdAt
+        }
+        pendingOrder.remove(runID, createdAt: createdAt)
+        removeExecution(of: runID)
+        executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
+    }
+
+    mutating func insertRun(_ created: borrowing RunCreated) {
+        guard !runTable.contains(created.runID) else { return }
         let run = Run(
             id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
             strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
@@ -101,22 +113,25 @@ extension State {
         pendingOrder.insert(runID, createdAt: run.createdAt)
     }
 
-    private mutating func applyCheckpoint(_ checkpointed: Checkpointed) {
+    mutating func applyCheckpoint(_ checkpointed: Checkpointed) {
         if let stepIndex = checkpointed.stepIndex {
-            updateRun(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            // Only the steps change: no waiter count to keep.
+            runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
         }
         if let step = checkpointed.checkpointStep {
             appendCheckpoint(on: checkpointed.threadID, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
         }
     }
 
-    private mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
+    mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
         removeExecution(of: runID)
-        markNotInFlight(runID)
-        updateRun(runID) { run in
+        // Only the status and the time change: no waiter count to keep.
+        let threadID = runTable.update(runID) { run in
             run.status = status
             run.updatedAt = at
+            return run.threadID
         }
+        if let threadID { removeInFlight(runID, from: threadID) }
     }
 
     /// The run's status became terminal: it leaves its thread's in-flight list.
@@ -161,7 +176,7 @@ extension State {
         waiterTotal += waiterChange ?? 0
     }
 
-    private mutating func updateThread(_ threadID: ThreadID, _ change: (inout StoredThread) -> Void) {
+    mutating func updateThread(_ threadID: ThreadID, _ change: (inout StoredThread) -> Void) {
         threadTable.update(threadID, change)
     }
 }

@@ -22,79 +22,116 @@ extension State {
     }
 
     /// The step number the thread's next checkpoint gets; see ``RunThread/nextCheckpointStep``.
+    @inline(__always)
     func nextCheckpointStep(of thread: StoredThread) -> Int64 {
         RunThread.nextCheckpointStep(last: spanNodes.last(of: thread.checkpoints), forgotten: thread.latestForgottenCheckpoint)
     }
 
     /// Whether the thread's latest checkpoint has `next` nodes; see ``RunThread/latestCheckpointHasNext``.
+    @inline(__always)
     func latestCheckpointHasNext(of thread: StoredThread) -> Bool {
         RunThread.latestCheckpointHasNext(last: spanNodes.last(of: thread.checkpoints), forgotten: thread.latestForgottenCheckpoint)
     }
 
     /// The number of the thread's checkpoints tagged with `runID`.
+    @inline(__always)
     func checkpointCount(of runID: RunID, in thread: StoredThread) -> Int {
         spanNodes.reduce(thread.checkpoints, 0) { $0 + ($1.runID == runID ? $1.count : 0) }
     }
 
+    /// The step number the thread's next checkpoint gets, or nil when nothing is persisted
+    /// there (the thread is absent, or temporary).
+    @inline(__always)
+    func nextPersistedCheckpointStep(on threadID: ThreadID) -> Int64? {
+        guard let thread = threadTable[threadID], !thread.isTemporary else { return nil }
+        return nextCheckpointStep(of: thread)
+    }
+
+    /// Whether the run wrote a checkpoint on the thread (false when the thread is absent).
+    @inline(__always)
+    func hasCheckpoint(of runID: RunID, on threadID: ThreadID) -> Bool {
+        guard let thread = threadTable[threadID] else { return false }
+        return spanNodes.contains(in: thread.checkpoints) { $0.runID == runID }
+    }
+
     // MARK: Changes
+
+    /// Changes the stored thread and its pools together; false (calling nothing) when the
+    /// thread is absent. A thread inside the table's window is changed in place (the table and
+    /// the pools are distinct fields, so the three can be borrowed at once); an outlier is
+    /// copied out and written back.
+    @discardableResult
+    mutating func changeThread(
+        _ threadID: ThreadID,
+        _ change: (inout StoredThread, inout ListPool<RunID>, inout ListPool<CheckpointSpan>) -> Void
+    ) -> Bool {
+        if let slot = threadTable.occupiedSlot(of: threadID) {
+            change(&threadTable.slots[slot]!, &runIDNodes, &spanNodes)
+            return true
+        }
+        guard var thread = threadTable[threadID] else { return false }
+        change(&thread, &runIDNodes, &spanNodes)
+        threadTable.update(threadID) { $0 = thread }
+        return true
+    }
 
     /// Adds a run to the thread's runs and in-flight runs, keeping both ascending.
     mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
-        runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
-        threadTable.update(threadID) { $0 = thread }
+        changeThread(threadID) { thread, runIDNodes, _ in
+            runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
+            runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+        }
     }
 
     /// Removes a run from the thread's in-flight runs.
     mutating func removeInFlight(_ runID: RunID, from threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
-        threadTable.update(threadID) { $0 = thread }
+        changeThread(threadID) { thread, runIDNodes, _ in
+            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+        }
     }
 
     /// Records a checkpoint: it extends the last span when the same run wrote the previous step.
     mutating func appendCheckpoint(on threadID: ThreadID, runID: RunID, step: Int64, hasNext: Bool) {
-        guard var thread = threadTable[threadID] else { return }
-        if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
-            last.count += 1
-            last.lastHasNext = hasNext
-            spanNodes.setLast(of: thread.checkpoints, to: last)
-            return
+        changeThread(threadID) { thread, _, spanNodes in
+            if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
+                last.count += 1
+                last.lastHasNext = hasNext
+                spanNodes.setLast(of: thread.checkpoints, to: last)
+                return
+            }
+            spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
         }
-        spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
-        threadTable.update(threadID) { $0 = thread }
     }
 
     /// Deletes the run from the thread: its id and its checkpoints.
     mutating func deleteRun(_ runID: RunID, from threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
-        runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
-        spanNodes.removeAll(from: &thread.checkpoints) { $0.runID == runID }
-        threadTable.update(threadID) { $0 = thread }
+        changeThread(threadID) { thread, runIDNodes, spanNodes in
+            runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+            spanNodes.removeAll(from: &thread.checkpoints) { $0.runID == runID }
+        }
     }
 
     /// Drops a forgotten run from the thread: its id, and its spans while keeping the numbering
     /// they advanced.
     mutating func forgetRun(_ runID: RunID, on threadID: ThreadID) {
-        guard var thread = threadTable[threadID] else { return }
-        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
-        var latest = thread.latestForgottenCheckpoint
-        spanNodes.removeAll(from: &thread.checkpoints) { span in
-            guard span.runID == runID else { return false }
-            if span.lastStep > latest?.step ?? .min {
-                latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+        changeThread(threadID) { thread, runIDNodes, spanNodes in
+            runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+            var latest = thread.latestForgottenCheckpoint
+            spanNodes.removeAll(from: &thread.checkpoints) { span in
+                guard span.runID == runID else { return false }
+                if span.lastStep > latest?.step ?? .min {
+                    latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
+                }
+                return true
             }
-            return true
+            thread.latestForgottenCheckpoint = latest
         }
-        thread.latestForgottenCheckpoint = latest
-        threadTable.update(threadID) { $0 = thread }
     }
 
     /// Stores a new thread in place of any with its id.
     mutating func insertThread(_ thread: StoredThread) {
-        dropThread(thread.id)
+        if threadTable.contains(thread.id) { dropThread(thread.id) }
         threadTable[thread.id] = thread
     }
 

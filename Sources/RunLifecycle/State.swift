@@ -37,6 +37,13 @@ public struct State: Sendable {
     public internal(set) var latestEventAt: Timestamp
     /// Blocked joins over every run, so a decision with none to answer skips looking.
     public internal(set) var waiterTotal: Int = 0
+    /// The scratch space of the decision running on this state, empty outside one; not part
+    /// of the state's value. See ``DecisionBuffer``.
+    var decision = DecisionBuffer()
+
+    // The queries a decision asks on its hot paths are `@inline(__always)`: called out of line
+    // from a mutating method, each call first copied the whole state (a 216-byte memcpy) to
+    // pass it, the state being too large to pass in registers.
 
     /// The state of a freshly started server with no threads and no runs.
     public static func initial(profile: BehaviourProfile, slots: Int, maxRetries: UInt32 = 3) -> State {
@@ -73,6 +80,7 @@ public struct State: Sendable {
     }
 
     /// The worker executing this run, if any (it may outlive the run's `running` status).
+    @inline(__always)
     public func execution(of runID: RunID) -> Execution? {
         executions.first { $0.runID == runID }
     }
@@ -90,12 +98,14 @@ public struct State: Sendable {
     }
 
     /// Whether the thread has a pending or running run (no array built).
+    @inline(__always)
     public func hasInFlightRun(on threadID: ThreadID) -> Bool {
         guard let list = threadTable.peek(threadID, { $0.inFlightRunIDs }) else { return false }
         return runIDNodes.contains(in: list) { runTable.peek($0, { $0.status.isInFlight }) == true }
     }
 
     /// Whether one of the thread's runs has the status `running` (no array built).
+    @inline(__always)
     public func hasRunningRun(on threadID: ThreadID) -> Bool {
         guard let list = threadTable.peek(threadID, { $0.inFlightRunIDs }) else { return false }
         return runIDNodes.contains(in: list) { runTable.peek($0, { $0.status == .running }) == true }

@@ -77,6 +77,7 @@ func runLive(_ steps: [Step], profile: BehaviourProfile, slots: Int, checkDocume
             let (live, journal) = runLive(steps, profile: .langgraphInmem, slots: slots, checkDocumented: false)
             let replayed = Decider.fold(journal, from: .initial(profile: .langgraphInmem, slots: slots))
             #expect(replayed.stateDigest == live.stateDigest)
+            #expect(replayed == live)
         }
     }
 

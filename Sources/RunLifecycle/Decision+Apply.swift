@@ -1,0 +1,81 @@
+// The frequent events, applied without the round trip through `evolve`: each helper changes
+// the state through the same leaf `evolve` calls for that event (State+Evolve.swift), then
+// builds the event in the buffer. This skips the switches over the large `Event` enum (waiter
+// bookkeeping, `evolve`'s dispatch, its time and refusal tests) and the copy of the event that
+// was passed to `evolve` and then appended. None of these events deletes a run or a thread,
+// so none has waiters to record. The property tests fold every journal with `evolve` and
+// compare the result with the live state, so a helper that drifted from `evolve` fails them.
+
+extension State {
+    /// Appends an event whose effect is already applied to `state`, moving the state's clock
+    /// as `evolve` does for every event that is not a refusal.
+    @inline(__always)
+    private mutating func appendApplied(_ event: consuming Event, at: Timestamp) {
+        if at > self.latestEventAt { self.latestEventAt = at }
+        decision.events.append(event)
+    }
+
+    mutating func emitThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, at: Timestamp) {
+        self.applyThreadCreated(threadID, temporary: temporary, status: status)
+        appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: status, at: at), at: at)
+    }
+
+    mutating func emitCreated(_ created: consuming RunCreated) {
+        self.insertRun(created)
+        let at = created.requestedAt
+        appendApplied(.created(created), at: at)
+    }
+
+    mutating func emitStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
+        self.applyStarted(runID, thread: threadID, attempt: attempt, at: at)
+        appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
+    }
+
+    mutating func emitCheckpointed(_ checkpointed: Checkpointed) {
+        self.applyCheckpoint(checkpointed)
+        appendApplied(.checkpointed(checkpointed), at: checkpointed.at)
+    }
+
+    mutating func emitSucceeded(_ runID: RunID, thread threadID: ThreadID, at: Timestamp) {
+        self.endExecution(runID, status: .success, at: at)
+        appendApplied(.succeeded(run: runID, thread: threadID, at: at), at: at)
+    }
+
+    mutating func emitFailed(_ runID: RunID, thread threadID: ThreadID, cause: FailureCause, at: Timestamp) {
+        self.endExecution(runID, status: .error, at: at)
+        appendApplied(.failed(run: runID, thread: threadID, cause: cause, at: at), at: at)
+    }
+
+    mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, at: Timestamp) {
+        self.endExecution(runID, status: .timeout, at: at)
+        appendApplied(.timedOut(run: runID, thread: threadID, at: at), at: at)
+    }
+
+    mutating func emitThreadStatusChanged(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {
+        self.updateThread(threadID) { $0.status = status }
+        appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at)
+    }
+
+    /// A final write's changes to one thread (its status, its cached values; nil: unchanged),
+    /// applied in one table access and emitted in the order the two events have.
+    mutating func emitFinalThreadWrite(_ threadID: ThreadID, status: ThreadStatus?, valuesFrom runID: RunID?, at: Timestamp) {
+        guard status != nil || runID != nil else { return }
+        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
+            // An outlier thread: one event at a time.
+            if let status { emitThreadStatusChanged(threadID, status, at: at) }
+            if let runID { emitThreadValuesCached(threadID, fromRun: runID, at: at) }
+            return
+        }
+        self.threadTable.updateSlot(slot) { thread in
+            if let status { thread.status = status }
+            if let runID { thread.valuesFromRunID = runID }
+        }
+        if let status { appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at) }
+        if let runID { appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at) }
+    }
+
+    mutating func emitThreadValuesCached(_ threadID: ThreadID, fromRun runID: RunID, at: Timestamp) {
+        self.updateThread(threadID) { $0.valuesFromRunID = runID }
+        appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at)
+    }
+}
