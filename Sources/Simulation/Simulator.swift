@@ -95,11 +95,12 @@ public struct Simulator<Sink: EventSink> {
             events.withUnsafeMutableBufferPointer { events in
                 guard let base = events.baseAddress else { return }
                 for index in events.indices {
-                    // Each event is moved out and a placeholder without references moved in, so
-                    // emptying the outbox below still destroys one value per slot.
+                    // Each event is moved out, so the sink borrows a value of its own, then moved
+                    // back, so emptying the outbox below destroys it: destroying it here and a
+                    // placeholder there cost two destructions per event.
                     let event = (base + index).move()
-                    (base + index).initialize(to: .serverRestarted(attemptCountersReset: false, at: .zero))
                     sink.receive(event, sequence: sequence)
+                    (base + index).initialize(to: consume event)
                     sequence += 1
                 }
             }
