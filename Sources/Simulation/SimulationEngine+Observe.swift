@@ -8,7 +8,13 @@ extension SimulationEngine {
     mutating func observe(_ event: UnsafePointer<Event>) {
         switch event.pointee {
         case .created(let created):
-            runCreated(created)
+            // Only plain fields are taken, before anything else happens: handing the payload on
+            // copied it, retaining and releasing its step array for every run.
+            let work = created.work
+            runCreated(CreatedRun(
+                runID: created.runID, threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch,
+                delayed: created.after.count > 0, stepCount: work.count, firstStep: work.first ?? .zero),
+                      laterSteps: work.count > 1 ? work : nil)
         case .rejected:
             metrics.runsRejected += 1
             if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
@@ -52,26 +58,25 @@ extension SimulationEngine {
         }
     }
 
-    private mutating func runCreated(_ created: RunCreated) {
+    private mutating func runCreated(_ created: CreatedRun, laterSteps work: [Microseconds]?) {
         metrics.runsCreated += 1
         var user: Int32 = -1
         if case .firstText(let sender)? = currentCreate { user = sender }
-        let work = created.work
         runs.insert(RunRecord(
-            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, stepCount: work.count,
-            firstStep: work.first ?? .zero, user: user), for: created.runID)
-        if work.count > 1 { multiStepWork[created.runID] = work }
+            threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
+            firstStep: created.firstStep, user: user), for: created.runID)
+        if let work { multiStepWork[created.runID] = work }
         let unsettled = threads.modifyValue(forKey: created.threadID) { thread in
             if thread == nil { thread = ThreadRecord() }
             thread!.unsettled += 1
             return thread!.unsettled
         }
         metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)
-        if created.after.count > 0, eventDriven {
-            schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt.microsecondsSinceEpoch))
+        if created.delayed, eventDriven {
+            schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
         }
         queueMayMove = true
-        clientActions(after: created)
+        clientActions(after: created.runID, on: created.threadID)
     }
 
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.
@@ -141,4 +146,15 @@ extension SimulationEngine {
         threadReferences[threadID] = count > 1 ? count - 1 : nil
         if count == 1 { forgetIfUnreferenced(threadID) }
     }
+}
+
+/// The plain fields of a `created` event that the engine keeps.
+struct CreatedRun {
+    var runID: RunID
+    var threadID: ThreadID
+    var createdAt: Int64
+    /// Whether it waits for `after_seconds` before it may be dequeued.
+    var delayed: Bool
+    var stepCount: Int
+    var firstStep: Microseconds
 }

@@ -110,7 +110,7 @@ extension SimulationEngine {
         runs[index].outcome = .running
         if !runs[index].started {
             runs[index].started = true
-            recordWait(of: runs[index], startedAt: now)
+            recordWait(createdAt: runs[index].createdAt, thread: runs[index].threadID, startedAt: now)
         }
         let token = nextWorkerToken
         nextWorkerToken &+= 1
@@ -135,10 +135,10 @@ extension SimulationEngine {
 
     /// Splits the first attempt's wait into the time behind the thread's own earlier runs and
     /// the rest (waiting for a slot or the poller).
-    mutating func recordWait(of record: RunRecord, startedAt now: Int64) {
-        let wait = now - record.createdAt
-        let ownEnd = threads[record.threadID]?.lastWorkerEndAt ?? .min
-        let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - record.createdAt))
+    mutating func recordWait(createdAt: Int64, thread threadID: ThreadID, startedAt now: Int64) {
+        let wait = now - createdAt
+        let ownEnd = threads.peek(threadID, { $0.lastWorkerEndAt }) ?? .min
+        let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
         metrics.queueWait.record(microseconds: wait)
         metrics.ownThreadWait.record(microseconds: own)
         metrics.slotWait.record(microseconds: wait - own)
