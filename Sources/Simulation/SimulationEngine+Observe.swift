@@ -66,11 +66,7 @@ extension SimulationEngine {
             threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
             firstStep: created.firstStep, user: user), for: created.runID)
         if let work { multiStepWork[created.runID] = work }
-        let unsettled = threads.modifyValue(forKey: created.threadID) { thread in
-            if thread == nil { thread = ThreadRecord() }
-            thread!.unsettled += 1
-            return thread!.unsettled
-        }
+        let unsettled = threads.addRun(on: created.threadID)
         metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)
         if created.delayed, eventDriven {
             schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
@@ -95,12 +91,7 @@ extension SimulationEngine {
         let record = runs.remove(at: index)
         if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
         metrics.count(record.outcome)
-        let threadSettled = threads.modifyValue(forKey: record.threadID) { thread -> Bool in
-            guard thread != nil else { return true }
-            thread!.unsettled -= 1
-            if thread!.unsettled == 0 { thread = nil }
-            return thread == nil
-        }
+        let threadSettled = threads.settleRun(on: record.threadID)
         if record.user >= 0 { userDone(record.user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.

@@ -137,7 +137,7 @@ extension SimulationEngine {
     /// the rest (waiting for a slot or the poller).
     mutating func recordWait(createdAt: Int64, thread threadID: ThreadID, startedAt now: Int64) {
         let wait = now - createdAt
-        let ownEnd = threads.peek(threadID, { $0.lastWorkerEndAt }) ?? .min
+        let ownEnd = threads.lastWorkerEnd(of: threadID)
         let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
         metrics.queueWait.record(microseconds: wait)
         metrics.ownThreadWait.record(microseconds: own)
@@ -150,7 +150,7 @@ extension SimulationEngine {
         guard let worker = runs[index].worker else { return }
         runs[index].worker = nil
         cancelItems(of: worker)
-        threads.update(thread) { $0.lastWorkerEndAt = kernel.now.microsecondsSinceStart }
+        threads.workerLeft(thread, at: kernel.now.microsecondsSinceStart)
         queueMayMove = true
     }
 

@@ -31,7 +31,7 @@ struct SimulationEngine {
     /// only its first, so that records stay plain values).
     var multiStepWork = DenseTable<RunID, [Microseconds]>()
     /// Threads with runs not yet settled.
-    var threads = DenseTable<ThreadID, ThreadRecord>()
+    var threads = ThreadSlots()
     /// Scheduled client actions (cancels, joins) that will name a run, by run.
     var runReferences = DenseTable<RunID, Int32>()
     /// Scheduled double texts that will name a thread, by thread.
