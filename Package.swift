@@ -109,7 +109,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulationTests",
-            dependencies: ["Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle", "Invariants"]),
+            dependencies: [
+                "Simulation", "TestSupport", "DiscreteEvent", "RunLifecycle", "Invariants",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
 
         .testTarget(name: "TracesTests", dependencies: ["Traces", "RunLifecycle", "TestSupport"]),
         .testTarget(

@@ -162,21 +162,21 @@ extension SimulationEngine {
     }
 
     /// Decides, for a run just created, whether its client double texts, cancels or joins.
-    mutating func clientActions(after created: RunCreated) {
+    mutating func clientActions(after runID: RunID, on threadID: ThreadID) {
         if case .firstText? = currentCreate, let doubleText = spec.doubleText,
             random.clients.nextBool(probability: doubleText.probability)
         {
-            schedule(.followUp(thread: created.threadID), after: doubleText.delay.sampleMicroseconds(using: &random.clients))
-            threadReferences[created.threadID, default: 0] += 1
+            schedule(.followUp(thread: threadID), after: doubleText.delay.sampleMicroseconds(using: &random.clients))
+            threadReferences[threadID, default: 0] += 1
         }
         if let cancel = spec.cancel, random.clients.nextBool(probability: cancel.probability) {
             let action = cancel.actions[cancel.actionChoice.sample(using: &random.clients)]
-            schedule(.clientCancel(run: created.runID, action: action), after: cancel.delay.sampleMicroseconds(using: &random.clients))
-            runReferences[created.runID, default: 0] += 1
+            schedule(.clientCancel(run: runID, action: action), after: cancel.delay.sampleMicroseconds(using: &random.clients))
+            runReferences[runID, default: 0] += 1
         }
         if let join = spec.join, random.clients.nextBool(probability: join.probability) {
-            schedule(.clientJoin(run: created.runID), after: join.delay.sampleMicroseconds(using: &random.clients))
-            runReferences[created.runID, default: 0] += 1
+            schedule(.clientJoin(run: runID), after: join.delay.sampleMicroseconds(using: &random.clients))
+            runReferences[runID, default: 0] += 1
         }
     }
 }

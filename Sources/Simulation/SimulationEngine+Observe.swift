@@ -5,10 +5,19 @@ import RunLifecycle
 
 extension SimulationEngine {
     /// Reacts to the event at `event` (by address: passing it by value copied every event).
+    // Inlined into the loop of `execute`, its only caller: half the events need nothing, and the
+    // call cost more than the switch that says so.
+    @inline(__always)
     mutating func observe(_ event: UnsafePointer<Event>) {
         switch event.pointee {
         case .created(let created):
-            runCreated(created)
+            // Only plain fields are taken, before anything else happens: handing the payload on
+            // copied it, retaining and releasing its step array for every run.
+            let work = created.work
+            runCreated(CreatedRun(
+                runID: created.runID, threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch,
+                delayed: created.after.count > 0, stepCount: work.count, firstStep: work.first ?? .zero),
+                      laterSteps: work.count > 1 ? work : nil)
         case .rejected:
             metrics.runsRejected += 1
             if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
@@ -22,8 +31,9 @@ extension SimulationEngine {
             ended(runID, thread: threadID, outcome: .timedOut)
         case .retried(let runID, let threadID, _, _):
             metrics.retries += 1
-            runs.update(runID) { $0.outcome = .pending }
-            workerLeft(runID, thread: threadID)
+            guard let index = runs.index(of: runID) else { break }
+            runs[index].outcome = .pending
+            workerLeft(at: index, thread: threadID)
         case .interrupted(let runID, let threadID, let action, _, _):
             signalWorker(runID, rollback: action == .rollback)
             // A rollback deferred to the worker (inmem, subscriber) ends as rolled back later.
@@ -33,13 +43,16 @@ extension SimulationEngine {
             ended(runID, thread: threadID, outcome: .rolledBack)
         case .deleted(let runID, let threadID, _):
             // DELETE is not a cancel: the worker carries on until it ends on its own.
-            if runs.peek(runID, { $0.ended }) == false { ended(runID, thread: threadID, outcome: .rolledBack) }
+            if let index = runs.index(of: runID), !runs[index].ended { ended(runID, thread: threadID, outcome: .rolledBack) }
         case .workerStopped(let runID, let threadID, _, _):
-            workerLeft(runID, thread: threadID)
-            settleIfDone(runID)
+            guard let index = runs.index(of: runID) else { break }
+            workerLeft(at: index, thread: threadID)
+            settleIfDone(runID, at: index)
         case .serverRestarted:
-            for runID in workers.keys {
-                if let worker = workers.removeValue(forKey: runID) { cancelItems(of: worker) }
+            for index in runs.occupiedIndices {
+                guard let worker = runs[index].worker else { continue }
+                runs[index].worker = nil
+                cancelItems(of: worker)
                 queueMayMove = true
             }
         case .threadCreated, .checkpointed, .subscribed, .unsubscribed, .joinAnswered, .threadStatusChanged,
@@ -48,55 +61,46 @@ extension SimulationEngine {
         }
     }
 
-    private mutating func runCreated(_ created: RunCreated) {
+    private mutating func runCreated(_ created: CreatedRun, laterSteps work: [Microseconds]?) {
         metrics.runsCreated += 1
         var user: Int32 = -1
         if case .firstText(let sender)? = currentCreate { user = sender }
-        let work = created.work
-        runs[created.runID] = RunRecord(
-            threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch, stepCount: work.count,
-            firstStep: work.first ?? .zero, user: user)
-        if work.count > 1 { multiStepWork[created.runID] = work }
-        let unsettled = threads.modifyValue(forKey: created.threadID) { thread in
-            if thread == nil { thread = ThreadRecord() }
-            thread!.unsettled += 1
-            return thread!.unsettled
-        }
+        runs.insert(RunRecord(
+            threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
+            firstStep: created.firstStep, user: user), for: created.runID)
+        if let work { multiStepWork[created.runID] = work }
+        let unsettled = threads.addRun(on: created.threadID)
         metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)
-        if created.after.count > 0, eventDriven {
-            schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt.microsecondsSinceEpoch))
+        if created.delayed, eventDriven {
+            schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
         }
         queueMayMove = true
-        clientActions(after: created)
+        clientActions(after: created.runID, on: created.threadID)
     }
 
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.
     private mutating func ended(_ runID: RunID, thread: ThreadID, outcome: RunOutcome) {
-        let known: Bool? = runs.update(runID) { record in
-            record.ended = true
-            record.outcome = outcome
-            return true
-        }
-        guard known == true else { return }
-        if outcome != .interrupted && outcome != .rolledBack { workerLeft(runID, thread: thread) }
+        guard let index = runs.index(of: runID) else { return }
+        runs[index].ended = true
+        runs[index].outcome = outcome
+        if outcome != .interrupted && outcome != .rolledBack { workerLeft(at: index, thread: thread) }
         queueMayMove = true
-        settleIfDone(runID)
+        settleIfDone(runID, at: index)
     }
 
-    /// Counts the run's outcome and forgets it once it ended and no worker holds it.
-    mutating func settleIfDone(_ runID: RunID) {
-        guard runs.peek(runID, { $0.ended }) == true, !workers.contains(runID),
-            let record = runs.removeValue(forKey: runID)
-        else { return }
+    /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds it.
+    mutating func settleIfDone(_ runID: RunID, at index: Int) {
+        guard runs[index].ended, runs[index].worker == nil else { return }
+        let record = runs.remove(at: index)
         if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
         metrics.count(record.outcome)
-        threads.modifyValue(forKey: record.threadID) { thread in
-            guard thread != nil else { return }
-            thread!.unsettled -= 1
-            if thread!.unsettled == 0 { thread = nil }
-        }
+        let threadSettled = threads.settleRun(on: record.threadID)
         if record.user >= 0 { userDone(record.user) }
-        forgetIfUnreferenced(runID, thread: record.threadID)
+        // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
+        // whether its thread just left `threads`.
+        guard forgetsSettledRuns, !runReferences.contains(runID) else { return }
+        state.forgetSettledRun(runID)
+        if threadSettled { forgetIfSettledAndUnreferenced(record.threadID) }
     }
 
     // MARK: Forgetting (memory bounded by what is in flight)
@@ -104,16 +108,20 @@ extension SimulationEngine {
     /// Lets the state drop a settled run, and a finished fresh thread, once no scheduled client
     /// action will name them again.
     mutating func forgetIfUnreferenced(_ runID: RunID, thread threadID: ThreadID) {
-        guard forgetsSettledRuns, !runs.contains(runID), !runReferences.contains(runID) else { return }
+        guard forgetsSettledRuns, runs.index(of: runID) == nil, !runReferences.contains(runID) else { return }
         state.forgetSettledRun(runID)
         forgetIfUnreferenced(threadID)
     }
 
     /// Pool threads stay (clients pick them again); a fresh thread goes once nothing names it.
     mutating func forgetIfUnreferenced(_ threadID: ThreadID) {
-        guard forgetsSettledRuns, threadPopularity == nil, !threads.contains(threadID),
-            !threadReferences.contains(threadID)
-        else { return }
+        guard !threads.contains(threadID) else { return }
+        forgetIfSettledAndUnreferenced(threadID)
+    }
+
+    /// ``forgetIfUnreferenced(_:)`` for a thread known to have no unsettled run.
+    mutating func forgetIfSettledAndUnreferenced(_ threadID: ThreadID) {
+        guard forgetsSettledRuns, threadPopularity == nil, !threadReferences.contains(threadID) else { return }
         state.forgetIdleThread(threadID)
     }
 
@@ -132,4 +140,15 @@ extension SimulationEngine {
         threadReferences[threadID] = count > 1 ? count - 1 : nil
         if count == 1 { forgetIfUnreferenced(threadID) }
     }
+}
+
+/// The plain fields of a `created` event that the engine keeps.
+struct CreatedRun {
+    var runID: RunID
+    var threadID: ThreadID
+    var createdAt: Int64
+    /// Whether it waits for `after_seconds` before it may be dequeued.
+    var delayed: Bool
+    var stepCount: Int
+    var firstStep: Microseconds
 }

@@ -65,8 +65,8 @@ extension SimulationEngine {
     // MARK: Workers
 
     mutating func stepDone(_ runID: RunID, worker token: UInt32) {
-        guard let worker = workers[runID], worker.token == token else { return }
-        workers.update(runID) { $0.stepItem = nil }
+        guard let index = runs.index(of: runID), let worker = runs[index].worker, worker.token == token else { return }
+        runs[index].worker!.stepItem = nil
         guard !worker.cancelled else { return }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
@@ -85,16 +85,16 @@ extension SimulationEngine {
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        runs.update(runID) { $0.executedMicroseconds += stepMicroseconds }
-        let nextStep = duration(of: runID, step: stepIndex + 1)
+        runs[index].executedMicroseconds += stepMicroseconds
+        let nextStep = duration(of: runID, at: index, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if let nextStep {
             let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
-            workers.update(runID) {
-                $0.stepStartedAt = now
-                $0.stepItem = item
-            }
+            // Looked up again: the checkpoint's events may have moved the run's slot.
+            guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
+            runs[index].worker!.stepStartedAt = now
+            runs[index].worker!.stepItem = item
         } else {
             execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
         }
@@ -105,53 +105,52 @@ extension SimulationEngine {
         let now = kernel.now.microsecondsSinceStart
         lastCommandStarted = true
         queueMayMove = true
-        let firstStart = runs.update(runID) { record -> RunRecord? in
-            record.outcome = .running
-            guard !record.started else { return nil }
-            record.started = true
-            return record
+        // Every started run was created first, and stays in `runs` while its worker lives.
+        guard let index = runs.index(of: runID) else { return }
+        runs[index].outcome = .running
+        if !runs[index].started {
+            runs[index].started = true
+            recordWait(createdAt: runs[index].createdAt, thread: runs[index].threadID, startedAt: now)
         }
-        if let firstStart, let record = firstStart { recordWait(of: record, startedAt: now) }
         let token = nextWorkerToken
         nextWorkerToken &+= 1
-        workers[runID] = Worker(token: token, stepStartedAt: now)
+        runs[index].worker = Worker(token: token, stepStartedAt: now)
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
-            let step = duration(of: runID, step: stepIndex)
+            let step = duration(of: runID, at: index, step: stepIndex)
         else { return }
         let stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
         let timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
-        workers.update(runID) {
-            $0.stepItem = stepItem
-            $0.timeoutItem = timeoutItem
-        }
+        runs[index].worker!.stepItem = stepItem
+        runs[index].worker!.timeoutItem = timeoutItem
     }
 
-    /// How long step `index` of the run takes; nil past its last step (or for an unknown run).
+    /// How long step `index` of the run at `slot` (of ``runs``) takes; nil past its last step.
     // Inlined: called on its own, a non-mutating method got a copy of the whole engine.
     @inline(__always)
-    func duration(of runID: RunID, step index: Int) -> Microseconds? {
-        guard let (stepCount, firstStep) = runs.peek(runID, { ($0.stepCount, $0.firstStep) }), index < stepCount else {
-            return nil
-        }
-        return index == 0 ? firstStep : multiStepWork.peek(runID, { $0[index] })
+    func duration(of runID: RunID, at slot: Int, step index: Int) -> Microseconds? {
+        let record = runs[slot]
+        guard index < record.stepCount else { return nil }
+        return index == 0 ? record.firstStep : multiStepWork.peek(runID, { $0[index] })
     }
 
     /// Splits the first attempt's wait into the time behind the thread's own earlier runs and
     /// the rest (waiting for a slot or the poller).
-    mutating func recordWait(of record: RunRecord, startedAt now: Int64) {
-        let wait = now - record.createdAt
-        let ownEnd = threads[record.threadID]?.lastWorkerEndAt ?? .min
-        let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - record.createdAt))
+    mutating func recordWait(createdAt: Int64, thread threadID: ThreadID, startedAt now: Int64) {
+        let wait = now - createdAt
+        let ownEnd = threads.lastWorkerEnd(of: threadID)
+        let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
         metrics.queueWait.record(microseconds: wait)
         metrics.ownThreadWait.record(microseconds: own)
         metrics.slotWait.record(microseconds: wait - own)
     }
 
-    /// The worker of `runID` left its slot (ended, retried, or stopped after a cancel).
-    mutating func workerLeft(_ runID: RunID, thread: ThreadID) {
-        guard let worker = workers.removeValue(forKey: runID) else { return }
+    /// The worker of the run at `index` (of ``runs``) left its slot (ended, retried, or
+    /// stopped after a cancel).
+    mutating func workerLeft(at index: Int, thread: ThreadID) {
+        guard let worker = runs[index].worker else { return }
+        runs[index].worker = nil
         cancelItems(of: worker)
-        threads.update(thread) { $0.lastWorkerEndAt = kernel.now.microsecondsSinceStart }
+        threads.workerLeft(thread, at: kernel.now.microsecondsSinceStart)
         queueMayMove = true
     }
 
@@ -165,18 +164,18 @@ extension SimulationEngine {
     /// worker stops after a short delay (observed 0.1–3.4 ms).
     mutating func signalWorker(_ runID: RunID, rollback: Bool) {
         let now = kernel.now.microsecondsSinceStart
-        guard var worker = workers[runID], !worker.cancelled else {
+        guard let index = runs.index(of: runID) else { return }
+        guard let worker = runs[index].worker, !worker.cancelled else {
             // A pending victim: a rollback still throws away the steps of earlier attempts.
-            if rollback, workers[runID] == nil, let record = runs[runID] {
-                metrics.wastedByRollbackMicroseconds += Double(record.executedMicroseconds)
+            if rollback, runs[index].worker == nil {
+                metrics.wastedByRollbackMicroseconds += Double(runs[index].executedMicroseconds)
             }
             return
         }
-        worker.cancelled = true
-        workers[runID] = worker
+        runs[index].worker!.cancelled = true
         let inProgress = Double(now - worker.stepStartedAt)
         if rollback {
-            metrics.wastedByRollbackMicroseconds += inProgress + Double(runs[runID]?.executedMicroseconds ?? 0)
+            metrics.wastedByRollbackMicroseconds += inProgress + Double(runs[index].executedMicroseconds)
         } else {
             metrics.cutShortByInterruptMicroseconds += inProgress
         }

@@ -6,7 +6,8 @@ extension SimulationEngine {
     /// reports what it found.
     func summary(invariantViolations: Int, profileDivergences: Int) -> SimulationSummary {
         var outcomes = metrics.outcomes
-        for record in runs.values {
+        for index in runs.occupiedIndices {
+            let record = runs[index]
             let outcome: RunOutcome = record.ended ? record.outcome : (record.outcome == .running ? .running : .pending)
             outcomes[Int(outcome.rawValue)] += 1
         }

@@ -25,15 +25,13 @@ struct SimulationEngine {
     var random: RandomStreams
     var metrics = MetricsCollector()
     @usableFromInline var eventSequence: UInt64 = 0
-    /// Runs not yet settled (terminal or deleted, with no worker left), by id.
-    var runs = DenseTable<RunID, RunRecord>()
+    /// Runs not yet settled (terminal or deleted, with no worker left), with their workers, by id.
+    var runs = RunSlots()
     /// The step durations of the unsettled runs with more than one step (a run's record holds
     /// only its first, so that records stay plain values).
     var multiStepWork = DenseTable<RunID, [Microseconds]>()
     /// Threads with runs not yet settled.
-    var threads = DenseTable<ThreadID, ThreadRecord>()
-    /// Workers holding slots, by run.
-    var workers = DenseTable<RunID, Worker>()
+    var threads = ThreadSlots()
     /// Scheduled client actions (cancels, joins) that will name a run, by run.
     var runReferences = DenseTable<RunID, Int32>()
     /// Scheduled double texts that will name a thread, by thread.
@@ -187,8 +185,8 @@ struct SimulationEngine {
         case .serverRestart: restartServer()
         case .serverUp: serverCameUp()
         case .timeout(let run, let token):
-            guard let worker = workers[run], worker.token == token else { return }
-            workers.update(run) { $0.timeoutItem = nil }
+            guard let index = runs.index(of: run), let worker = runs[index].worker, worker.token == token else { return }
+            runs[index].worker!.timeoutItem = nil
             guard !worker.cancelled else { return }
             execute(.finish(run: run, outcome: .timeout, at: kernel.now.timestamp))
         }
@@ -249,6 +247,8 @@ struct RunRecord {
     var executedMicroseconds: Int64 = 0
     /// Whether its status is terminal or it was deleted (it settles when its worker is gone).
     var ended = false
+    /// Its worker, while one holds a slot for it.
+    var worker: Worker?
 }
 
 /// Per-thread bookkeeping for queue-wait attribution and depth.

@@ -76,11 +76,17 @@ public struct Simulator<Sink: EventSink> {
                 }
                 return false
             }
-            deliver()
+            // Handed over in batches: each hand-over has a fixed cost (taking the outbox out,
+            // emptying it), about as much as an event's own when done after every item.
+            if engine.outbox.count >= Self.deliveryBatch { deliver() }
             processed += 1
         }
+        deliver()
         return true
     }
+
+    /// How many events may wait in the outbox before ``advance(maximumItems:)`` delivers them.
+    @inlinable static var deliveryBatch: Int { 256 }
 
     /// Hands the events in the engine's outbox to the sink, in order, with their numbers.
     @inlinable
@@ -95,11 +101,12 @@ public struct Simulator<Sink: EventSink> {
             events.withUnsafeMutableBufferPointer { events in
                 guard let base = events.baseAddress else { return }
                 for index in events.indices {
-                    // Each event is moved out and a placeholder without references moved in, so
-                    // emptying the outbox below still destroys one value per slot.
+                    // Each event is moved out, so the sink borrows a value of its own, then moved
+                    // back, so emptying the outbox below destroys it: destroying it here and a
+                    // placeholder there cost two destructions per event.
                     let event = (base + index).move()
-                    (base + index).initialize(to: .serverRestarted(attemptCountersReset: false, at: .zero))
                     sink.receive(event, sequence: sequence)
+                    (base + index).initialize(to: consume event)
                     sequence += 1
                 }
             }

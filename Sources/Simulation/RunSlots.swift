@@ -1,0 +1,87 @@
+// The engine's unsettled runs, each with its worker, in one window of slots indexed by
+// `id - base`. Run ids come from the state's counter, so a new run is always past every run
+// seen before, and runs settle roughly in id order: the window slides forward and stays as wide
+// as the span of runs in flight. The engine looks a run up once per event and then reads and
+// changes the slot by index, where keeping runs and workers in two hashed or windowed tables
+// looked each up several times per event (ended, then settled, then forgotten).
+
+import RunLifecycle
+
+/// Unsettled runs by id: O(1) lookup without hashing, memory bounded by the span of live ids.
+struct RunSlots {
+    /// Slot `i` holds run `base + i`, nil once it settled (or for an id never created).
+    private(set) var slots: ContiguousArray<RunRecord?> = []
+    private var base: UInt32 = 0
+    /// Slots before this one are empty.
+    private var head = 0
+    /// Runs held.
+    private(set) var count = 0
+
+    /// Where run `id` is, if it is held. The index stays valid until the next insert or removal.
+    @inline(__always)
+    func index(of id: RunID) -> Int? {
+        let offset = Int(id.rawValue) - Int(base)
+        guard offset >= 0, offset < slots.count, slots[offset] != nil else { return nil }
+        return offset
+    }
+
+    /// The run at `index` (from ``index(of:)``). Changed in place: with a setter, writing one
+    /// field copied the whole record out and back.
+    subscript(index: Int) -> RunRecord {
+        @inline(__always) get { slots[index]! }
+        @inline(__always) _modify { yield &slots[index]! }
+    }
+
+    /// Holds `record` for `id`, replacing what it held.
+    mutating func insert(_ record: RunRecord, for id: RunID) {
+        if count == 0 {
+            // An empty window can move anywhere: restart it at this id.
+            slots.removeAll(keepingCapacity: true)
+            base = id.rawValue
+            head = 0
+        } else if id.rawValue < base {
+            // Not from the state's counter (ids only grow there); kept correct, not fast.
+            let shift = Int(base - id.rawValue)
+            slots.insert(contentsOf: repeatElement(nil, count: shift), at: 0)
+            base = id.rawValue
+            head = 0
+        }
+        let offset = Int(id.rawValue - base)
+        if offset >= slots.count {
+            if offset == slots.count {
+                slots.append(nil)
+            } else {
+                slots.append(contentsOf: repeatElement(nil, count: offset + 1 - slots.count))
+            }
+        }
+        if slots[offset] == nil { count += 1 }
+        slots[offset] = record
+        if offset < head { head = offset }
+    }
+
+    /// Removes the run at `index` (from ``index(of:)``) and returns it.
+    @discardableResult
+    mutating func remove(at index: Int) -> RunRecord {
+        let record = slots[index]!
+        slots[index] = nil
+        count -= 1
+        if count == 0 {
+            slots.removeAll(keepingCapacity: true)
+            head = 0
+        } else if index == head {
+            while slots[head] == nil { head += 1 }
+            // Drop the settled prefix once it is large, in amortised O(1) per run.
+            if head >= 1024, head * 2 >= slots.count {
+                slots.removeSubrange(0..<head)
+                base &+= UInt32(head)
+                head = 0
+            }
+        }
+        return record
+    }
+
+    /// The indices of held runs, ascending by id.
+    var occupiedIndices: [Int] {
+        (head..<slots.count).filter { slots[$0] != nil }
+    }
+}
