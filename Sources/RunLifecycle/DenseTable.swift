@@ -242,6 +242,15 @@ public struct DenseTable<Key: DenseKey, Value> {
         return old
     }
 
+    /// Empties an occupied slot (see ``occupiedSlot(of:)``): a removal whose caller already
+    /// found the slot, so the key is not looked up again and the old value not returned.
+    @inlinable
+    mutating func removeSlot(_ slot: Int) {
+        slots[slot] = nil
+        liveCount -= 1
+        if slot == head { trimFront() }
+    }
+
     /// Every value, ascending by key.
     public var values: [Value] { sortedEntries.map(\.value) }
 

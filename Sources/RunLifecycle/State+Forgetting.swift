@@ -11,6 +11,16 @@ extension State {
     /// ``wasDeleted(_:)`` is true for it: only call this when nothing will ask.
     @discardableResult
     public mutating func forgetSettledRun(_ runID: RunID) -> Bool {
+        // One lookup: the slot found is read and then emptied (outliers take the general path).
+        guard let slot = runTable.occupiedSlot(of: runID) else { return forgetSettledOutlierRun(runID) }
+        let run = runTable[slot: slot]
+        guard run.status.isTerminal, run.subscriberCount == 0, execution(of: runID) == nil else { return false }
+        runTable.removeSlot(slot)
+        forgetRun(runID, on: run.threadID)
+        return true
+    }
+
+    private mutating func forgetSettledOutlierRun(_ runID: RunID) -> Bool {
         guard let run = runTable[runID], run.status.isTerminal, run.subscriberCount == 0,
             execution(of: runID) == nil
         else { return false }
@@ -24,6 +34,17 @@ extension State {
     /// quirk can leave a thread `busy` with no run for good, and a long replay meets thousands.
     @discardableResult
     public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool {
+        guard let slot = threadTable.occupiedSlot(of: threadID) else { return forgetIdleOutlierThread(threadID) }
+        var thread = threadTable[slot: slot]
+        guard thread.runIDs.isEmpty, !executions.contains(where: { $0.threadID == threadID }) else { return false }
+        // What dropThread does, on the slot already found.
+        threadTable.removeSlot(slot)
+        runIDNodes.clear(&thread.inFlightRunIDs)
+        spanNodes.clear(&thread.checkpoints)
+        return true
+    }
+
+    private mutating func forgetIdleOutlierThread(_ threadID: ThreadID) -> Bool {
         guard let thread = threadTable[threadID], thread.runIDs.isEmpty,
             !executions.contains(where: { $0.threadID == threadID })
         else { return false }
