@@ -35,6 +35,7 @@ struct ThreadTable {
         freeSlots.makeUnique()
         spans.makeUnique()
         temporaryRuns.makeUnique()
+        evicted.makeUnique()
     }
 
     /// Threads held in full.

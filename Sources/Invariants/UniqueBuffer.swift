@@ -76,4 +76,13 @@ struct UniqueBuffer<Element>: @unchecked Sendable {
         (storage.base + storage.count).initialize(to: element)
         storage.count += 1
     }
+
+    /// Appends `count` copies of `element` (one capacity check, not one per element).
+    mutating func append(repeating element: Element, count: Int) {
+        if !isKnownUniquelyReferenced(&storage) || storage.count + count > storage.capacity {
+            storage = storage.copy(capacity: max(16, storage.capacity * 2, storage.count + count))
+        }
+        (storage.base + storage.count).initialize(repeating: element, count: count)
+        storage.count += count
+    }
 }
