@@ -74,28 +74,32 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
     }
 
     private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
-        var start = pages[pageIndex].chunkStart
-        if start < 0 {
-            let uniform = pages[pageIndex].uniform
-            if uniform == value { return }
-            start = takeChunk(filledWith: uniform)
-            pages[pageIndex].chunkStart = start
+        // The page is read and written back once (the chunk is taken before, the collapse
+        // after, neither moving the directory).
+        var page = pages[pageIndex]
+        if page.chunkStart < 0 {
+            if page.uniform == value { return }
+            page.chunkStart = takeChunk(filledWith: page.uniform)
             chunkedPageCount += 1
         }
-        let old = chunks[start + offset]
-        if old == value { return }
-        chunks[start + offset] = value
-        let wasFull = pages[pageIndex].finalCount == Self.pageSize
-        let finalCount = pages[pageIndex].finalCount + (isFinal(value) ? 1 : 0) - (isFinal(old) ? 1 : 0)
-        pages[pageIndex].finalCount = finalCount
+        let cell = chunks.pointer(to: page.chunkStart + offset)
+        let old = cell.pointee
+        if old == value {
+            pages[pageIndex] = page
+            return
+        }
+        cell.pointee = value
+        let wasFull = page.finalCount == Self.pageSize
+        page.finalCount += (isFinal(value) ? 1 : 0) - (isFinal(old) ? 1 : 0)
         // Try to collapse only when the page becomes full, so a full page of mixed values is
         // not rescanned on every later write.
-        if finalCount == Self.pageSize && !wasFull && isUniform(chunkAt: start) {
-            pages[pageIndex].uniform = chunks[start]
-            pages[pageIndex].chunkStart = -1
+        if page.finalCount == Self.pageSize && !wasFull && isUniform(chunkAt: page.chunkStart) {
+            page.uniform = chunks[page.chunkStart]
+            freeChunks.append(page.chunkStart)
+            page.chunkStart = -1
             chunkedPageCount -= 1
-            freeChunks.append(start)
         }
+        pages[pageIndex] = page
     }
 
     @inline(__always) private func isFinal(_ cell: Cell) -> Bool { cell != 0 && cell != provisional }
