@@ -20,6 +20,14 @@ private struct IDWindow {
 
     @inline(__always) func covers(_ key: UInt32) -> Bool { UInt64(key &- base) < UInt64(slots.count) }
 
+    /// The usual new id, one past the window's end while the window's first id holds no entry:
+    /// slides the window by that one id, as ``makeRoom(for:)`` would, without the call.
+    @inline(__always) mutating func slidesByOne(toCover key: UInt32) -> Bool {
+        guard count > 0, UInt64(key) == UInt64(base) + UInt64(slots.count), slots[Int(base) & mask] < 0 else { return false }
+        base &+= 1
+        return true
+    }
+
     /// Moves or grows the window so it covers `key`, when that keeps every entry; false when
     /// the entries span too many ids.
     mutating func makeRoom(for key: UInt32) -> Bool {
@@ -71,7 +79,7 @@ struct IDSlotMap {
 
     /// Stores `slot` for `key` (which must be absent).
     mutating func insert(_ key: UInt32, slot: Int) {
-        if window.covers(key) || window.makeRoom(for: key) {
+        if window.covers(key) || window.slidesByOne(toCover: key) || window.makeRoom(for: key) {
             let index = Int(key) & window.mask
             precondition(window.slots[index] < 0, "id \(key) inserted twice")
             window.slots[index] = Int32(slot)

@@ -124,7 +124,16 @@ extension InvariantChecker {
     /// After an event's observer: the stall clock and head-of-line coverage, and what the next
     /// event may need of this one.
     @inline(__always) private mutating func leave(_ reference: EventReference, isRefusal: Bool, previous: PreviousEvent) {
-        if !isRefusal { afterStateChange(at: reference.at) }
+        if !isRefusal {
+            // Nothing pending and no stall clock running (most events below saturation): there
+            // is no candidate and no block, so ``afterStateChange(at:)`` would only clear the
+            // flag (a stall clock without a run is the initial one).
+            if globalPending.head < 0 && stall.runID == nil && !stall.reported {
+                inHeadOfLineBlock = false
+            } else {
+                afterStateChange(at: reference.at)
+            }
+        }
         previousEvent = previous
         previousReference = reference
     }

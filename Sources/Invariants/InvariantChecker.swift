@@ -95,6 +95,7 @@ public struct InvariantChecker: Sendable {
         tableOwner = TableOwner()
         runs.makeUnique()
         threads.makeUnique()
+        fates.makeUnique()
         dirtyThreads.makeUnique()
         openObligations.makeUnique()
     }

@@ -3,13 +3,22 @@
 // how many ids there are: ids are grouped in pages of 4,096, and a page whose cells are all
 // final and equal shrinks to that one value. A fresh-thread simulation that succeeds every run
 // thus keeps a few bytes per 4,096 runs; a page of mixed fates keeps one cell per id.
+//
+// The cells of uncollapsed pages live in page-sized chunks of one ``UniqueBuffer``, and the
+// page directory is one too: a page held as an Array inside an Array asked the runtime twice
+// per write whether each was uniquely referenced (about 60 instructions per event for the
+// fates and the evicted threads). A collapsed page's chunk is reused by the next page that
+// needs one.
 
 /// Cells of type `Cell` for ids below ``denseLimit`` (0 until written), in pages that collapse
 /// to a single value once every cell holds the same final value; ids above go to a dictionary.
+///
+/// Writes assume ``makeUnique()`` was called since the value was last possibly copied (see
+/// ``UniqueBuffer``).
 struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable {
-    private struct Page: Sendable {
-        /// Empty while the page is uniform.
-        var cells: [Cell] = []
+    private struct Page {
+        /// The first cell of its chunk in `chunks`, or -1 while the page is uniform.
+        var chunkStart = -1
         var uniform: Cell = 0
         /// Cells holding a final value: once all are, the page may collapse.
         var finalCount = 0
@@ -20,7 +29,12 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
     /// Ids from here on go to the dictionary, so one huge id cannot allocate a huge directory.
     static var denseLimit: UInt32 { 1 << 24 }
 
-    private var pages: [Page] = []
+    private var pages = UniqueBuffer<Page>()
+    private var chunks = UniqueBuffer<Cell>()
+    /// Starts of chunks no page uses (their pages collapsed).
+    private var freeChunks = UniqueBuffer<Int>()
+    /// Pages holding a chunk.
+    private var chunkedPageCount = 0
     private var sparse: [UInt32: Cell] = [:]
     /// The one non-zero value that is not final (a run still tracked): a page holding it
     /// cannot collapse yet.
@@ -30,12 +44,20 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         self.provisional = provisional
     }
 
+    /// To be called before changes (see ``UniqueBuffer``).
+    mutating func makeUnique() {
+        pages.makeUnique()
+        chunks.makeUnique()
+        freeChunks.makeUnique()
+    }
+
     subscript(id: UInt32) -> Cell {
-        get {
+        @inline(__always) get {
             guard id < Self.denseLimit else { return sparse[id] ?? 0 }
             let pageIndex = Int(id) >> Self.pageBits
             guard pageIndex < pages.count else { return 0 }
-            return pages[pageIndex].cells.isEmpty ? pages[pageIndex].uniform : pages[pageIndex].cells[Int(id) & (Self.pageSize - 1)]
+            let page = pages[pageIndex]
+            return page.chunkStart < 0 ? page.uniform : chunks[page.chunkStart + (Int(id) & (Self.pageSize - 1))]
         }
         set {
             guard id < Self.denseLimit else {
@@ -45,33 +67,60 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
             let pageIndex = Int(id) >> Self.pageBits
             if pageIndex >= pages.count {
                 if newValue == 0 { return }
-                pages.append(contentsOf: repeatElement(Page(), count: pageIndex + 1 - pages.count))
+                while pages.count <= pageIndex { pages.append(Page()) }
             }
-            Self.write(newValue, at: Int(id) & (Self.pageSize - 1), in: &pages[pageIndex], provisional: provisional)
+            write(newValue, at: Int(id) & (Self.pageSize - 1), inPage: pageIndex)
         }
     }
 
-    /// Static, so that writing into one page does not copy `self` (and with it the directory).
-    private static func write(_ value: Cell, at offset: Int, in page: inout Page, provisional: Cell) {
-        func isFinal(_ cell: Cell) -> Bool { cell != 0 && cell != provisional }
-        if page.cells.isEmpty {
+    private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
+        // The page is read and written back once (the chunk is taken before, the collapse
+        // after, neither moving the directory).
+        var page = pages[pageIndex]
+        if page.chunkStart < 0 {
             if page.uniform == value { return }
-            page.cells = Array(repeating: page.uniform, count: Self.pageSize)
+            page.chunkStart = takeChunk(filledWith: page.uniform)
+            chunkedPageCount += 1
         }
-        let old = page.cells[offset]
-        if old == value { return }
-        page.cells[offset] = value
+        let cell = chunks.pointer(to: page.chunkStart + offset)
+        let old = cell.pointee
+        if old == value {
+            pages[pageIndex] = page
+            return
+        }
+        cell.pointee = value
         let wasFull = page.finalCount == Self.pageSize
         page.finalCount += (isFinal(value) ? 1 : 0) - (isFinal(old) ? 1 : 0)
         // Try to collapse only when the page becomes full, so a full page of mixed values is
         // not rescanned on every later write.
-        if page.finalCount == Self.pageSize && !wasFull, let first = page.cells.first, page.cells.allSatisfy({ $0 == first }) {
-            page.uniform = first
-            page.cells = []
+        if page.finalCount == Self.pageSize && !wasFull && isUniform(chunkAt: page.chunkStart) {
+            page.uniform = chunks[page.chunkStart]
+            freeChunks.append(page.chunkStart)
+            page.chunkStart = -1
+            chunkedPageCount -= 1
         }
+        pages[pageIndex] = page
+    }
+
+    @inline(__always) private func isFinal(_ cell: Cell) -> Bool { cell != 0 && cell != provisional }
+
+    private func isUniform(chunkAt start: Int) -> Bool {
+        let first = chunks[start]
+        for index in start..<(start + Self.pageSize) where chunks[index] != first { return false }
+        return true
+    }
+
+    /// A chunk holding `value` in every cell: a freed one, or a new one at the end.
+    private mutating func takeChunk(filledWith value: Cell) -> Int {
+        if let start = freeChunks.popLast() {
+            for index in start..<(start + Self.pageSize) { chunks[index] = value }
+            return start
+        }
+        let start = chunks.count
+        chunks.append(repeating: value, count: Self.pageSize)
+        return start
     }
 
     /// Cells stored one per id (uncollapsed pages and the dictionary), for the memory bound.
-    var storedCellCount: Int { pages.reduce(0) { $0 + $1.cells.count } + sparse.count }
+    var storedCellCount: Int { chunkedPageCount * Self.pageSize + sparse.count }
 }
-

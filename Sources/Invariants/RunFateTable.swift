@@ -13,6 +13,9 @@ struct RunFateTable {
 
     private var cells = PagedCells<UInt8>(provisional: Fate.tracked.rawValue)
 
+    /// To be called before changes (see ``UniqueBuffer``).
+    mutating func makeUnique() { cells.makeUnique() }
+
     subscript(runID: RunID) -> Fate {
         get { Fate(rawValue: cells[runID.rawValue]) ?? .unseen }
         set { cells[runID.rawValue] = newValue.rawValue }

@@ -35,6 +35,7 @@ struct ThreadTable {
         freeSlots.makeUnique()
         spans.makeUnique()
         temporaryRuns.makeUnique()
+        evicted.makeUnique()
     }
 
     /// Threads held in full.
@@ -102,9 +103,12 @@ struct ThreadTable {
     /// Drops a held thread with its lists (its runs' links must already be detached).
     mutating func remove(_ slot: Int) {
         unlinkQuiet(slot)
-        spans.removeAll(from: &records[slot].spans)
-        temporaryRuns.removeAll(from: &records[slot].settledTemporaryRuns)
-        map.remove(records[slot].id.rawValue)
+        let record = records.pointer(to: slot)
+        if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
+        if !record.pointee.settledTemporaryRuns.isEmpty {
+            temporaryRuns.removeAll(from: &record.pointee.settledTemporaryRuns)
+        }
+        map.remove(record.pointee.id.rawValue)
         live[slot] = false
         freeSlots.append(Int32(slot))
     }
@@ -120,10 +124,11 @@ struct ThreadTable {
     /// becomes the most recently quiet one; any other leaves the quiet list.
     mutating func noteChecked(_ slot: Int) {
         unlinkQuiet(slot)
-        guard records[slot].isEvictable else { return }
-        records[slot].quietPrevious = quietTail
-        records[slot].quietNext = -1
-        records[slot].isQuietListed = true
+        let record = records.pointer(to: slot)
+        guard record.pointee.isEvictable else { return }
+        record.pointee.quietPrevious = quietTail
+        record.pointee.quietNext = -1
+        record.pointee.isQuietListed = true
         if quietTail >= 0 { records[Int(quietTail)].quietNext = Int32(slot) } else { quietHead = Int32(slot) }
         quietTail = Int32(slot)
         quietCount += 1
@@ -134,15 +139,16 @@ struct ThreadTable {
         while quietCount > budget, quietHead >= 0 {
             let slot = Int(quietHead)
             unlinkQuiet(slot)
+            let record = records.pointer(to: slot)
             // Quiet threads are listed only while evictable; the check guards that promise.
-            guard records[slot].isEvictable else { continue }
+            guard record.pointee.isEvictable else { continue }
             let cell = EvictedThread(
-                status: records[slot].status, lastCause: records[slot].lastCause,
-                statusWriteCause: records[slot].statusWriteCause, quiescence: records[slot].quiescence,
-                history: historyState(slot), mismatchReported: records[slot].mismatchReported
+                status: record.pointee.status, lastCause: record.pointee.lastCause,
+                statusWriteCause: record.pointee.statusWriteCause, quiescence: record.pointee.quiescence,
+                history: historyState(slot), mismatchReported: record.pointee.mismatchReported
             ).cell
-            let id = records[slot].id
-            if records[slot].status == .busy { evictedBusy.insert(id) }
+            let id = record.pointee.id
+            if record.pointee.status == .busy { evictedBusy.insert(id) }
             remove(slot)
             evicted[id.rawValue] = cell
             evictionCount += 1
@@ -150,12 +156,13 @@ struct ThreadTable {
     }
 
     private mutating func unlinkQuiet(_ slot: Int) {
-        guard records[slot].isQuietListed else { return }
-        let previous = records[slot].quietPrevious
-        let next = records[slot].quietNext
+        let record = records.pointer(to: slot)
+        guard record.pointee.isQuietListed else { return }
+        let previous = record.pointee.quietPrevious
+        let next = record.pointee.quietNext
         if previous >= 0 { records[Int(previous)].quietNext = next } else { quietHead = next }
         if next >= 0 { records[Int(next)].quietPrevious = previous } else { quietTail = previous }
-        records[slot].isQuietListed = false
+        record.pointee.isQuietListed = false
         quietCount -= 1
     }
 

@@ -57,6 +57,15 @@ struct UniqueBuffer<Element>: @unchecked Sendable {
         }
     }
 
+    /// The element at `index`, for a run of reads and writes of its fields with one bounds
+    /// check: each subscript access reloads the storage and checks the bounds again. Valid
+    /// until the buffer next grows or is copied; like the subscript's writes, writes through it
+    /// assume ``makeUnique()`` was called.
+    @inline(__always) func pointer(to index: Int) -> UnsafeMutablePointer<Element> {
+        precondition(UInt(bitPattern: index) < UInt(bitPattern: storage.count), "index \(index) out of range")
+        return storage.base + index
+    }
+
     /// Copies the storage if another buffer shares it; to be called before writes.
     @inline(__always) mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(capacity: storage.capacity) }
@@ -75,5 +84,14 @@ struct UniqueBuffer<Element>: @unchecked Sendable {
         }
         (storage.base + storage.count).initialize(to: element)
         storage.count += 1
+    }
+
+    /// Appends `count` copies of `element` (one capacity check, not one per element).
+    mutating func append(repeating element: Element, count: Int) {
+        if !isKnownUniquelyReferenced(&storage) || storage.count + count > storage.capacity {
+            storage = storage.copy(capacity: max(16, storage.capacity * 2, storage.count + count))
+        }
+        (storage.base + storage.count).initialize(repeating: element, count: count)
+        storage.count += count
     }
 }
