@@ -30,7 +30,7 @@ private struct IDWindow {
 
     /// Moves or grows the window so it covers `key`, when that keeps every entry; false when
     /// the entries span too many ids.
-    mutating func makeRoom(for key: UInt32) -> Bool {
+    @inline(never) mutating func makeRoom(for key: UInt32) -> Bool {
         if count == 0 {
             base = key
             return true
@@ -78,7 +78,9 @@ struct IDSlotMap {
     }
 
     /// Stores `slot` for `key` (which must be absent).
-    mutating func insert(_ key: UInt32, slot: Int) {
+    // The two mutations are inlined (their usual path is a few instructions); the rare paths
+    // stay calls.
+    @inline(__always) mutating func insert(_ key: UInt32, slot: Int) {
         if window.covers(key) || window.slidesByOne(toCover: key) || window.makeRoom(for: key) {
             let index = Int(key) & window.mask
             precondition(window.slots[index] < 0, "id \(key) inserted twice")
@@ -90,7 +92,7 @@ struct IDSlotMap {
     }
 
     /// Removes `key` if present.
-    mutating func remove(_ key: UInt32) {
+    @inline(__always) mutating func remove(_ key: UInt32) {
         if window.covers(key) {
             let index = Int(key) & window.mask
             if window.slots[index] >= 0 {
@@ -134,7 +136,7 @@ struct IDSlotMap {
         }
     }
 
-    private mutating func insertHashed(_ key: UInt32, slot: Int) {
+    @inline(never) private mutating func insertHashed(_ key: UInt32, slot: Int) {
         if (hashedCount + 1) * 2 > entries.count { resize(bits: UInt32(entries.count.trailingZeroBitCount) + 1) }
         var index = home(key)
         while entries[index].slot >= 0 {
@@ -147,7 +149,7 @@ struct IDSlotMap {
 
     /// Removes `key` from the hash table if present; shifts later entries of its probe run back
     /// so no tombstones accumulate.
-    private mutating func removeHashed(_ key: UInt32) {
+    @inline(never) private mutating func removeHashed(_ key: UInt32) {
         var index = home(key)
         while true {
             let entry = entries[index]

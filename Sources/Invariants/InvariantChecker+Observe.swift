@@ -110,14 +110,21 @@ extension InvariantChecker {
         // The checks below are inlined tests; only a failure leaves for a call.
         if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
         lastSequence = sequence
+        // Only the rare paths below need the whole event: with one call site for both, the
+        // event is rebuilt in memory only there (with two, every event paid for building it).
+        var wentBack = false
         if !isRefusal {
             if let latest = latestTime {
-                if at != latest { timeMoved(event, from: latest, reference) }
+                if at > latest {
+                    timeAdvanced(to: at, reference)
+                } else if at < latest {
+                    wentBack = true
+                }
             } else {
                 latestTime = at
             }
         }
-        if awaitingMaximumAttemptFailure != nil { checkAwaitedMaximumAttemptFailure(event, reference) }
+        if wentBack || awaitingMaximumAttemptFailure != nil { enterRarely(event, timeWentBack: wentBack, reference) }
         return reference
     }
 

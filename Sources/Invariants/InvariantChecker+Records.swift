@@ -82,7 +82,7 @@ extension InvariantChecker {
     /// The slot of thread `id` for a change: held, restored from its eviction, or a new
     /// persistent thread (a thread first seen through a run).
     mutating func threadSlot(_ id: ThreadID) -> Int {
-        existingThreadSlot(id) ?? threads.insert(ShadowThread(id: id, temporary: false))
+        existingThreadSlot(id) ?? threads.insert(id: id, temporary: false)
     }
 
     /// The slot of the thread of the run in `run`, like ``threadSlot(_:)``, remembering it.

@@ -14,10 +14,9 @@ extension InvariantChecker {
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
         if let old { dropThread(old) }
-        var thread = ShadowThread(id: threadID, temporary: temporary)
-        thread.status = status
-        thread.statusEvent = reference
-        _ = threads.insert(thread)
+        let slot = threads.insert(id: threadID, temporary: temporary)
+        threads[slot].status = status
+        threads[slot].statusEvent = reference
         markDirty(threadID)
     }
 

@@ -46,7 +46,8 @@ struct RunTable {
     }
 
     /// The slot of tracked run `id`, or nil.
-    func slot(of id: RunID) -> Int? { map.slot(id.rawValue) }
+    // Inlined: a call copied the table's fields to the stack first (about 30 instructions).
+    @inline(__always) func slot(of id: RunID) -> Int? { map.slot(id.rawValue) }
 
     subscript(slot: Int) -> ShadowRun {
         // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
@@ -94,11 +95,11 @@ struct RunTable {
 
     @inline(__always) private func index(_ slot: Int, _ kind: RunListKind) -> Int { slot * RunListKind.count + kind.rawValue }
 
-    func isMember(_ slot: Int, of kind: RunListKind) -> Bool { links[index(slot, kind)].member }
+    @inline(__always) func isMember(_ slot: Int, of kind: RunListKind) -> Bool { links[index(slot, kind)].member }
 
-    func next(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].next }
+    @inline(__always) func next(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].next }
 
-    func previous(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].previous }
+    @inline(__always) func previous(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].previous }
 
     /// Links `slot` into `list` before `successor` (-1: at the end).
     mutating func insert(_ slot: Int, before successor: Int32, in list: inout RunList, _ kind: RunListKind) {

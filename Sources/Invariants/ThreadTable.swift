@@ -42,7 +42,7 @@ struct ThreadTable {
     var residentCount: Int { map.count }
 
     /// The slot of a held thread.
-    func slot(of id: ThreadID) -> Int? { map.slot(id.rawValue) }
+    @inline(__always) func slot(of id: ThreadID) -> Int? { map.slot(id.rawValue) }
 
     /// The slot of a held thread, trying `hint` first: a slot that still holds a thread of
     /// that id is its record (a record lives in one slot until it is dropped).
@@ -66,21 +66,32 @@ struct ThreadTable {
 
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
-        // Read first: the usual new thread has no cell, and the write path checks the page
-        // storage is unique.
-        if evicted[thread.id.rawValue] != 0 { evicted[thread.id.rawValue] = 0 }
-        if !evictedBusy.isEmpty { evictedBusy.remove(thread.id) }
+        hold(thread)
+    }
+
+    /// Holds a fresh record of thread `id` (see ``insert(_:)``), built in its slot: building it
+    /// first and storing it after copied its 288 bytes twice, once per thread of a run.
+    mutating func insert(id: ThreadID, temporary: Bool) -> Int {
+        hold(ShadowThread(id: id, temporary: temporary))
+    }
+
+    @inline(__always) private mutating func hold(_ thread: @autoclosure () -> ShadowThread) -> Int {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
-            records[slot] = thread
+            records.pointer(to: slot).pointee = thread()
             live[slot] = true
         } else {
             slot = records.count
-            records.append(thread)
+            records.append(thread())
             live.append(true)
         }
-        map.insert(thread.id.rawValue, slot: slot)
+        let id = records[slot].id
+        // Read first: the usual new thread has no cell, and the write path checks the page
+        // storage is unique.
+        if evicted[id.rawValue] != 0 { evicted[id.rawValue] = 0 }
+        if !evictedBusy.isEmpty { evictedBusy.remove(id) }
+        map.insert(id.rawValue, slot: slot)
         return slot
     }
 
