@@ -86,12 +86,20 @@ extension InvariantChecker {
     }
 
     /// The slot of the thread of the run in `run`, like ``threadSlot(_:)``, remembering it.
-    mutating func threadSlot(ofRun run: Int) -> Int {
+    /// Inlined: the usual answer is the remembered slot, a few tests.
+    @inline(__always) mutating func threadSlot(ofRun run: Int) -> Int {
         let threadID = runs[run].threadID
         let hint = runs[run].threadSlotHint
-        let slot = threads.slot(of: threadID, hint: hint) ?? threadSlot(threadID)
-        // Written only when it changed: each write checks the run storage is unique.
-        if Int32(slot) != hint { runs[run].threadSlotHint = Int32(slot) }
+        if let slot = threads.slot(of: threadID, hint: hint) {
+            if Int32(slot) != hint { runs[run].threadSlotHint = Int32(slot) }
+            return slot
+        }
+        return threadSlotRemembered(ofRun: run, threadID)
+    }
+
+    @inline(never) private mutating func threadSlotRemembered(ofRun run: Int, _ threadID: ThreadID) -> Int {
+        let slot = threadSlot(threadID)
+        runs[run].threadSlotHint = Int32(slot)
         return slot
     }
 
@@ -127,8 +135,9 @@ extension InvariantChecker {
         threads.remove(slot)
     }
 
-    /// Marks a thread changed, noting when it fell quiet and what §3 expects then.
-    mutating func commit(_ slot: Int, wasActive: Bool) {
+    /// Marks a thread changed, noting when it fell quiet and what §3 expects then. Inlined:
+    /// every run event ends with it.
+    @inline(__always) mutating func commit(_ slot: Int, wasActive: Bool) {
         threads[slot].commit(wasActive: wasActive)
         markDirty(threads[slot].id)
     }

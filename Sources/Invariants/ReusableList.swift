@@ -18,7 +18,7 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
         return storage[index]
     }
 
-    mutating func append(_ element: Element) {
+    @inline(__always) mutating func append(_ element: Element) {
         if count < storage.count {
             storage[count] = element
         } else {

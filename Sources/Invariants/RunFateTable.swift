@@ -7,6 +7,8 @@ import RunLifecycle
 
 /// One small cell per run id ever created.
 struct RunFateTable {
+    /// `tracked` is never stored: a tracked run's cell reads `unseen` until it settles, and
+    /// the run table answers for it (one page write per run less).
     enum Fate: UInt8 {
         case unseen = 0, tracked, success, error, timeout, interrupted, deleted
     }

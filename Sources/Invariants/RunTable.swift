@@ -102,7 +102,7 @@ struct RunTable {
     @inline(__always) func previous(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].previous }
 
     /// Links `slot` into `list` before `successor` (-1: at the end).
-    mutating func insert(_ slot: Int, before successor: Int32, in list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func insert(_ slot: Int, before successor: Int32, in list: inout RunList, _ kind: RunListKind) {
         precondition(!links[index(slot, kind)].member, "run \(pool[slot].id) listed twice in \(kind)")
         let predecessor = successor >= 0 ? links[index(Int(successor), kind)].previous : list.tail
         links[index(slot, kind)] = Link(previous: predecessor, next: successor, member: true)
@@ -116,7 +116,7 @@ struct RunTable {
     }
 
     /// Unlinks `slot` from `list` if it is there.
-    mutating func remove(_ slot: Int, from list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func remove(_ slot: Int, from list: inout RunList, _ kind: RunListKind) {
         let link = links[index(slot, kind)]
         guard link.member else { return }
         if link.previous >= 0 { links[index(Int(link.previous), kind)].next = link.next } else { list.head = link.next }

@@ -112,7 +112,7 @@ struct ThreadTable {
     }
 
     /// Drops a held thread with its lists (its runs' links must already be detached).
-    mutating func remove(_ slot: Int) {
+    @inline(__always) mutating func remove(_ slot: Int) {
         unlinkQuiet(slot)
         let record = records.pointer(to: slot)
         if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
@@ -166,7 +166,7 @@ struct ThreadTable {
         }
     }
 
-    private mutating func unlinkQuiet(_ slot: Int) {
+    @inline(__always) private mutating func unlinkQuiet(_ slot: Int) {
         let record = records.pointer(to: slot)
         guard record.pointee.isQuietListed else { return }
         let previous = record.pointee.quietPrevious
