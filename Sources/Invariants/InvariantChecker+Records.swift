@@ -114,8 +114,12 @@ extension InvariantChecker {
     }
 
     /// The slot of an existing thread, restored if it was evicted; nil for an unknown thread.
-    mutating func existingThreadSlot(_ id: ThreadID) -> Int? {
+    @inline(__always) mutating func existingThreadSlot(_ id: ThreadID) -> Int? {
         if let slot = threads.slot(of: id) { return slot }
+        return restoredThreadSlot(id)
+    }
+
+    @inline(never) private mutating func restoredThreadSlot(_ id: ThreadID) -> Int? {
         guard let slot = threads.restore(id, atSequence: lastSequence ?? 0) else { return nil }
         // Restored threads are checked again at the next boundary, so they can be evicted again.
         markDirty(id)
@@ -150,7 +154,7 @@ extension InvariantChecker {
     }
 
     /// Frees the slot of the worker in `slot` (the caller checked that it was executing).
-    mutating func stopExecuting(_ slot: Int, thread: Int) {
+    @inline(__always) mutating func stopExecuting(_ slot: Int, thread: Int) {
         runs.remove(slot, from: &threads[thread].executing, .executing)
         executingCount -= 1
     }

@@ -84,7 +84,8 @@ extension InvariantChecker {
 
     /// Rule 11, checked at decision boundaries: `busy` iff something is in flight or executing
     /// (non-temporary threads), and once quiet the status §3 derives from the settling event.
-    mutating func checkThreadStatus(_ slot: Int) {
+    // Inlined into the boundary: the usual case (the status agrees) is a few tests.
+    @inline(__always) mutating func checkThreadStatus(_ slot: Int) {
         guard !threads[slot].temporary, let status = threads[slot].status else { return }
         let active = threads[slot].isActive
         // The usual case, answered without copying the record: the status agrees.
@@ -92,6 +93,10 @@ extension InvariantChecker {
             threads[slot].mismatchReported = false
             return
         }
+        checkThreadStatusMismatch(slot, status: status, active: active)
+    }
+
+    @inline(never) private mutating func checkThreadStatusMismatch(_ slot: Int, status: ThreadStatus, active: Bool) {
         let thread = threads[slot]
         let threadID = thread.id
         // Decide the rule and quirk first; the text is built only for a stored report.

@@ -154,7 +154,7 @@ public struct InvariantChecker: Sendable {
             threads.noteChecked(slot)
         }
         dirtyThreads.removeAll()
-        threads.evictQuiet(keeping: configuration.maximumQuietThreads)
+        if threads.quietCount > configuration.maximumQuietThreads { threads.evictQuiet(keeping: configuration.maximumQuietThreads) }
     }
 
     /// Called only while a run started past its maximum attempts awaits its failure.

@@ -59,12 +59,13 @@ struct RunTable {
     /// The tracked run `id`, copied (for the rare paths that only read it).
     subscript(id: RunID) -> ShadowRun? { map.slot(id.rawValue).map { pool[$0] } }
 
-    /// Starts tracking `run` (its id must not be tracked) and returns its slot.
-    mutating func insert(_ run: ShadowRun) -> Int {
+    /// Starts tracking `run` (its id must not be tracked) and returns its slot. Inlined, so
+    /// that the record (192 bytes) is built in its slot rather than copied there.
+    @inline(__always) mutating func insert(_ run: ShadowRun) -> Int {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
-            pool[slot] = run
+            pool.pointer(to: slot).pointee = run
             live[slot] = true
         } else {
             slot = pool.count
@@ -77,7 +78,7 @@ struct RunTable {
     }
 
     /// Stops tracking the run in `slot`; it must be in no list.
-    mutating func remove(_ slot: Int) {
+    @inline(__always) mutating func remove(_ slot: Int) {
         for kind in 0..<RunListKind.count {
             precondition(!links[slot * RunListKind.count + kind].member, "forgotten run \(pool[slot].id) still listed")
         }
@@ -131,7 +132,16 @@ struct RunTable {
     }
 
     /// Inserts into a list kept ascending by run id, after equal ids.
-    mutating func insertByID(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func insertByID(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+        // The usual list is empty or ends below the new id (ids grow): appended inline.
+        if list.tail < 0 || !(pool[slot].id < pool[Int(list.tail)].id) {
+            insert(slot, before: -1, in: &list, kind)
+        } else {
+            insertByIDWalking(slot, into: &list, kind)
+        }
+    }
+
+    @inline(never) private mutating func insertByIDWalking(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
         let id = pool[slot].id
         var successor: Int32 = -1
         var candidate = list.tail
@@ -144,7 +154,17 @@ struct RunTable {
 
     /// Inserts into a list kept in queue order (`created_at`, then creation order): appended
     /// when it sorts last, otherwise before the first run it does not sort after.
-    mutating func insertByPendingKey(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func insertByPendingKey(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+        // The usual new run sorts last (an empty list, or a later or equal created_at with a
+        // later creation): appended inline.
+        if list.tail < 0 {
+            insert(slot, before: -1, in: &list, kind)
+        } else {
+            insertByPendingKeyWalking(slot, into: &list, kind)
+        }
+    }
+
+    @inline(never) private mutating func insertByPendingKeyWalking(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
         let createdAt = pool[slot].createdAt
         let ordinal = pool[slot].ordinal
         func sortsBefore(_ other: Int32) -> Bool {

@@ -66,26 +66,32 @@ struct ThreadTable {
 
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
-        hold(thread)
+        let slot = claimSlot()
+        records.pointer(to: slot).pointee = thread
+        return hold(slot)
     }
 
     /// Holds a fresh record of thread `id` (see ``insert(_:)``), built in its slot: building it
     /// first and storing it after copied its 288 bytes twice, once per thread of a run.
     mutating func insert(id: ThreadID, temporary: Bool) -> Int {
-        hold(ShadowThread(id: id, temporary: temporary))
+        let slot = claimSlot()
+        records.pointer(to: slot).pointee = ShadowThread(id: id, temporary: temporary)
+        return hold(slot)
     }
 
-    @inline(__always) private mutating func hold(_ thread: @autoclosure () -> ShadowThread) -> Int {
-        let slot: Int
+    /// A slot for a new record: a freed one, or a new one at the end (holding a placeholder).
+    @inline(__always) private mutating func claimSlot() -> Int {
         if let free = freeSlots.popLast() {
-            slot = Int(free)
-            records.pointer(to: slot).pointee = thread()
-            live[slot] = true
-        } else {
-            slot = records.count
-            records.append(thread())
-            live.append(true)
+            live[Int(free)] = true
+            return Int(free)
         }
+        records.append(ShadowThread(id: ThreadID(0), temporary: false))
+        live.append(true)
+        return records.count - 1
+    }
+
+    /// Makes the record just written in `slot` findable by its id.
+    @inline(__always) private mutating func hold(_ slot: Int) -> Int {
         let id = records[slot].id
         // Read first: the usual new thread has no cell, and the write path checks the page
         // storage is unique.
@@ -133,7 +139,7 @@ struct ThreadTable {
 
     /// Called after a thread's status was checked at a decision boundary: an evictable thread
     /// becomes the most recently quiet one; any other leaves the quiet list.
-    mutating func noteChecked(_ slot: Int) {
+    @inline(__always) mutating func noteChecked(_ slot: Int) {
         unlinkQuiet(slot)
         let record = records.pointer(to: slot)
         guard record.pointee.isEvictable else { return }
@@ -209,7 +215,7 @@ struct ThreadTable {
     // checker's table, a non-mutating method made the compiler copy the whole table first.
 
     /// The step the next checkpoint must carry, or nil when the history is unknown.
-    mutating func expectedNextStep(_ slot: Int) -> Int64? {
+    @inline(__always) mutating func expectedNextStep(_ slot: Int) -> Int64? {
         if let last = spans.last(of: records[slot].spans) { return last.lastStep + 1 }
         return records[slot].historyTruncated ? nil : -1
     }
@@ -220,7 +226,7 @@ struct ThreadTable {
         return records[slot].historyTruncated ? records[slot].restoredTipHasNext : false
     }
 
-    mutating func appendCheckpoint(_ slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
+    @inline(__always) mutating func appendCheckpoint(_ slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
         let tail = records[slot].spans.tail
         if tail >= 0, spans[tail].runID == runID, spans[tail].lastStep + 1 == step {
             spans[tail].lastStep = step
