@@ -10,13 +10,21 @@
 
 /// Ids near the newest, at ring positions `id & (count - 1)`, covering `[base, base + count)`.
 private struct IDWindow {
-    var slots: [Int32] = Array(repeating: -1, count: 64)
+    /// A ``UniqueBuffer``, not an Array: each write to an Array asked the runtime whether it
+    /// was uniquely referenced (four writes per run). See ``IDSlotMap/makeUnique()``.
+    var slots = IDWindow.emptySlots(count: 64)
     var base: UInt32 = 0
     /// Entries holding a slot.
     var count = 0
     static let maximumSize = 1 << 14
 
     @inline(__always) var mask: Int { slots.count - 1 }
+
+    static func emptySlots(count: Int) -> UniqueBuffer<Int32> {
+        var slots = UniqueBuffer<Int32>()
+        slots.append(repeating: -1, count: count)
+        return slots
+    }
 
     @inline(__always) func covers(_ key: UInt32) -> Bool { UInt64(key &- base) < UInt64(slots.count) }
 
@@ -53,7 +61,7 @@ private struct IDWindow {
     private mutating func grow() {
         let old = slots
         let oldMask = mask
-        slots = Array(repeating: -1, count: old.count * 2)
+        slots = Self.emptySlots(count: old.count * 2)
         for index in old.indices where old[index] >= 0 {
             let key = base &+ UInt32((index &- Int(base)) & oldMask)
             slots[Int(key) & mask] = old[index]
@@ -67,6 +75,9 @@ struct IDSlotMap {
     /// Entries in the hash table.
     private var hashedCount = 0
     var count: Int { window.count + hashedCount }
+
+    /// To be called before changes, like the tables holding the map (see ``UniqueBuffer``).
+    mutating func makeUnique() { window.slots.makeUnique() }
 
     /// The slot stored for `key`, or nil.
     @inline(__always) func slot(_ key: UInt32) -> Int? {

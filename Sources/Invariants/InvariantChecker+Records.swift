@@ -81,7 +81,7 @@ extension InvariantChecker {
 
     /// The slot of thread `id` for a change: held, restored from its eviction, or a new
     /// persistent thread (a thread first seen through a run).
-    mutating func threadSlot(_ id: ThreadID) -> Int {
+    @inline(__always) mutating func threadSlot(_ id: ThreadID) -> Int {
         existingThreadSlot(id) ?? threads.insert(id: id, temporary: false)
     }
 

@@ -20,7 +20,7 @@ extension InvariantChecker {
         markDirty(threadID)
     }
 
-    mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
+    @inline(__always) mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
         let slot = threadSlot(threadID)
         threads[slot].previousStatus = threads[slot].status
         threads[slot].status = status
@@ -31,7 +31,7 @@ extension InvariantChecker {
         markDirty(threadID)
     }
 
-    mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
+    @inline(__always) mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
         // A tracked run's fate is `tracked`, so the fate is read only for an untracked one.
         let deleted: Bool
         let unseen: Bool

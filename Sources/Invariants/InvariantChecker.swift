@@ -109,7 +109,8 @@ public struct InvariantChecker: Sendable {
     /// The time of a non-refusal event is later than the latest one: the decisions at the
     /// earlier time are complete.
     mutating func timeAdvanced(to at: Timestamp, _ reference: EventReference) {
-        checkStall(now: at, reference: reference)
+        // Without a poll interval there is no stall rule (one test here, not a call).
+        if configuration.pollInterval != nil { checkStall(now: at, reference: reference) }
         settleDecisionBoundary()
         latestTime = at
     }

@@ -73,7 +73,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         }
     }
 
-    private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
+    @inline(__always) private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
         // The page is read and written back once (the chunk is taken before, the collapse
         // after, neither moving the directory).
         var page = pages[pageIndex]

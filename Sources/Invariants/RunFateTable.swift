@@ -19,7 +19,7 @@ struct RunFateTable {
     mutating func makeUnique() { cells.makeUnique() }
 
     subscript(runID: RunID) -> Fate {
-        get { Fate(rawValue: cells[runID.rawValue]) ?? .unseen }
+        @inline(__always) get { Fate(rawValue: cells[runID.rawValue]) ?? .unseen }
         set { cells[runID.rawValue] = newValue.rawValue }
     }
 

@@ -43,6 +43,7 @@ struct RunTable {
         links.makeUnique()
         live.makeUnique()
         freeSlots.makeUnique()
+        map.makeUnique()
     }
 
     /// The slot of tracked run `id`, or nil.

@@ -36,6 +36,7 @@ struct ThreadTable {
         spans.makeUnique()
         temporaryRuns.makeUnique()
         evicted.makeUnique()
+        map.makeUnique()
     }
 
     /// Threads held in full.
@@ -55,7 +56,7 @@ struct ThreadTable {
     func contains(_ id: ThreadID) -> Bool { map.slot(id.rawValue) != nil || evicted[id.rawValue] != 0 }
 
     /// Whether the thread was evicted (and is not held).
-    func isEvicted(_ id: ThreadID) -> Bool { evicted[id.rawValue] != 0 }
+    @inline(__always) func isEvicted(_ id: ThreadID) -> Bool { evicted[id.rawValue] != 0 }
 
     subscript(slot: Int) -> ShadowThread {
         // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
