@@ -113,7 +113,7 @@ struct RunTable {
         list.count += 1
     }
 
-    mutating func append(_ slot: Int, to list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func append(_ slot: Int, to list: inout RunList, _ kind: RunListKind) {
         insert(slot, before: -1, in: &list, kind)
     }
 
@@ -158,11 +158,18 @@ struct RunTable {
     @inline(__always) mutating func insertByPendingKey(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
         // The usual new run sorts last (an empty list, or a later or equal created_at with a
         // later creation): appended inline.
-        if list.tail < 0 {
+        if list.tail < 0 || !sortsBefore(slot, Int(list.tail)) {
             insert(slot, before: -1, in: &list, kind)
         } else {
             insertByPendingKeyWalking(slot, into: &list, kind)
         }
+    }
+
+    /// Whether the run in `slot` comes before the one in `other` in queue order.
+    @inline(__always) private func sortsBefore(_ slot: Int, _ other: Int) -> Bool {
+        let createdAt = pool[slot].createdAt
+        let otherCreatedAt = pool[other].createdAt
+        return createdAt != otherCreatedAt ? createdAt < otherCreatedAt : pool[slot].ordinal < pool[other].ordinal
     }
 
     @inline(never) private mutating func insertByPendingKeyWalking(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
