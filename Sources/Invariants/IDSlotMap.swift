@@ -10,13 +10,21 @@
 
 /// Ids near the newest, at ring positions `id & (count - 1)`, covering `[base, base + count)`.
 private struct IDWindow {
-    var slots: [Int32] = Array(repeating: -1, count: 64)
+    /// A ``UniqueBuffer``, not an Array: each write to an Array asked the runtime whether it
+    /// was uniquely referenced (four writes per run). See ``IDSlotMap/makeUnique()``.
+    var slots = IDWindow.emptySlots(count: 64)
     var base: UInt32 = 0
     /// Entries holding a slot.
     var count = 0
     static let maximumSize = 1 << 14
 
     @inline(__always) var mask: Int { slots.count - 1 }
+
+    static func emptySlots(count: Int) -> UniqueBuffer<Int32> {
+        var slots = UniqueBuffer<Int32>()
+        slots.append(repeating: -1, count: count)
+        return slots
+    }
 
     @inline(__always) func covers(_ key: UInt32) -> Bool { UInt64(key &- base) < UInt64(slots.count) }
 
@@ -30,7 +38,7 @@ private struct IDWindow {
 
     /// Moves or grows the window so it covers `key`, when that keeps every entry; false when
     /// the entries span too many ids.
-    mutating func makeRoom(for key: UInt32) -> Bool {
+    @inline(never) mutating func makeRoom(for key: UInt32) -> Bool {
         if count == 0 {
             base = key
             return true
@@ -53,7 +61,7 @@ private struct IDWindow {
     private mutating func grow() {
         let old = slots
         let oldMask = mask
-        slots = Array(repeating: -1, count: old.count * 2)
+        slots = Self.emptySlots(count: old.count * 2)
         for index in old.indices where old[index] >= 0 {
             let key = base &+ UInt32((index &- Int(base)) & oldMask)
             slots[Int(key) & mask] = old[index]
@@ -68,6 +76,9 @@ struct IDSlotMap {
     private var hashedCount = 0
     var count: Int { window.count + hashedCount }
 
+    /// To be called before changes, like the tables holding the map (see ``UniqueBuffer``).
+    mutating func makeUnique() { window.slots.makeUnique() }
+
     /// The slot stored for `key`, or nil.
     @inline(__always) func slot(_ key: UInt32) -> Int? {
         if window.covers(key) {
@@ -78,7 +89,9 @@ struct IDSlotMap {
     }
 
     /// Stores `slot` for `key` (which must be absent).
-    mutating func insert(_ key: UInt32, slot: Int) {
+    // The two mutations are inlined (their usual path is a few instructions); the rare paths
+    // stay calls.
+    @inline(__always) mutating func insert(_ key: UInt32, slot: Int) {
         if window.covers(key) || window.slidesByOne(toCover: key) || window.makeRoom(for: key) {
             let index = Int(key) & window.mask
             precondition(window.slots[index] < 0, "id \(key) inserted twice")
@@ -90,7 +103,7 @@ struct IDSlotMap {
     }
 
     /// Removes `key` if present.
-    mutating func remove(_ key: UInt32) {
+    @inline(__always) mutating func remove(_ key: UInt32) {
         if window.covers(key) {
             let index = Int(key) & window.mask
             if window.slots[index] >= 0 {
@@ -134,7 +147,7 @@ struct IDSlotMap {
         }
     }
 
-    private mutating func insertHashed(_ key: UInt32, slot: Int) {
+    @inline(never) private mutating func insertHashed(_ key: UInt32, slot: Int) {
         if (hashedCount + 1) * 2 > entries.count { resize(bits: UInt32(entries.count.trailingZeroBitCount) + 1) }
         var index = home(key)
         while entries[index].slot >= 0 {
@@ -147,7 +160,7 @@ struct IDSlotMap {
 
     /// Removes `key` from the hash table if present; shifts later entries of its probe run back
     /// so no tombstones accumulate.
-    private mutating func removeHashed(_ key: UInt32) {
+    @inline(never) private mutating func removeHashed(_ key: UInt32) {
         var index = home(key)
         while true {
             let entry = entries[index]

@@ -28,7 +28,7 @@ struct StallClock {
 // checker for each call, twice per event.
 extension InvariantChecker {
     /// Whether the poller must skip runs of the thread of the pending run in `run` now.
-    mutating func isThreadBlocked(ofRun run: Int) -> Bool {
+    @inline(__always) mutating func isThreadBlocked(ofRun run: Int) -> Bool {
         guard let slot = threads.slot(of: runs[run].threadID, hint: runs[run].threadSlotHint) else { return true }
         if threads[slot].running != nil { return true }
         // The documented intent keeps the thread blocked until a cancelled worker stops.

@@ -81,17 +81,25 @@ extension InvariantChecker {
 
     /// The slot of thread `id` for a change: held, restored from its eviction, or a new
     /// persistent thread (a thread first seen through a run).
-    mutating func threadSlot(_ id: ThreadID) -> Int {
-        existingThreadSlot(id) ?? threads.insert(ShadowThread(id: id, temporary: false))
+    @inline(__always) mutating func threadSlot(_ id: ThreadID) -> Int {
+        existingThreadSlot(id) ?? threads.insert(id: id, temporary: false)
     }
 
     /// The slot of the thread of the run in `run`, like ``threadSlot(_:)``, remembering it.
-    mutating func threadSlot(ofRun run: Int) -> Int {
+    /// Inlined: the usual answer is the remembered slot, a few tests.
+    @inline(__always) mutating func threadSlot(ofRun run: Int) -> Int {
         let threadID = runs[run].threadID
         let hint = runs[run].threadSlotHint
-        let slot = threads.slot(of: threadID, hint: hint) ?? threadSlot(threadID)
-        // Written only when it changed: each write checks the run storage is unique.
-        if Int32(slot) != hint { runs[run].threadSlotHint = Int32(slot) }
+        if let slot = threads.slot(of: threadID, hint: hint) {
+            if Int32(slot) != hint { runs[run].threadSlotHint = Int32(slot) }
+            return slot
+        }
+        return threadSlotRemembered(ofRun: run, threadID)
+    }
+
+    @inline(never) private mutating func threadSlotRemembered(ofRun run: Int, _ threadID: ThreadID) -> Int {
+        let slot = threadSlot(threadID)
+        runs[run].threadSlotHint = Int32(slot)
         return slot
     }
 
@@ -106,8 +114,12 @@ extension InvariantChecker {
     }
 
     /// The slot of an existing thread, restored if it was evicted; nil for an unknown thread.
-    mutating func existingThreadSlot(_ id: ThreadID) -> Int? {
+    @inline(__always) mutating func existingThreadSlot(_ id: ThreadID) -> Int? {
         if let slot = threads.slot(of: id) { return slot }
+        return restoredThreadSlot(id)
+    }
+
+    @inline(never) private mutating func restoredThreadSlot(_ id: ThreadID) -> Int? {
         guard let slot = threads.restore(id, atSequence: lastSequence ?? 0) else { return nil }
         // Restored threads are checked again at the next boundary, so they can be evicted again.
         markDirty(id)
@@ -127,8 +139,9 @@ extension InvariantChecker {
         threads.remove(slot)
     }
 
-    /// Marks a thread changed, noting when it fell quiet and what §3 expects then.
-    mutating func commit(_ slot: Int, wasActive: Bool) {
+    /// Marks a thread changed, noting when it fell quiet and what §3 expects then. Inlined:
+    /// every run event ends with it.
+    @inline(__always) mutating func commit(_ slot: Int, wasActive: Bool) {
         threads[slot].commit(wasActive: wasActive)
         markDirty(threads[slot].id)
     }
@@ -141,7 +154,7 @@ extension InvariantChecker {
     }
 
     /// Frees the slot of the worker in `slot` (the caller checked that it was executing).
-    mutating func stopExecuting(_ slot: Int, thread: Int) {
+    @inline(__always) mutating func stopExecuting(_ slot: Int, thread: Int) {
         runs.remove(slot, from: &threads[thread].executing, .executing)
         executingCount -= 1
     }

@@ -18,7 +18,9 @@ extension InvariantChecker {
                 observed: "created(\(runID)) right after the refusal")
             refusalReported = true
         }
-        guard fates[runID] == .unseen else {
+        // A tracked run's fate cell stays `unseen` (the run table answers for it), so both
+        // are asked: writing `tracked` cost a page write per run.
+        guard runs.slot(of: runID) == nil, fates[runID] == .unseen else {
             report(
                 .runIDUnique, events: [runs[runID]?.createdEvent, reference].compactMap { $0 }, runs: [runID],
                 threads: [created.threadID], expected: "a fresh run id", observed: "created(\(runID)) reuses \(runID)")
@@ -56,7 +58,6 @@ extension InvariantChecker {
             id: runID, threadID: created.threadID, requestedAt: created.requestedAt, createdAt: created.createdAt,
             ordinal: reference.sequence, strategy: created.strategy, workCount: created.work.count,
             createdEvent: reference, subscribers: created.subscribed ? 1 : 0, threadSlotHint: Int32(thread)))
-        fates[runID] = .tracked
         runs.insertByID(slot, into: &threads[thread].inFlight, .inFlight)
         runs.insertByPendingKey(slot, into: &threads[thread].pending, .threadPending)
         runs.insertByPendingKey(slot, into: &globalPending, .globalPending)

@@ -14,14 +14,13 @@ extension InvariantChecker {
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
         if let old { dropThread(old) }
-        var thread = ShadowThread(id: threadID, temporary: temporary)
-        thread.status = status
-        thread.statusEvent = reference
-        _ = threads.insert(thread)
+        let slot = threads.insert(id: threadID, temporary: temporary)
+        threads[slot].status = status
+        threads[slot].statusEvent = reference
         markDirty(threadID)
     }
 
-    mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
+    @inline(__always) mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
         let slot = threadSlot(threadID)
         threads[slot].previousStatus = threads[slot].status
         threads[slot].status = status
@@ -32,7 +31,7 @@ extension InvariantChecker {
         markDirty(threadID)
     }
 
-    mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
+    @inline(__always) mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
         // A tracked run's fate is `tracked`, so the fate is read only for an untracked one.
         let deleted: Bool
         let unseen: Bool
@@ -85,7 +84,8 @@ extension InvariantChecker {
 
     /// Rule 11, checked at decision boundaries: `busy` iff something is in flight or executing
     /// (non-temporary threads), and once quiet the status §3 derives from the settling event.
-    mutating func checkThreadStatus(_ slot: Int) {
+    // Inlined into the boundary: the usual case (the status agrees) is a few tests.
+    @inline(__always) mutating func checkThreadStatus(_ slot: Int) {
         guard !threads[slot].temporary, let status = threads[slot].status else { return }
         let active = threads[slot].isActive
         // The usual case, answered without copying the record: the status agrees.
@@ -93,6 +93,10 @@ extension InvariantChecker {
             threads[slot].mismatchReported = false
             return
         }
+        checkThreadStatusMismatch(slot, status: status, active: active)
+    }
+
+    @inline(never) private mutating func checkThreadStatusMismatch(_ slot: Int, status: ThreadStatus, active: Bool) {
         let thread = threads[slot]
         let threadID = thread.id
         // Decide the rule and quirk first; the text is built only for a stored report.

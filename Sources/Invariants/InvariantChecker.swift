@@ -106,20 +106,24 @@ public struct InvariantChecker: Sendable {
             expected: "sequence \(last &+ 1) after #\(last)", observed: "sequence \(reference.sequence)")
     }
 
-    /// The time of a non-refusal event differs from the latest one: it went back (a violation)
-    /// or forward (the decisions at the earlier time are complete).
-    mutating func timeMoved(_ event: Event, from latest: Timestamp, _ reference: EventReference) {
-        let at = reference.at
-        if at < latest {
+    /// The time of a non-refusal event is later than the latest one: the decisions at the
+    /// earlier time are complete.
+    mutating func timeAdvanced(to at: Timestamp, _ reference: EventReference) {
+        // Without a poll interval there is no stall rule (one test here, not a call).
+        if configuration.pollInterval != nil { checkStall(now: at, reference: reference) }
+        settleDecisionBoundary()
+        latestTime = at
+    }
+
+    /// What ``observe(_:sequence:)`` checks of an event only now and then: its time went back
+    /// (a violation), or a start past the maximum attempts awaits this event's failure.
+    @inline(never) mutating func enterRarely(_ event: Event, timeWentBack: Bool, _ reference: EventReference) {
+        if timeWentBack, let latest = latestTime {
             report(
                 .timeMonotonic, events: [reference], runs: event.runID.map { [$0] } ?? [],
-                expected: "time at or after \(latest)", observed: "\(eventName(event)) at \(at)")
-        } else if at > latest {
-            // A later time means the decisions at the earlier time are complete.
-            checkStall(now: at, reference: reference)
-            settleDecisionBoundary()
-            latestTime = at
+                expected: "time at or after \(latest)", observed: "\(eventName(event)) at \(reference.at)")
         }
+        if awaitingMaximumAttemptFailure != nil { checkAwaitedMaximumAttemptFailure(event, reference) }
     }
 
     /// Checks what must hold once every decision at the current time is complete: the
@@ -151,7 +155,7 @@ public struct InvariantChecker: Sendable {
             threads.noteChecked(slot)
         }
         dirtyThreads.removeAll()
-        threads.evictQuiet(keeping: configuration.maximumQuietThreads)
+        if threads.quietCount > configuration.maximumQuietThreads { threads.evictQuiet(keeping: configuration.maximumQuietThreads) }
     }
 
     /// Called only while a run started past its maximum attempts awaits its failure.

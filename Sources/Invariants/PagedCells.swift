@@ -59,7 +59,8 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
             let page = pages[pageIndex]
             return page.chunkStart < 0 ? page.uniform : chunks[page.chunkStart + (Int(id) & (Self.pageSize - 1))]
         }
-        set {
+        // Inlined with the page write: a fate per settled run and a cell per evicted thread.
+        @inline(__always) set {
             guard id < Self.denseLimit else {
                 sparse[id] = newValue == 0 ? nil : newValue
                 return
@@ -73,7 +74,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         }
     }
 
-    private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
+    @inline(__always) private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
         // The page is read and written back once (the chunk is taken before, the collapse
         // after, neither moving the directory).
         var page = pages[pageIndex]

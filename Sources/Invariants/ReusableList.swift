@@ -18,7 +18,7 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
         return storage[index]
     }
 
-    mutating func append(_ element: Element) {
+    @inline(__always) mutating func append(_ element: Element) {
         if count < storage.count {
             storage[count] = element
         } else {
@@ -43,6 +43,15 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
 
     /// Sorts in place; the lists are short, so insertion sort beats the general one.
     mutating func sort() {
+        // Two ids (the usual list that needs sorting) are swapped or not, without the loops.
+        if count == 2 {
+            if storage[1] < storage[0] {
+                let first = storage[0]
+                storage[0] = storage[1]
+                storage[1] = first
+            }
+            return
+        }
         guard count > 16 else {
             for index in 1..<max(1, count) {
                 let element = storage[index]

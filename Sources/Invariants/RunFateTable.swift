@@ -7,6 +7,8 @@ import RunLifecycle
 
 /// One small cell per run id ever created.
 struct RunFateTable {
+    /// `tracked` is never stored: a tracked run's cell reads `unseen` until it settles, and
+    /// the run table answers for it (one page write per run less).
     enum Fate: UInt8 {
         case unseen = 0, tracked, success, error, timeout, interrupted, deleted
     }
@@ -17,8 +19,21 @@ struct RunFateTable {
     mutating func makeUnique() { cells.makeUnique() }
 
     subscript(runID: RunID) -> Fate {
-        get { Fate(rawValue: cells[runID.rawValue]) ?? .unseen }
+        @inline(__always) get { Self.decode(cells[runID.rawValue]) }
         set { cells[runID.rawValue] = newValue.rawValue }
+    }
+
+    /// `Fate(rawValue:)`, inlined (the initializer was a call on every read).
+    @inline(__always) private static func decode(_ raw: UInt8) -> Fate {
+        switch raw {
+        case 1: .tracked
+        case 2: .success
+        case 3: .error
+        case 4: .timeout
+        case 5: .interrupted
+        case 6: .deleted
+        default: .unseen
+        }
     }
 
     /// Fates stored one per id (the rest are in collapsed pages).

@@ -43,10 +43,12 @@ struct RunTable {
         links.makeUnique()
         live.makeUnique()
         freeSlots.makeUnique()
+        map.makeUnique()
     }
 
     /// The slot of tracked run `id`, or nil.
-    func slot(of id: RunID) -> Int? { map.slot(id.rawValue) }
+    // Inlined: a call copied the table's fields to the stack first (about 30 instructions).
+    @inline(__always) func slot(of id: RunID) -> Int? { map.slot(id.rawValue) }
 
     subscript(slot: Int) -> ShadowRun {
         // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
@@ -58,12 +60,13 @@ struct RunTable {
     /// The tracked run `id`, copied (for the rare paths that only read it).
     subscript(id: RunID) -> ShadowRun? { map.slot(id.rawValue).map { pool[$0] } }
 
-    /// Starts tracking `run` (its id must not be tracked) and returns its slot.
-    mutating func insert(_ run: ShadowRun) -> Int {
+    /// Starts tracking `run` (its id must not be tracked) and returns its slot. Inlined, so
+    /// that the record (192 bytes) is built in its slot rather than copied there.
+    @inline(__always) mutating func insert(_ run: ShadowRun) -> Int {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
-            pool[slot] = run
+            pool.pointer(to: slot).pointee = run
             live[slot] = true
         } else {
             slot = pool.count
@@ -76,7 +79,7 @@ struct RunTable {
     }
 
     /// Stops tracking the run in `slot`; it must be in no list.
-    mutating func remove(_ slot: Int) {
+    @inline(__always) mutating func remove(_ slot: Int) {
         for kind in 0..<RunListKind.count {
             precondition(!links[slot * RunListKind.count + kind].member, "forgotten run \(pool[slot].id) still listed")
         }
@@ -94,14 +97,14 @@ struct RunTable {
 
     @inline(__always) private func index(_ slot: Int, _ kind: RunListKind) -> Int { slot * RunListKind.count + kind.rawValue }
 
-    func isMember(_ slot: Int, of kind: RunListKind) -> Bool { links[index(slot, kind)].member }
+    @inline(__always) func isMember(_ slot: Int, of kind: RunListKind) -> Bool { links[index(slot, kind)].member }
 
-    func next(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].next }
+    @inline(__always) func next(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].next }
 
-    func previous(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].previous }
+    @inline(__always) func previous(_ slot: Int32, in kind: RunListKind) -> Int32 { links[index(Int(slot), kind)].previous }
 
     /// Links `slot` into `list` before `successor` (-1: at the end).
-    mutating func insert(_ slot: Int, before successor: Int32, in list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func insert(_ slot: Int, before successor: Int32, in list: inout RunList, _ kind: RunListKind) {
         precondition(!links[index(slot, kind)].member, "run \(pool[slot].id) listed twice in \(kind)")
         let predecessor = successor >= 0 ? links[index(Int(successor), kind)].previous : list.tail
         links[index(slot, kind)] = Link(previous: predecessor, next: successor, member: true)
@@ -110,12 +113,12 @@ struct RunTable {
         list.count += 1
     }
 
-    mutating func append(_ slot: Int, to list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func append(_ slot: Int, to list: inout RunList, _ kind: RunListKind) {
         insert(slot, before: -1, in: &list, kind)
     }
 
     /// Unlinks `slot` from `list` if it is there.
-    mutating func remove(_ slot: Int, from list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func remove(_ slot: Int, from list: inout RunList, _ kind: RunListKind) {
         let link = links[index(slot, kind)]
         guard link.member else { return }
         if link.previous >= 0 { links[index(Int(link.previous), kind)].next = link.next } else { list.head = link.next }
@@ -130,7 +133,16 @@ struct RunTable {
     }
 
     /// Inserts into a list kept ascending by run id, after equal ids.
-    mutating func insertByID(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func insertByID(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+        // The usual list is empty or ends below the new id (ids grow): appended inline.
+        if list.tail < 0 || !(pool[slot].id < pool[Int(list.tail)].id) {
+            insert(slot, before: -1, in: &list, kind)
+        } else {
+            insertByIDWalking(slot, into: &list, kind)
+        }
+    }
+
+    @inline(never) private mutating func insertByIDWalking(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
         let id = pool[slot].id
         var successor: Int32 = -1
         var candidate = list.tail
@@ -143,7 +155,24 @@ struct RunTable {
 
     /// Inserts into a list kept in queue order (`created_at`, then creation order): appended
     /// when it sorts last, otherwise before the first run it does not sort after.
-    mutating func insertByPendingKey(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+    @inline(__always) mutating func insertByPendingKey(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
+        // The usual new run sorts last (an empty list, or a later or equal created_at with a
+        // later creation): appended inline.
+        if list.tail < 0 || !sortsBefore(slot, Int(list.tail)) {
+            insert(slot, before: -1, in: &list, kind)
+        } else {
+            insertByPendingKeyWalking(slot, into: &list, kind)
+        }
+    }
+
+    /// Whether the run in `slot` comes before the one in `other` in queue order.
+    @inline(__always) private func sortsBefore(_ slot: Int, _ other: Int) -> Bool {
+        let createdAt = pool[slot].createdAt
+        let otherCreatedAt = pool[other].createdAt
+        return createdAt != otherCreatedAt ? createdAt < otherCreatedAt : pool[slot].ordinal < pool[other].ordinal
+    }
+
+    @inline(never) private mutating func insertByPendingKeyWalking(_ slot: Int, into list: inout RunList, _ kind: RunListKind) {
         let createdAt = pool[slot].createdAt
         let ordinal = pool[slot].ordinal
         func sortsBefore(_ other: Int32) -> Bool {

@@ -133,7 +133,8 @@ struct ShadowThread {
     var quietNext: Int32 = -1
     var isQuietListed = false
 
-    init(id: ThreadID, temporary: Bool) {
+    // Inlined, so that a record is built in the slot that holds it.
+    @inline(__always) init(id: ThreadID, temporary: Bool) {
         self.id = id
         self.temporary = temporary
     }

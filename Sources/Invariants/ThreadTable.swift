@@ -36,13 +36,14 @@ struct ThreadTable {
         spans.makeUnique()
         temporaryRuns.makeUnique()
         evicted.makeUnique()
+        map.makeUnique()
     }
 
     /// Threads held in full.
     var residentCount: Int { map.count }
 
     /// The slot of a held thread.
-    func slot(of id: ThreadID) -> Int? { map.slot(id.rawValue) }
+    @inline(__always) func slot(of id: ThreadID) -> Int? { map.slot(id.rawValue) }
 
     /// The slot of a held thread, trying `hint` first: a slot that still holds a thread of
     /// that id is its record (a record lives in one slot until it is dropped).
@@ -55,7 +56,7 @@ struct ThreadTable {
     func contains(_ id: ThreadID) -> Bool { map.slot(id.rawValue) != nil || evicted[id.rawValue] != 0 }
 
     /// Whether the thread was evicted (and is not held).
-    func isEvicted(_ id: ThreadID) -> Bool { evicted[id.rawValue] != 0 }
+    @inline(__always) func isEvicted(_ id: ThreadID) -> Bool { evicted[id.rawValue] != 0 }
 
     subscript(slot: Int) -> ShadowThread {
         // A getter, not a `_read` coroutine: where the optimizer did not inline the coroutine,
@@ -66,21 +67,38 @@ struct ThreadTable {
 
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
+        let slot = claimSlot()
+        records.pointer(to: slot).pointee = thread
+        return hold(slot)
+    }
+
+    /// Holds a fresh record of thread `id` (see ``insert(_:)``), built in its slot: building it
+    /// first and storing it after copied its 288 bytes twice, once per thread of a run.
+    mutating func insert(id: ThreadID, temporary: Bool) -> Int {
+        let slot = claimSlot()
+        records.pointer(to: slot).pointee = ShadowThread(id: id, temporary: temporary)
+        return hold(slot)
+    }
+
+    /// A slot for a new record: a freed one, or a new one at the end (holding a placeholder).
+    @inline(__always) private mutating func claimSlot() -> Int {
+        if let free = freeSlots.popLast() {
+            live[Int(free)] = true
+            return Int(free)
+        }
+        records.append(ShadowThread(id: ThreadID(0), temporary: false))
+        live.append(true)
+        return records.count - 1
+    }
+
+    /// Makes the record just written in `slot` findable by its id.
+    @inline(__always) private mutating func hold(_ slot: Int) -> Int {
+        let id = records[slot].id
         // Read first: the usual new thread has no cell, and the write path checks the page
         // storage is unique.
-        if evicted[thread.id.rawValue] != 0 { evicted[thread.id.rawValue] = 0 }
-        if !evictedBusy.isEmpty { evictedBusy.remove(thread.id) }
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = Int(free)
-            records[slot] = thread
-            live[slot] = true
-        } else {
-            slot = records.count
-            records.append(thread)
-            live.append(true)
-        }
-        map.insert(thread.id.rawValue, slot: slot)
+        if evicted[id.rawValue] != 0 { evicted[id.rawValue] = 0 }
+        if !evictedBusy.isEmpty { evictedBusy.remove(id) }
+        map.insert(id.rawValue, slot: slot)
         return slot
     }
 
@@ -101,7 +119,7 @@ struct ThreadTable {
     }
 
     /// Drops a held thread with its lists (its runs' links must already be detached).
-    mutating func remove(_ slot: Int) {
+    @inline(__always) mutating func remove(_ slot: Int) {
         unlinkQuiet(slot)
         let record = records.pointer(to: slot)
         if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
@@ -122,7 +140,7 @@ struct ThreadTable {
 
     /// Called after a thread's status was checked at a decision boundary: an evictable thread
     /// becomes the most recently quiet one; any other leaves the quiet list.
-    mutating func noteChecked(_ slot: Int) {
+    @inline(__always) mutating func noteChecked(_ slot: Int) {
         unlinkQuiet(slot)
         let record = records.pointer(to: slot)
         guard record.pointee.isEvictable else { return }
@@ -155,7 +173,7 @@ struct ThreadTable {
         }
     }
 
-    private mutating func unlinkQuiet(_ slot: Int) {
+    @inline(__always) private mutating func unlinkQuiet(_ slot: Int) {
         let record = records.pointer(to: slot)
         guard record.pointee.isQuietListed else { return }
         let previous = record.pointee.quietPrevious
@@ -198,7 +216,7 @@ struct ThreadTable {
     // checker's table, a non-mutating method made the compiler copy the whole table first.
 
     /// The step the next checkpoint must carry, or nil when the history is unknown.
-    mutating func expectedNextStep(_ slot: Int) -> Int64? {
+    @inline(__always) mutating func expectedNextStep(_ slot: Int) -> Int64? {
         if let last = spans.last(of: records[slot].spans) { return last.lastStep + 1 }
         return records[slot].historyTruncated ? nil : -1
     }
@@ -209,7 +227,7 @@ struct ThreadTable {
         return records[slot].historyTruncated ? records[slot].restoredTipHasNext : false
     }
 
-    mutating func appendCheckpoint(_ slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
+    @inline(__always) mutating func appendCheckpoint(_ slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
         let tail = records[slot].spans.tail
         if tail >= 0, spans[tail].runID == runID, spans[tail].lastStep + 1 == step {
             spans[tail].lastStep = step

@@ -78,12 +78,16 @@ struct UniqueBuffer<Element>: @unchecked Sendable {
         return storage.base[storage.count]
     }
 
-    mutating func append(_ element: Element) {
-        if !isKnownUniquelyReferenced(&storage) || storage.count == storage.capacity {
-            storage = storage.copy(capacity: max(16, storage.capacity * 2))
-        }
+    /// Appends `element`. Like the subscript's writes, assumes ``makeUnique()`` was called: the
+    /// runtime's uniqueness check here cost a call on every append (several per event).
+    @inline(__always) mutating func append(_ element: Element) {
+        if storage.count == storage.capacity { grow() }
         (storage.base + storage.count).initialize(to: element)
         storage.count += 1
+    }
+
+    @inline(never) private mutating func grow() {
+        storage = storage.copy(capacity: max(16, storage.capacity * 2))
     }
 
     /// Appends `count` copies of `element` (one capacity check, not one per element).
