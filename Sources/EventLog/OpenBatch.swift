@@ -11,9 +11,11 @@
 /// capacity check, two varints into the side table and a few counters: no uniqueness or
 /// exclusivity checks, as there are no arrays and the owner accesses the batch once per call.
 ///
-/// The hot path (`reserve`, `commit`) is `@inlinable`, with its storage `@usableFromInline`, so
-/// that it inlines through ``LogWriter/commitRecord(byteCount:timestamp:reservingNext:)`` into
-/// the journal's append: one function per event, the counters in registers.
+/// The hot paths (`reserve` and `commit`; `fill`, which does both for a run of records an encoder
+/// writes) are `@inlinable`, with their storage `@usableFromInline`, so that they inline through
+/// ``LogWriter/commitRecord(byteCount:timestamp:reservingNext:)`` and
+/// ``LogWriter/appendRecords(from:maximumBytes:)`` into the journal's append: one loop per run
+/// of events, the counters in registers.
 @usableFromInline
 struct OpenBatch: ~Copyable {
     /// Records concatenated; only the first `recordBytes` bytes are in use.
