@@ -114,6 +114,28 @@ public final class LogWriter {
         return (sequence, batch.reserve(nextMaximumBytes))
     }
 
+    /// Appends the records `encoder` writes in place until it has none left: each gets room
+    /// for `maximumBytes`. The same records as one ``commitRecord(byteCount:timestamp:reservingNext:)``
+    /// each, in one loop whose counters stay in registers. Stops at a timestamp earlier than the
+    /// previous record's (that record is not added) or a failed seal; the records before stay
+    /// appended. Invalidates the room of ``reserveRecord(maximumBytes:)``. Always inlined: the
+    /// encoder then lives in the caller's registers, and `maximumBytes` is usually a constant.
+    @inlinable @inline(__always)
+    package func appendRecords<Encoder: RecordEncoder>(from encoder: inout Encoder, maximumBytes: Int) throws {
+        while true {
+            switch batch.fill(from: &encoder, maximumBytes: maximumBytes) {
+            case .exhausted:
+                return
+            case .full:
+                try sealBatch()
+            case let .timestampWentBackwards(previous, given):
+                throw EventLogError.timestampWentBackwards(previous: previous, given: given)
+            case .closed:
+                throw EventLogError.closed
+            }
+        }
+    }
+
     /// The sequence number of an appended record, after sealing its batch if it filled it.
     @inlinable @inline(__always)
     func settle(_ outcome: OpenBatch.Outcome, timestamp: Int64) throws -> UInt64 {

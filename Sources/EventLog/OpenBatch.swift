@@ -11,9 +11,11 @@
 /// capacity check, two varints into the side table and a few counters: no uniqueness or
 /// exclusivity checks, as there are no arrays and the owner accesses the batch once per call.
 ///
-/// The hot path (`reserve`, `commit`) is `@inlinable`, with its storage `@usableFromInline`, so
-/// that it inlines through ``LogWriter/commitRecord(byteCount:timestamp:reservingNext:)`` into
-/// the journal's append: one function per event, the counters in registers.
+/// The hot paths (`reserve` and `commit`; `fill`, which does both for a run of records an encoder
+/// writes) are `@inlinable`, with their storage `@usableFromInline`, so that they inline through
+/// ``LogWriter/commitRecord(byteCount:timestamp:reservingNext:)`` and
+/// ``LogWriter/appendRecords(from:maximumBytes:)`` into the journal's append: one loop per run
+/// of events, the counters in registers.
 @usableFromInline
 struct OpenBatch: ~Copyable {
     /// Records concatenated; only the first `recordBytes` bytes are in use.
@@ -118,6 +120,88 @@ struct OpenBatch: ~Copyable {
         return full ? .appendedAndFull(sequence) : .appended(sequence)
     }
 
+    /// What ``fill(maximumBytes:_:)`` stopped at.
+    @usableFromInline
+    enum FillOutcome {
+        /// The encoder had no more records.
+        case exhausted
+        /// The last record filled the batch: it must be sealed before more are added.
+        case full
+        /// The last record the encoder wrote is earlier than the one before; it was not added.
+        case timestampWentBackwards(previous: Int64, given: Int64)
+        case closed
+    }
+
+    /// Adds the records `encoder` writes, one per call, until it has none left, the batch is
+    /// full or a timestamp goes backwards. Each call gets room for `maximumBytes` at the end of
+    /// the records; each record is committed as ``commit(_:timestamp:)`` would (same bytes, same
+    /// side table).
+    ///
+    /// The counters live in locals for the whole run, in registers: through `self` they would be
+    /// reloaded and stored around every byte the encoder stores (a byte store may alias them).
+    @inlinable @inline(__always)
+    mutating func fill<Encoder: RecordEncoder>(from encoder: inout Encoder, maximumBytes: Int) -> FillOutcome {
+        if isClosed { return .closed }
+        precondition(UInt(bitPattern: maximumBytes) <= UInt(LogFormat.maximumRecordBytes), "reservation out of range")
+        reservedBytes = 0
+        var records = self.records
+        var recordBytes = self.recordBytes
+        // The most bytes in use that still leave room for a record, and for a side-table entry:
+        // one comparison each per record.
+        var recordLimit = self.recordCapacity &- maximumBytes
+        var sideTable = self.sideTable
+        var sideTableBytes = self.sideTableBytes
+        var sideTableLimit = self.sideTableCapacity &- Self.sideTableEntryBytes
+        var count = self.count
+        var lastTimestamp = self.lastTimestamp
+        let sealBytes = self.sealBytes
+        let sealRecords = self.sealRecords
+        while true {
+            if recordBytes > recordLimit {
+                self.recordBytes = recordBytes
+                growRecords(toFit: maximumBytes)
+                (records, recordLimit) = (self.records, self.recordCapacity &- maximumBytes)
+            }
+            if sideTableBytes > sideTableLimit {
+                self.sideTableBytes = sideTableBytes
+                growSideTable()
+                (sideTable, sideTableLimit) = (self.sideTable, self.sideTableCapacity &- Self.sideTableEntryBytes)
+            }
+            let start = records + recordBytes
+            guard let (end, timestamp) = encoder.encodeNext(at: start) else {
+                (self.recordBytes, self.sideTableBytes, self.count) = (recordBytes, sideTableBytes, count)
+                self.lastTimestamp = lastTimestamp
+                return .exhausted
+            }
+            let length = end - start
+            precondition(UInt(bitPattern: length) <= UInt(bitPattern: maximumBytes), "record outside its room")
+            if timestamp < lastTimestamp {
+                (self.recordBytes, self.sideTableBytes, self.count) = (recordBytes, sideTableBytes, count)
+                self.lastTimestamp = lastTimestamp
+                return .timestampWentBackwards(previous: lastTimestamp, given: timestamp)
+            }
+            let delta: UInt64
+            if count == 0 {
+                firstTimestamp = timestamp
+                delta = 0
+            } else {
+                delta = UInt64(bitPattern: timestamp &- lastTimestamp)
+            }
+            recordBytes &+= length
+            var entry = UncheckedByteWriter(sideTable + sideTableBytes)
+            entry.appendVarint(UInt64(truncatingIfNeeded: length))
+            entry.appendVarint(delta)
+            sideTableBytes = entry.position - sideTable
+            lastTimestamp = timestamp
+            count &+= 1
+            if recordBytes >= sealBytes || count >= sealRecords {
+                (self.recordBytes, self.sideTableBytes, self.count) = (recordBytes, sideTableBytes, count)
+                self.lastTimestamp = lastTimestamp
+                return .full
+            }
+        }
+    }
+
     /// Copies `record` in and commits it.
     @inline(__always)
     mutating func append(_ record: UnsafeRawBufferPointer, timestamp: Int64) -> Outcome {
@@ -155,4 +239,14 @@ struct OpenBatch: ~Copyable {
         sideTable = larger
         sideTableCapacity *= 2
     }
+}
+
+/// Writes records in place, one per call, for ``LogWriter/appendRecords(from:maximumBytes:)``.
+/// A protocol rather than a closure, so that the encoder is inlined into the batch's loop;
+/// public, as generic code that `@inlinable` code names must be.
+public protocol RecordEncoder {
+    /// Writes the next record at `room` (at most the `maximumBytes` given to the log) and returns
+    /// where it ends and its timestamp, or nil when there is none left, or it cannot be encoded
+    /// (the encoder keeps why): nothing written after the previous record then counts.
+    mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)?
 }

@@ -35,7 +35,7 @@ extension JournalCodec {
     /// Throws ``JournalError/invalidEvent(_:)`` for an event that fails ``problem(in:)``, and
     /// then leaves `buffer` as it was.
     public static func encode(_ event: Event, into buffer: inout [UInt8]) throws(JournalError) {
-        _ = try appendBody(of: event, to: &buffer)
+        _ = try withUnsafePointer(to: event) { (event) throws(JournalError) in try appendBody(ofEventAt: event, to: &buffer) }
     }
 
     /// The most bytes the body of any event that passes its check can take: what the writer
@@ -46,11 +46,19 @@ extension JournalCodec {
     /// event over the limits never writes past this.
     static var largestBodyBytes: Int { 48 + 10 * JournalFormat.maximumWorkSteps }
 
-    /// Appends `event`'s record body to `buffer` and returns the event's time in microseconds.
-    /// Each layout is checked (``problem(in:)``'s rule for it) before any byte is written.
+    /// Appends the record body of the event at `event` to `buffer` and returns the event's time
+    /// in microseconds. Each layout is checked (``problem(in:)``'s rule for it) before any byte
+    /// is written.
+    ///
+    /// It reads the event through its pointer, and the switch is on `pointee`: then each case
+    /// loads its fields whole and nothing is copied. Switching on an `Event` value, the compiler
+    /// loads the payload as the byte-sized pieces all cases share (some case has a Bool or an
+    /// optional id where another has a UInt32) and reassembles every id from them; and one read
+    /// from memory would be copied (retained, then released) whenever a byte store of the
+    /// encoder might overwrite it.
     @inline(__always)
-    static func appendBody(of event: Event, to buffer: inout some ByteSink) throws(JournalError) -> Int64 {
-        switch event {
+    static func appendBody(ofEventAt event: UnsafePointer<Event>, to buffer: inout some ByteSink) throws(JournalError) -> Int64 {
+        switch event.pointee {
         case let .threadCreated(thread, temporary, status, at):
             if let problem = problem(inCreatedThread: thread) { throw .invalidEvent(problem) }
             buffer.append(JournalFormat.tag(.threadCreated, (temporary ? 1 : 0) | status.rawValue << 1))

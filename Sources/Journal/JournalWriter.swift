@@ -3,11 +3,10 @@ import RunLifecycle
 
 /// Writes a journal: the header as record 0, then one record per event and one per definition.
 ///
-/// Events are encoded straight into the log's open batch: the writer always holds a room
-/// reserved there for the next record, encodes into it, and commits the bytes written, which
-/// reserves the next room in the same call. Appending an event copies nothing, allocates
-/// nothing and runs as one function, the log's commit inlined. Not thread-safe: one writer,
-/// one caller.
+/// Events are encoded straight into the log's open batch: the log hands out room at the end of
+/// its records, the event is encoded there and the bytes written become the record. A run of
+/// events is appended in one loop (``append(contentsOf:)``), with the batch's counters in
+/// registers and nothing copied or allocated. Not thread-safe: one writer, one caller.
 public final class JournalWriter {
     /// The header written as record 0.
     public let header: JournalHeader
@@ -17,16 +16,12 @@ public final class JournalWriter {
     public var eventCount: UInt64 { log.nextSequence - 1 - UInt64(names.count) }
 
     private let log: LogWriter
-    /// Room for the next event in the log's open batch, `roomBytes` long. Every call on `log`
-    /// other than a commit may move the batch, so each is followed by `renewRoom()`. Unchecked
-    /// exclusivity: a pointer only this class's own methods replace, never while reading it.
-    @exclusivity(unchecked) private var room: UnsafeMutablePointer<UInt8>
     /// Scratch for the header and definitions.
     private var buffer: [UInt8] = []
 
-    /// The room kept for the next event: as much as any valid event can take (about 640 KiB, for
-    /// a run of 65,536 steps), so that no event needs a size check. The batch is allocated that
-    /// much larger once; the bytes written do not depend on it.
+    /// The room each event is encoded in: as much as any valid event can take (about 640 KiB,
+    /// for a run of 65,536 steps), so that no event needs a size check. The batch is allocated
+    /// that much larger once; the bytes written do not depend on it.
     private static var roomBytes: Int { JournalCodec.largestBodyBytes }
 
     /// Creates a journal in the empty (or missing) log directory `directory` and writes `header`.
@@ -44,41 +39,27 @@ public final class JournalWriter {
         buffer.reserveCapacity(256)
         try JournalCodec.encode(header, into: &buffer)
         try log.append(buffer, timestamp: origin.microsecondsSinceEpoch)
-        room = log.reserveRecord(maximumBytes: Self.roomBytes)
     }
 
     /// Appends `event` and returns its sequence number. Throws ``JournalError/invalidEvent(_:)``
     /// for an event that fails the codec's check, and `EventLogError.timestampWentBackwards`
     /// for one earlier than the previous record; either way the log is unchanged.
-    /// Inlinable, so that the caller lends the event where it already is (most often).
-    @discardableResult @inlinable
+    @discardableResult
     public func append(_ event: Event) throws -> UInt64 {
-        try withUnsafePointer(to: event) { try append(eventAt: $0) }
+        try withUnsafePointer(to: event) { try append(contentsOf: UnsafeBufferPointer(start: $0, count: 1)) }
+        return log.nextSequence - 1
     }
 
-    /// `append(_:)` reading the event through a pointer, in a function of its own. Switching on
-    /// an `Event` value, the compiler loads the payload as the byte-sized pieces all cases share
-    /// (some case has a Bool or an optional id where another has a UInt32) and reassembles every
-    /// id from them; switching on `pointee` of a pointer it cannot see through, each case loads
-    /// its fields whole. Inlined, the pointer would be seen through again.
-    @usableFromInline @inline(never)
-    func append(eventAt pointer: UnsafePointer<Event>) throws -> UInt64 {
-        // `pointee`, not a local copy: a copy would be switched on as a value again.
-        var writer = UncheckedByteWriter(room)
-        let timestamp = try JournalCodec.appendBody(of: pointer.pointee, to: &writer)
-        do {
-            let committed = try log.commitRecord(
-                byteCount: writer.position - room, timestamp: timestamp, reservingNext: Self.roomBytes)
-            room = committed.room
-            return committed.sequence
-        } catch {
-            // A failed write of the batch may have moved it.
-            renewRoom()
-            throw error
-        }
+    /// Appends `events` in order, as ``append(_:)`` would one by one, and stops at the first
+    /// that fails (``JournalError/invalidEvent(_:)``, `EventLogError.timestampWentBackwards`):
+    /// the events before it are appended, it and those after are not. One loop for the run:
+    /// the encoder is inlined into the log's, whose counters stay in registers.
+    public func append(contentsOf events: UnsafeBufferPointer<Event>) throws {
+        guard let base = events.baseAddress else { return }
+        var encoder = EventEncoder(next: base, end: base + events.count)
+        try log.appendRecords(from: &encoder, maximumBytes: Self.roomBytes)
+        if let failure = encoder.failure { throw failure }
     }
-
-    private func renewRoom() { room = log.reserveRecord(maximumBytes: Self.roomBytes) }
 
     /// Binds `id` to its external name; call it before the first event that uses `id`. The
     /// record carries the latest record's time. Defining an id again with the same name writes
@@ -92,7 +73,6 @@ public final class JournalWriter {
             }
             return false
         }
-        defer { renewRoom() }
         buffer.removeAll(keepingCapacity: true)
         try JournalCodec.encode(definition, into: &buffer)
         // The header is always there, so the log has a latest timestamp.
@@ -103,13 +83,33 @@ public final class JournalWriter {
 
     /// Makes everything appended so far as durable as the log's options promise.
     public func flush() throws {
-        defer { renewRoom() }
         try log.flush()
     }
 
     /// Flushes and closes the log.
     public func close() throws {
-        defer { renewRoom() }
         try log.close()
+    }
+}
+
+/// Encodes a run of events into the log's batch, one record per event, each checked first.
+private struct EventEncoder: RecordEncoder {
+    var next: UnsafePointer<Event>
+    let end: UnsafePointer<Event>
+    /// Why the encoder stopped before `end`.
+    var failure: JournalError?
+
+    @inline(__always)
+    mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
+        guard next < end else { return nil }
+        var writer = UncheckedByteWriter(room)
+        do {
+            let timestamp = try JournalCodec.appendBody(ofEventAt: next, to: &writer)
+            next += 1
+            return (writer.position, timestamp)
+        } catch {
+            failure = error
+            return nil
+        }
     }
 }

@@ -21,16 +21,25 @@ public protocol EventSink {
     /// being stopped, so end-of-stream (liveness) checks apply.
     mutating func finish(drained: Bool)
 
-    /// Whether the simulator moves each event out of its outbox and hands the sink that value,
-    /// rather than a view into the outbox. A sink that passes the event on to code in another
-    /// module gets it copied for that call otherwise (the compiler cannot tell that the code
-    /// leaves the outbox alone); for a sink whose `receive` inlines away, the move would be
-    /// the only work left, so the default is false.
-    static var takesEventsByValue: Bool { get }
+    /// Receives `events` in order, numbered from `firstSequence`: the same as ``receive(_:sequence:)``
+    /// for each, which is what the default does. The simulator hands its events over this way,
+    /// in batches, so that a sink with a per-call cost (the journal, a loop in another module)
+    /// pays it once per batch. The events are lent for the call only. A sink may move an event
+    /// out while it hands it to code in another module, which would otherwise get a copy (the
+    /// compiler cannot tell that the code leaves the batch alone), but must move it back.
+    mutating func receive(contentsOf events: UnsafeMutableBufferPointer<Event>, firstSequence: UInt64)
 }
 
 extension EventSink {
-    public static var takesEventsByValue: Bool { false }
+    @inlinable
+    public mutating func receive(contentsOf events: UnsafeMutableBufferPointer<Event>, firstSequence: UInt64) {
+        var sequence = firstSequence
+        for index in events.indices {
+            receive(events[index], sequence: sequence)
+            sequence &+= 1
+        }
+    }
+
     public var violationCount: Int { 0 }
     public var profileDivergenceCount: Int { 0 }
     public mutating func finish(drained: Bool) {}
@@ -80,7 +89,7 @@ public struct DigestSink: EventSink {
     }
 }
 
-/// Two sinks in one: each event goes to `first`, then to `second`.
+/// Two sinks in one: each event (or batch of events) goes to `first`, then to `second`.
 public struct TeeSink<First: EventSink, Second: EventSink>: EventSink {
     public var first: First
     public var second: Second
@@ -95,7 +104,14 @@ public struct TeeSink<First: EventSink, Second: EventSink>: EventSink {
         second.receive(event, sequence: sequence)
     }
 
-    public static var takesEventsByValue: Bool { First.takesEventsByValue || Second.takesEventsByValue }
+    /// Each sink takes the whole batch in turn: the two never see each other, so the order in
+    /// which they see the events does not matter, and each keeps its own batched path.
+    /// Inlinable, so that a caller naming both sinks calls each one's own batch method directly.
+    @inlinable
+    public mutating func receive(contentsOf events: UnsafeMutableBufferPointer<Event>, firstSequence: UInt64) {
+        first.receive(contentsOf: events, firstSequence: firstSequence)
+        second.receive(contentsOf: events, firstSequence: firstSequence)
+    }
 
     public var violationCount: Int { first.violationCount + second.violationCount }
     public var profileDivergenceCount: Int { first.profileDivergenceCount + second.profileDivergenceCount }

@@ -17,12 +17,15 @@ public struct JournalSink: EventSink {
         self.writer = writer
     }
 
-    /// The writer is in another module: a view into the outbox would be copied for each call.
-    public static var takesEventsByValue: Bool { true }
-
     public mutating func receive(_ event: Event, sequence: UInt64) {
         guard error == nil else { return }
         do { try writer.append(event) } catch { self.error = error }
+    }
+
+    /// The whole batch in one call: the writer encodes it in one loop.
+    public mutating func receive(contentsOf events: UnsafeMutableBufferPointer<Event>, firstSequence: UInt64) {
+        guard error == nil else { return }
+        do { try writer.append(contentsOf: UnsafeBufferPointer(events)) } catch { self.error = error }
     }
 
     /// Flushes and closes the log.

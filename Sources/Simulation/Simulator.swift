@@ -93,31 +93,11 @@ public struct Simulator<Sink: EventSink> {
     mutating func deliver() {
         let count = engine.outbox.count
         guard count > 0 else { return }
-        var sequence = engine.eventSequence - UInt64(count)
+        let firstSequence = engine.eventSequence - UInt64(count)
         // Taken out while the sink reads it.
         var events: [Event] = []
         swap(&events, &engine.outbox)
-        if Sink.takesEventsByValue {
-            events.withUnsafeMutableBufferPointer { events in
-                guard let base = events.baseAddress else { return }
-                for index in events.indices {
-                    // Each event is moved out, so the sink borrows a value of its own, then moved
-                    // back, so emptying the outbox below destroys it: destroying it here and a
-                    // placeholder there cost two destructions per event.
-                    let event = (base + index).move()
-                    sink.receive(event, sequence: sequence)
-                    (base + index).initialize(to: consume event)
-                    sequence += 1
-                }
-            }
-        } else {
-            events.withUnsafeBufferPointer { events in
-                for index in events.indices {
-                    sink.receive(events[index], sequence: sequence)
-                    sequence += 1
-                }
-            }
-        }
+        events.withUnsafeMutableBufferPointer { sink.receive(contentsOf: $0, firstSequence: firstSequence) }
         events.removeAll(keepingCapacity: true)
         swap(&events, &engine.outbox)
     }

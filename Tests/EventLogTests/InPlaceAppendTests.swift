@@ -82,6 +82,73 @@ import TestSupport
         ])
     }
 
+    /// Writes prepared records one per call, as a journal's encoder writes events.
+    struct CopyingEncoder: RecordEncoder {
+        let records: [WrittenRecord]
+        var next = 0
+
+        mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
+            guard next < records.count else { return nil }
+            let record = records[next]
+            next += 1
+            record.bytes.withUnsafeBufferPointer { bytes in
+                if let source = bytes.baseAddress { room.update(from: source, count: bytes.count) }
+            }
+            return (room + record.bytes.count, record.timestamp)
+        }
+    }
+
+    // Records written by an encoder in runs (each run one `appendRecords`, the batch sealing and
+    // its room growing inside a run) make byte-for-byte the log that `append` writes.
+    @Test func encodedRunsWriteTheSameBytesAsAppends() async throws {
+        let sizes = Gen.oneOf(Gen.int(in: 0...40), Gen.int(in: 0...700))
+        let input = zip(sizes, Gen.int(in: 1...9)).array(of: 1...60)
+        await propertyCheck(count: 40, input: input, Gen.uint64()) { shapes, seed in
+            var random = TestRandom(seed: seed)
+            var timestamp = Int64(random.next() % 1_000)
+            let records = shapes.map { size, _ -> WrittenRecord in
+                timestamp += Int64(random.next() % 3) * Int64(random.next() % 20_000)
+                return WrittenRecord(bytes: random.recordBytes(count: size), timestamp: timestamp)
+            }
+            let copied = TemporaryDirectory("copied")
+            let encoded = TemporaryDirectory("encoded")
+            let options = LogFixtures.smallOptions()
+            let largest = records.map(\.bytes.count).max() ?? 0
+            #expect(throws: Never.self) {
+                try LogFixtures.write(records, to: copied.path, options: options)
+                let writer = try LogWriter(directory: encoded.path, options: options)
+                var start = 0
+                for (_, runLength) in shapes where start < records.count {
+                    var encoder = CopyingEncoder(records: Array(records[start..<min(start + runLength, records.count)]))
+                    try writer.appendRecords(from: &encoder, maximumBytes: largest)
+                    start += encoder.records.count
+                }
+                #expect(writer.nextSequence == UInt64(records.count))
+                try writer.close()
+            }
+            #expect(Self.files(encoded.path).map(\.1) == Self.files(copied.path).map(\.1), "seed \(seed)")
+        }
+    }
+
+    // A run stops at a record earlier than the one before: the records before it are appended,
+    // it and those after are not, and the next run goes on from there.
+    @Test func anEncodedRunStopsWhereTimeGoesBackwards() throws {
+        let directory = TemporaryDirectory("backwards")
+        let writer = try LogWriter(directory: directory.path)
+        let good = [WrittenRecord(bytes: [1], timestamp: 100), WrittenRecord(bytes: [2, 2], timestamp: 150)]
+        var encoder = CopyingEncoder(records: good + [WrittenRecord(bytes: [3], timestamp: 149), WrittenRecord(bytes: [4], timestamp: 200)])
+        #expect(throws: EventLogError.timestampWentBackwards(previous: 150, given: 149)) {
+            try writer.appendRecords(from: &encoder, maximumBytes: 4)
+        }
+        #expect(writer.nextSequence == 2)
+        var rest = CopyingEncoder(records: [WrittenRecord(bytes: [4], timestamp: 200)])
+        try writer.appendRecords(from: &rest, maximumBytes: 4)
+        try writer.close()
+        var late = CopyingEncoder(records: [WrittenRecord(bytes: [5], timestamp: 300)])
+        #expect(throws: EventLogError.closed) { try writer.appendRecords(from: &late, maximumBytes: 4) }
+        #expect(try LogFixtures.readAll(directory.path) == good + [WrittenRecord(bytes: [4], timestamp: 200)])
+    }
+
     /// LEB128 as the format documents it, byte by byte: the reference the fast paths must match.
     static func reference(_ value: UInt64) -> [UInt8] {
         var bytes: [UInt8] = []
