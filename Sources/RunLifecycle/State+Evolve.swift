@@ -84,6 +84,14 @@ extension State {
     }
 
     mutating func applyStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
+        removeExecution(of: runID)
+        applyStarted(idleRun: runID, thread: threadID, attempt: attempt, at: at)
+    }
+
+    /// ``applyStarted(_:thread:attempt:at:)`` for a run no worker executes. A pending run never
+    /// has one (a worker leaves its slot before its run can be pending again: `retried`, or
+    /// `workerStopped`/`serverRestarted` after a cancel), so the dequeue skips that scan.
+    mutating func applyStarted(idleRun runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
         // The waiter count does not change, so the total needs no update.
         let createdAt = runTable.update(runID) { run in
             run.status = .running
@@ -92,7 +100,6 @@ extension State {
             return run.createdAt
         }
         pendingOrder.remove(runID, createdAt: createdAt)
-        removeExecution(of: runID)
         executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
     }
 
@@ -113,18 +120,35 @@ extension State {
         pendingOrder.insert(runID, createdAt: run.createdAt)
     }
 
-    mutating func applyCheckpoint(_ checkpointed: Checkpointed) {
+    /// Applies a checkpoint; `threadSlot`, when the caller found it, is the thread's window slot.
+    mutating func applyCheckpoint(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
         if let stepIndex = checkpointed.stepIndex {
             // Only the steps change: no waiter count to keep.
             runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
         }
         if let step = checkpointed.checkpointStep {
-            appendCheckpoint(on: checkpointed.threadID, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            if let threadSlot {
+                appendCheckpoint(inSlot: threadSlot, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            } else {
+                appendCheckpoint(on: checkpointed.threadID, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            }
         }
     }
 
     mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
         removeExecution(of: runID)
+        endRun(runID, status: status, at: at)
+    }
+
+    /// ``endExecution(_:status:at:)`` when the caller found the worker's slot in `executions`.
+    mutating func endExecution(_ runID: RunID, executionIndex: Int, status: RunStatus, at: Timestamp) {
+        executions.remove(at: executionIndex)
+        endRun(runID, status: status, at: at)
+    }
+
+    /// The run's own part of ending its execution.
+    @inline(__always)
+    private mutating func endRun(_ runID: RunID, status: RunStatus, at: Timestamp) {
         // Only the status and the time change: no waiter count to keep.
         let threadID = runTable.update(runID) { run in
             run.status = status

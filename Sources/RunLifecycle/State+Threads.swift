@@ -75,6 +75,16 @@ extension State {
         return true
     }
 
+    /// ``changeThread(_:_:)`` on a thread whose window slot the caller already found (see
+    /// ``DenseTable/occupiedSlot(of:)``), so it is not looked up again.
+    @inline(__always)
+    mutating func changeThread(
+        inSlot slot: Int,
+        _ change: (inout StoredThread, inout ListPool<RunID>, inout ListPool<CheckpointSpan>) -> Void
+    ) {
+        change(&threadTable.slots[slot]!, &runIDNodes, &spanNodes)
+    }
+
     /// Adds a run to the thread's runs and in-flight runs, keeping both ascending.
     mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
         changeThread(threadID) { thread, runIDNodes, _ in
@@ -93,14 +103,28 @@ extension State {
     /// Records a checkpoint: it extends the last span when the same run wrote the previous step.
     mutating func appendCheckpoint(on threadID: ThreadID, runID: RunID, step: Int64, hasNext: Bool) {
         changeThread(threadID) { thread, _, spanNodes in
-            if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
-                last.count += 1
-                last.lastHasNext = hasNext
-                spanNodes.setLast(of: thread.checkpoints, to: last)
-                return
-            }
-            spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
+            Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: hasNext, in: &spanNodes)
         }
+    }
+
+    /// ``appendCheckpoint(on:runID:step:hasNext:)`` on the thread in a slot already found.
+    mutating func appendCheckpoint(inSlot slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
+        changeThread(inSlot: slot) { thread, _, spanNodes in
+            Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: hasNext, in: &spanNodes)
+        }
+    }
+
+    @inline(__always)
+    private static func appendCheckpoint(
+        to thread: inout StoredThread, runID: RunID, step: Int64, hasNext: Bool, in spanNodes: inout ListPool<CheckpointSpan>
+    ) {
+        if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
+            last.count += 1
+            last.lastHasNext = hasNext
+            spanNodes.setLast(of: thread.checkpoints, to: last)
+            return
+        }
+        spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
     }
 
     /// Deletes the run from the thread: its id and its checkpoints.
