@@ -37,10 +37,13 @@ extension State {
     @discardableResult
     private mutating func insertCreatedRun(_ request: CreateRun, _ threadID: ThreadID) -> RunID {
         let runID = self.nextRunID
+        // Only the step list is retained; taken as a whole, the request was copied through its
+        // value witness to get at it.
+        let work = request.work
         emitCreated(
             RunCreated(
                 runID: runID, threadID: threadID, assistantID: request.assistantID,
-                strategy: request.strategy, requestedAt: request.at, after: request.after, work: request.work,
+                strategy: request.strategy, requestedAt: request.at, after: request.after, work: work,
                 subscribed: request.subscribed))
         return runID
     }
@@ -60,7 +63,7 @@ extension State {
         }
         switch request.ifNotExists {
         case .create:
-            emitThreadCreated(requested, temporary: false, status: .busy, at: at)
+            emitThreadCreated(requested, temporary: false, status: .busy, isAbsent: true, at: at)
             return (requested, true)
         case .reject:
             emit(.rejected(thread: requested, strategy: request.strategy, reason: .threadNotFound, at: at))

@@ -15,8 +15,8 @@ extension State {
         decision.events.append(event)
     }
 
-    mutating func emitThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, at: Timestamp) {
-        self.applyThreadCreated(threadID, temporary: temporary, status: status)
+    mutating func emitThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, isAbsent: Bool = false, at: Timestamp) {
+        self.applyThreadCreated(threadID, temporary: temporary, status: status, isAbsent: isAbsent)
         appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: status, at: at), at: at)
     }
 

@@ -87,6 +87,7 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// Adds `element` at the end of `list`.
+    @inline(__always)
     mutating func append(_ element: Element, to list: inout PooledList) {
         let node = newNode(element)
         if list.tail >= 0 { nodes[Int(list.tail)].next = node } else { list.head = node }
@@ -139,6 +140,7 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
         list = PooledList()
     }
 
+    @inline(__always)
     private mutating func newNode(_ element: Element) -> Int32 {
         liveCount += 1
         if freeHead >= 0 {

@@ -78,9 +78,15 @@ extension State {
     // The decision applies the frequent events through these same functions directly (see
     // Decision+Apply.swift), so both paths change the state identically by construction.
 
-    mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus) {
+    /// `isAbsent`: the caller knows no thread has this id, so none is looked for to replace.
+    mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, isAbsent: Bool = false) {
         if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
-        insertThread(StoredThread(id: threadID, isTemporary: temporary, status: status))
+        let thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
+        if isAbsent {
+            threadTable.setValue(thread, forKey: threadID)
+        } else {
+            insertThread(thread)
+        }
     }
 
     mutating func applyStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
