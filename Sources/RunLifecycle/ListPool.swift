@@ -96,8 +96,11 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// Inserts `element` before the first element for which `isAfter` holds (at the end if
-    /// none does): with `isAfter` = "is not smaller", a sorted insert.
+    /// none does). `isAfter` must be monotonic along the list (false, then true), as "is not
+    /// smaller" is on a sorted list: then a last element for which it is false means none
+    /// holds, and the common insert (a new, largest id) appends without walking.
     mutating func insert(_ element: Element, into list: inout PooledList, beforeFirst isAfter: (Element) -> Bool) {
+        if list.tail < 0 || !isAfter(nodes[Int(list.tail)].element) { return append(element, to: &list) }
         var previous: Int32 = -1
         var node = list.head
         while node >= 0, !isAfter(nodes[Int(node)].element) {

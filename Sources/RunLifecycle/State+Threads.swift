@@ -11,7 +11,7 @@ extension State {
         RunThread(
             id: thread.id, isTemporary: thread.isTemporary, status: thread.status,
             valuesFromRunID: thread.valuesFromRunID, runIDs: runIDNodes.elements(of: thread.runIDs),
-            inFlightRunIDs: runIDNodes.elements(of: thread.inFlightRunIDs),
+            inFlightRunIDs: runIDNodes.elements(of: thread.inFlightRunIDs).filter(isInFlight),
             checkpoints: spanNodes.elements(of: thread.checkpoints),
             latestForgottenCheckpoint: thread.latestForgottenCheckpoint)
     }
@@ -85,11 +85,33 @@ extension State {
         change(&threadTable.slots[slot]!, &runIDNodes, &spanNodes)
     }
 
-    /// Adds a run to the thread's runs and in-flight runs, keeping both ascending.
+    /// Whether the run exists and is pending or running.
+    @inline(__always)
+    func isInFlight(_ runID: RunID) -> Bool {
+        runTable.peek(runID, { $0.status.isInFlight }) == true
+    }
+
+    /// Adds a run to the thread's runs and in-flight runs, keeping both ascending. Runs of the
+    /// in-flight list that settled since are dropped first, which bounds the list.
     mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
+        if let inFlight = threadTable.peek(threadID, { $0.inFlightRunIDs }), !inFlight.isEmpty {
+            dropSettledRuns(fromInFlightOf: threadID)
+        }
         changeThread(threadID) { thread, runIDNodes, _ in
             runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
             runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+        }
+    }
+
+    /// Drops the runs that are no longer in flight (settled, or gone) from the thread's
+    /// in-flight list.
+    @inline(never)  // Only threads that get a second run come here.
+    private mutating func dropSettledRuns(fromInFlightOf threadID: ThreadID) {
+        // The closure below changes the pools, so it reads the runs through a copy of the table
+        // (two references retained), not through `self`.
+        let runTable = self.runTable
+        changeThread(threadID) { thread, runIDNodes, _ in
+            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { runTable.peek($0, { $0.status.isInFlight }) != true }
         }
     }
 
