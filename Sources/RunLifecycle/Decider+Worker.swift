@@ -7,7 +7,10 @@ extension State {
         guard let (status, threadID, completedSteps, stepCount) = self.runTable.peek(runID, {
             ($0.status, $0.threadID, $0.completedSteps, $0.stepCount)
         }) else { return refuse(.checkpoint, runID, .notFound, at: at) }
-        guard status == .running, self.execution(of: runID) != nil else {
+        // A running run always has its worker, uncancelled (``State/structuralViolations()``
+        // checks it): a cancel makes the run interrupted or deletes it, a restart re-queues it.
+        // So the status alone answers, without a scan of the workers.
+        guard status == .running else {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }

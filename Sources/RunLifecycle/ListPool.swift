@@ -99,8 +99,15 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
     /// none does). `isAfter` must be monotonic along the list (false, then true), as "is not
     /// smaller" is on a sorted list: then a last element for which it is false means none
     /// holds, and the common insert (a new, largest id) appends without walking.
+    @inline(__always)
     mutating func insert(_ element: Element, into list: inout PooledList, beforeFirst isAfter: (Element) -> Bool) {
         if list.tail < 0 || !isAfter(nodes[Int(list.tail)].element) { return append(element, to: &list) }
+        insertWalking(element, into: &list, beforeFirst: isAfter)
+    }
+
+    /// ``insert(_:into:beforeFirst:)`` before the list's last element: walks from the front.
+    @inline(never)
+    private mutating func insertWalking(_ element: Element, into list: inout PooledList, beforeFirst isAfter: (Element) -> Bool) {
         var previous: Int32 = -1
         var node = list.head
         while node >= 0, !isAfter(nodes[Int(node)].element) {

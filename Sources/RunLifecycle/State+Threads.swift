@@ -94,13 +94,21 @@ extension State {
     /// Adds a run to the thread's runs and in-flight runs, keeping both ascending. Runs of the
     /// in-flight list that settled since are dropped first, which bounds the list.
     mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
-        if let inFlight = threadTable.peek(threadID, { $0.inFlightRunIDs }), !inFlight.isEmpty {
-            dropSettledRuns(fromInFlightOf: threadID)
+        // The slot is found once; dropping settled runs changes the thread in place, not the table.
+        guard let slot = threadTable.occupiedSlot(of: threadID) else {
+            // An outlier thread (or none): the general path.
+            if threadTable.peek(threadID, { !$0.inFlightRunIDs.isEmpty }) == true { dropSettledRuns(fromInFlightOf: threadID) }
+            changeThread(threadID) { thread, runIDNodes, _ in Self.insert(runID, into: &thread, in: &runIDNodes) }
+            return
         }
-        changeThread(threadID) { thread, runIDNodes, _ in
-            runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
-            runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
-        }
+        if !threadTable[slot: slot].inFlightRunIDs.isEmpty { dropSettledRuns(fromInFlightOf: threadID) }
+        changeThread(inSlot: slot) { thread, runIDNodes, _ in Self.insert(runID, into: &thread, in: &runIDNodes) }
+    }
+
+    @inline(__always)
+    private static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
+        runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
+        runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
     }
 
     /// Drops the runs that are no longer in flight (settled, or gone) from the thread's
