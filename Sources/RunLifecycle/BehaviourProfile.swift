@@ -19,7 +19,7 @@ public struct BehaviourProfile: Hashable, Sendable, CustomStringConvertible {
     @usableFromInline let quirkBits: UInt64
 
     /// Whether `quirk` is enabled.
-    @inlinable public func has(_ quirk: Quirk) -> Bool { quirkBits & 1 << quirk.rawValue != 0 }
+    @inlinable @inline(__always) public func has(_ quirk: Quirk) -> Bool { quirkBits & 1 << quirk.rawValue != 0 }
 
     /// The documented intent: rollback always deletes the run and its checkpoints, interrupt
     /// keeps progress, the thread status always follows its runs, a cancelled worker keeps its

@@ -43,20 +43,33 @@ extension State {
 
     private mutating func start(_ runID: RunID, thread threadID: ThreadID, previousAttempt: UInt32, at: Timestamp) {
         let attempt = previousAttempt + 1
-        emitStarted(runID, thread: threadID, attempt: attempt, at: at)
+        emitStarted(pending: runID, thread: threadID, attempt: attempt, at: at)
         // The worker checks the attempt before running the graph.
         guard attempt <= self.maxRetries else {
-            emitFailed(runID, thread: threadID, cause: .exceededMaxAttempts, at: at)
+            // Its worker was just appended: the last in `executions`.
+            emitFailed(runID, thread: threadID, cause: .exceededMaxAttempts, executionIndex: self.executions.count - 1, at: at)
             writeFinalThreadStatus(threadID, endingRun: runID, base: .error, valuesFrom: nil, at: at)
             deleteTemporaryThread(threadID, at: at)
             return
         }
         // A retried run resumes from its own checkpoints; a fresh one writes its input checkpoint.
-        guard !self.hasCheckpoint(of: runID, on: threadID), let inputStep = self.nextPersistedCheckpointStep(on: threadID)
-        else { return }
+        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
+            // An outlier thread (or none): the general lookups.
+            guard !self.hasCheckpoint(of: runID, on: threadID), let inputStep = self.nextPersistedCheckpointStep(on: threadID)
+            else { return }
+            return emitInputCheckpoint(runID, thread: threadID, step: inputStep, threadSlot: nil, at: at)
+        }
+        // The same tests on the slot found once, which the append then reuses.
+        let thread = self.threadTable[slot: slot]
+        guard !thread.isTemporary, !self.spanNodes.contains(in: thread.checkpoints, where: { $0.runID == runID }) else { return }
+        emitInputCheckpoint(runID, thread: threadID, step: self.nextCheckpointStep(of: thread), threadSlot: slot, at: at)
+    }
+
+    @inline(__always)
+    private mutating func emitInputCheckpoint(_ runID: RunID, thread threadID: ThreadID, step: Int64, threadSlot: Int?, at: Timestamp) {
         emitCheckpointed(
-            Checkpointed(
-                runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: inputStep, hasNext: true, at: at))
+            Checkpointed(runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: step, hasNext: true, at: at),
+            threadSlot: threadSlot)
     }
 }
 

@@ -18,6 +18,34 @@ extension State {
         at: Timestamp
     ) {
         guard let thread = self.threadTable[threadID], !thread.isTemporary else { return }
+        writeFinalThreadStatus(of: thread, inSlot: nil, endingRun: runID, base: base, valuesFrom: valuesRunID, at: at)
+    }
+
+    /// The final write of a worker that ended on its own (success, error, timeout), then the
+    /// deletion of its thread if temporary: ``writeFinalThreadStatus(_:endingRun:base:valuesFrom:at:)``
+    /// with the run's own values when it wrote a checkpoint, then ``deleteTemporaryThread(_:at:)``,
+    /// reading the thread once for the three.
+    mutating func writeFinalThreadStatusOfEndedRun(_ threadID: ThreadID, endingRun runID: RunID, base: ThreadStatus, at: Timestamp) {
+        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
+            // An outlier thread (or none): the general path.
+            let valuesRunID = self.hasCheckpoint(of: runID, on: threadID) ? runID : nil
+            writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRunID, at: at)
+            return deleteTemporaryThread(threadID, at: at)
+        }
+        let thread = self.threadTable[slot: slot]
+        // A temporary thread skips the write; a kept one is not deleted.
+        guard !thread.isTemporary else { return deleteTemporaryThread(threadID, at: at) }
+        let valuesRunID = self.spanNodes.contains(in: thread.checkpoints) { $0.runID == runID } ? runID : nil
+        writeFinalThreadStatus(of: thread, inSlot: slot, endingRun: runID, base: base, valuesFrom: valuesRunID, at: at)
+    }
+
+    /// The final write to `thread` (current, not temporary; `slot`: its window slot if known).
+    @inline(__always)
+    private mutating func writeFinalThreadStatus(
+        of thread: StoredThread, inSlot slot: Int?, endingRun runID: RunID, base: ThreadStatus,
+        valuesFrom valuesRunID: RunID?, at: Timestamp
+    ) {
+        let threadID = thread.id
         let otherRunInFlight = self.runIDNodes.contains(in: thread.inFlightRunIDs) { inFlight in
             inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
         }
@@ -28,7 +56,8 @@ extension State {
         let status = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
         emitFinalThreadWrite(
             threadID, status: thread.status != status ? status : nil,
-            valuesFrom: valuesRunID != nil && thread.valuesFromRunID != valuesRunID ? valuesRunID : nil, at: at)
+            valuesFrom: valuesRunID != nil && thread.valuesFromRunID != valuesRunID ? valuesRunID : nil,
+            threadSlot: slot, at: at)
     }
 
     /// The documented intent: the status follows the runs. `busy` while anything is in flight

@@ -7,25 +7,38 @@ extension State {
         guard let (status, threadID, completedSteps, stepCount) = self.runTable.peek(runID, {
             ($0.status, $0.threadID, $0.completedSteps, $0.stepCount)
         }) else { return refuse(.checkpoint, runID, .notFound, at: at) }
-        guard status == .running, self.execution(of: runID) != nil else {
+        // A running run always has its worker, uncancelled (``State/structuralViolations()``
+        // checks it): a cancel makes the run interrupted or deletes it, a restart re-queues it.
+        // So the status alone answers, without a scan of the workers.
+        guard status == .running else {
             // A cancelled worker's in-flight node is aborted mid-step and writes nothing.
             return refuse(.checkpoint, runID, .notRunning, at: at)
         }
         guard completedSteps < stepCount else { return refuse(.checkpoint, runID, .noStepsLeft, at: at) }
-        let persistedStep = self.nextPersistedCheckpointStep(on: threadID)
+        // The thread is looked up once, for the step number and then for the append.
+        let slot = self.threadTable.occupiedSlot(of: threadID)
+        let persistedStep: Int64?
+        if let slot {
+            let thread = self.threadTable[slot: slot]
+            persistedStep = thread.isTemporary ? nil : self.nextCheckpointStep(of: thread)
+        } else {
+            persistedStep = self.nextPersistedCheckpointStep(on: threadID)
+        }
         emitCheckpointed(
             Checkpointed(
                 runID: runID, threadID: threadID, stepIndex: completedSteps,
-                checkpointStep: persistedStep, hasNext: completedSteps + 1 < stepCount, at: at))
+                checkpointStep: persistedStep, hasNext: completedSteps + 1 < stepCount, at: at),
+            threadSlot: slot)
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
-        guard let execution = self.execution(of: runID) else {
+        // The worker's position, found once: ending the execution removes it from there.
+        guard let executionIndex = self.executions.firstIndex(where: { $0.runID == runID }) else {
             return refuse(.finish, runID, self.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
         // Only the fields the end needs are read: the whole run is not copied out.
-        guard execution.signal == nil,
+        guard self.executions[executionIndex].signal == nil,
             let (threadID, lastCheckpointHasNext) = self.runTable.peek(runID, { run in
                 run.status == .running ? (run.threadID, run.lastCheckpointHasNext) : nil
             }) ?? nil
@@ -35,18 +48,17 @@ extension State {
         let base: ThreadStatus
         switch outcome {
         case .success:
-            emitSucceeded(runID, thread: threadID, at: at)
+            emitSucceeded(runID, thread: threadID, executionIndex: executionIndex, at: at)
             // A graph that stopped at interrupt()/interrupt_before still has `next`.
             base = lastCheckpointHasNext ? .interrupted : .idle
         case .error:
-            emitFailed(runID, thread: threadID, cause: .graphError, at: at)
+            emitFailed(runID, thread: threadID, cause: .graphError, executionIndex: executionIndex, at: at)
             base = .error
         case .timeout:
-            emitTimedOut(runID, thread: threadID, at: at)
+            emitTimedOut(runID, thread: threadID, executionIndex: executionIndex, at: at)
             base = .error
         }
-        writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRun(runID, on: threadID), at: at)
-        deleteTemporaryThread(threadID, at: at)
+        writeFinalThreadStatusOfEndedRun(threadID, endingRun: runID, base: base, at: at)
     }
 
     mutating func retry(_ runID: RunID, at: Timestamp) {

@@ -15,8 +15,8 @@ extension State {
         decision.events.append(event)
     }
 
-    mutating func emitThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, at: Timestamp) {
-        self.applyThreadCreated(threadID, temporary: temporary, status: status)
+    mutating func emitThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, isAbsent: Bool = false, at: Timestamp) {
+        self.applyThreadCreated(threadID, temporary: temporary, status: status, isAbsent: isAbsent)
         appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: status, at: at), at: at)
     }
 
@@ -26,28 +26,33 @@ extension State {
         appendApplied(.created(created), at: at)
     }
 
-    mutating func emitStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
-        self.applyStarted(runID, thread: threadID, attempt: attempt, at: at)
+    /// Starts a pending run (which no worker executes; see ``applyStarted(idleRun:thread:attempt:at:)``).
+    mutating func emitStarted(pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
+        self.applyStarted(idleRun: runID, thread: threadID, attempt: attempt, at: at)
         appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
     }
 
-    mutating func emitCheckpointed(_ checkpointed: Checkpointed) {
-        self.applyCheckpoint(checkpointed)
+    /// `threadSlot`: the thread's window slot, when the caller found it.
+    mutating func emitCheckpointed(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
+        self.applyCheckpoint(checkpointed, threadSlot: threadSlot)
         appendApplied(.checkpointed(checkpointed), at: checkpointed.at)
     }
 
-    mutating func emitSucceeded(_ runID: RunID, thread threadID: ThreadID, at: Timestamp) {
-        self.endExecution(runID, status: .success, at: at)
+    // The ends of an execution: `executionIndex` is the worker's position in `executions`,
+    // which the caller found when it checked that the worker exists.
+
+    mutating func emitSucceeded(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, at: Timestamp) {
+        self.endExecution(runID, executionIndex: executionIndex, status: .success, at: at)
         appendApplied(.succeeded(run: runID, thread: threadID, at: at), at: at)
     }
 
-    mutating func emitFailed(_ runID: RunID, thread threadID: ThreadID, cause: FailureCause, at: Timestamp) {
-        self.endExecution(runID, status: .error, at: at)
+    mutating func emitFailed(_ runID: RunID, thread threadID: ThreadID, cause: FailureCause, executionIndex: Int, at: Timestamp) {
+        self.endExecution(runID, executionIndex: executionIndex, status: .error, at: at)
         appendApplied(.failed(run: runID, thread: threadID, cause: cause, at: at), at: at)
     }
 
-    mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, at: Timestamp) {
-        self.endExecution(runID, status: .timeout, at: at)
+    mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, at: Timestamp) {
+        self.endExecution(runID, executionIndex: executionIndex, status: .timeout, at: at)
         appendApplied(.timedOut(run: runID, thread: threadID, at: at), at: at)
     }
 
@@ -58,9 +63,12 @@ extension State {
 
     /// A final write's changes to one thread (its status, its cached values; nil: unchanged),
     /// applied in one table access and emitted in the order the two events have.
-    mutating func emitFinalThreadWrite(_ threadID: ThreadID, status: ThreadStatus?, valuesFrom runID: RunID?, at: Timestamp) {
+    /// `threadSlot`: the thread's window slot, when the caller found it.
+    mutating func emitFinalThreadWrite(
+        _ threadID: ThreadID, status: ThreadStatus?, valuesFrom runID: RunID?, threadSlot: Int? = nil, at: Timestamp
+    ) {
         guard status != nil || runID != nil else { return }
-        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
+        guard let slot = threadSlot ?? self.threadTable.occupiedSlot(of: threadID) else {
             // An outlier thread: one event at a time.
             if let status { emitThreadStatusChanged(threadID, status, at: at) }
             if let runID { emitThreadValuesCached(threadID, fromRun: runID, at: at) }

@@ -71,7 +71,7 @@ public struct DenseTable<Key: DenseKey, Value> {
     /// The window slot holding `key`'s value, or nil when `key` has no value or is an outlier.
     /// A decision looks a run or thread up once and then reads and changes it through this
     /// slot (``subscript(slot:)``, ``updateSlot(_:_:)``) instead of looking it up again.
-    @inlinable
+    @inlinable @inline(__always)
     public func occupiedSlot(of key: Key) -> Int? {
         guard let index = slotIndex(of: key), slots[index] != nil else { return nil }
         return index
@@ -135,7 +135,7 @@ public struct DenseTable<Key: DenseKey, Value> {
     }
 
     /// Changes an existing value in place; returns nil (calling nothing) when `key` is absent.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func update<Result>(_ key: Key, _ change: (inout Value) throws -> Result) rethrows -> Result? {
         if let index = slotIndex(of: key) {
             guard slots[index] != nil else { return nil }
@@ -205,16 +205,22 @@ public struct DenseTable<Key: DenseKey, Value> {
     }
 
     /// Stores `value` for `key`, replacing any value it had.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func setValue(_ value: Value, forKey key: Key) {
         // The common insert: ids are handed out in order, so a new key is usually the one just
         // past the window's end. This is what the general path below does for it, minus the
-        // checks that cannot fail here and the second write of the slot.
+        // checks that cannot fail here and the second write of the slot. Only this test is
+        // inlined into the caller.
         if outliers.isEmpty, liveCount > 0, key.denseIndex >= base, Int(key.denseIndex - base) == slots.count {
             slots.append(value)
             liveCount += 1
             return
         }
+        setValueInGeneral(value, forKey: key)
+    }
+
+    @inlinable @inline(never)
+    mutating func setValueInGeneral(_ value: Value, forKey key: Key) {
         let index = slotIndexCreatingRoom(for: key)
         guard index >= 0 else {
             if outliers.updateValue(value, forKey: key) == nil { liveCount += 1 }

@@ -87,6 +87,7 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// Adds `element` at the end of `list`.
+    @inline(__always)
     mutating func append(_ element: Element, to list: inout PooledList) {
         let node = newNode(element)
         if list.tail >= 0 { nodes[Int(list.tail)].next = node } else { list.head = node }
@@ -95,8 +96,18 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
     }
 
     /// Inserts `element` before the first element for which `isAfter` holds (at the end if
-    /// none does): with `isAfter` = "is not smaller", a sorted insert.
+    /// none does). `isAfter` must be monotonic along the list (false, then true), as "is not
+    /// smaller" is on a sorted list: then a last element for which it is false means none
+    /// holds, and the common insert (a new, largest id) appends without walking.
+    @inline(__always)
     mutating func insert(_ element: Element, into list: inout PooledList, beforeFirst isAfter: (Element) -> Bool) {
+        if list.tail < 0 || !isAfter(nodes[Int(list.tail)].element) { return append(element, to: &list) }
+        insertWalking(element, into: &list, beforeFirst: isAfter)
+    }
+
+    /// ``insert(_:into:beforeFirst:)`` before the list's last element: walks from the front.
+    @inline(never)
+    private mutating func insertWalking(_ element: Element, into list: inout PooledList, beforeFirst isAfter: (Element) -> Bool) {
         var previous: Int32 = -1
         var node = list.head
         while node >= 0, !isAfter(nodes[Int(node)].element) {
@@ -139,6 +150,7 @@ public struct ListPool<Element: BitwiseCopyable & Sendable>: Sendable {
         list = PooledList()
     }
 
+    @inline(__always)
     private mutating func newNode(_ element: Element) -> Int32 {
         liveCount += 1
         if freeHead >= 0 {

@@ -99,7 +99,10 @@ public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
     public internal(set) var valuesFromRunID: RunID?
     /// Ids of the thread's runs that still exist, ascending.
     public internal(set) var runIDs = PooledList()
-    /// The subset of ``runIDs`` whose status is pending or running, ascending.
+    /// The subset of ``runIDs`` whose status is pending or running, ascending, plus runs that
+    /// ended (or were forgotten) since the thread's latest run was added: they leave lazily,
+    /// when the next run is added or the thread goes, so every reader tests the run's status
+    /// (``RunThread/inFlightRunIDs`` holds only the runs in flight).
     public internal(set) var inFlightRunIDs = PooledList()
     /// The checkpoint history, oldest first.
     public internal(set) var checkpoints = PooledList()

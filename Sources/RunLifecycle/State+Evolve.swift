@@ -78,12 +78,26 @@ extension State {
     // The decision applies the frequent events through these same functions directly (see
     // Decision+Apply.swift), so both paths change the state identically by construction.
 
-    mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus) {
+    /// `isAbsent`: the caller knows no thread has this id, so none is looked for to replace.
+    mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, isAbsent: Bool = false) {
         if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
-        insertThread(StoredThread(id: threadID, isTemporary: temporary, status: status))
+        let thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
+        if isAbsent {
+            threadTable.setValue(thread, forKey: threadID)
+        } else {
+            insertThread(thread)
+        }
     }
 
     mutating func applyStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
+        removeExecution(of: runID)
+        applyStarted(idleRun: runID, thread: threadID, attempt: attempt, at: at)
+    }
+
+    /// ``applyStarted(_:thread:attempt:at:)`` for a run no worker executes. A pending run never
+    /// has one (a worker leaves its slot before its run can be pending again: `retried`, or
+    /// `workerStopped`/`serverRestarted` after a cancel), so the dequeue skips that scan.
+    mutating func applyStarted(idleRun runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
         // The waiter count does not change, so the total needs no update.
         let createdAt = runTable.update(runID) { run in
             run.status = .running
@@ -92,7 +106,6 @@ extension State {
             return run.createdAt
         }
         pendingOrder.remove(runID, createdAt: createdAt)
-        removeExecution(of: runID)
         executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
     }
 
@@ -102,7 +115,7 @@ extension State {
             id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
             strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
             stepCount: created.work.count, subscriberCount: created.subscribed ? 1 : 0)
-        runTable[run.id] = run
+        runTable.setValue(run, forKey: run.id)  // (the subscript's setter was an out-of-line call)
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
         addRun(run.id, to: run.threadID)
         pendingOrder.insert(run.id, createdAt: run.createdAt)
@@ -113,25 +126,57 @@ extension State {
         pendingOrder.insert(runID, createdAt: run.createdAt)
     }
 
-    mutating func applyCheckpoint(_ checkpointed: Checkpointed) {
+    /// Applies a checkpoint; `threadSlot`, when the caller found it, is the thread's window slot.
+    mutating func applyCheckpoint(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
         if let stepIndex = checkpointed.stepIndex {
             // Only the steps change: no waiter count to keep.
             runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
         }
         if let step = checkpointed.checkpointStep {
-            appendCheckpoint(on: checkpointed.threadID, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            if let threadSlot {
+                appendCheckpoint(inSlot: threadSlot, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            } else {
+                appendCheckpoint(on: checkpointed.threadID, runID: checkpointed.runID, step: step, hasNext: checkpointed.hasNext)
+            }
         }
     }
 
     mutating func endExecution(_ runID: RunID, status: RunStatus, at: Timestamp) {
         removeExecution(of: runID)
+        endRun(runID, status: status, at: at)
+    }
+
+    /// ``endExecution(_:status:at:)`` when the caller found the worker's slot in `executions`.
+    mutating func endExecution(_ runID: RunID, executionIndex: Int, status: RunStatus, at: Timestamp) {
+        removeExecution(at: executionIndex)
+        endRun(runID, status: status, at: at)
+    }
+
+    /// Removes the worker at `index`, keeping the others' order (the digest and a restart see
+    /// it). The few later slots move down by hand: `Array.remove(at:)` was a generic call that
+    /// cost about twice as much for these ten-odd plain values.
+    @inline(__always)
+    private mutating func removeExecution(at index: Int) {
+        executions.withUnsafeMutableBufferPointer { workers in
+            var position = index
+            while position + 1 < workers.count {
+                workers[position] = workers[position + 1]
+                position += 1
+            }
+        }
+        executions.removeLast()
+    }
+
+    /// The run's own part of ending its execution. The run stays in its thread's in-flight
+    /// list until the thread's next run is added (see ``StoredThread/inFlightRunIDs``):
+    /// removing it at once was a third of the cost of ending, and most threads get no next run.
+    @inline(__always)
+    private mutating func endRun(_ runID: RunID, status: RunStatus, at: Timestamp) {
         // Only the status and the time change: no waiter count to keep.
-        let threadID = runTable.update(runID) { run in
+        runTable.update(runID) { run in
             run.status = status
             run.updatedAt = at
-            return run.threadID
         }
-        if let threadID { removeInFlight(runID, from: threadID) }
     }
 
     /// The run's status became terminal: it leaves its thread's in-flight list.
@@ -143,7 +188,7 @@ extension State {
     /// The run's worker (there is at most one) leaves its slot. Found by a scan of the few
     /// slots; `removeAll(where:)` went through a generic partition each time.
     private mutating func removeExecution(of runID: RunID) {
-        if let index = executions.firstIndex(where: { $0.runID == runID }) { executions.remove(at: index) }
+        if let index = executions.firstIndex(where: { $0.runID == runID }) { removeExecution(at: index) }
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {

@@ -14,7 +14,11 @@ extension State {
         // One lookup: the slot found is read and then emptied (outliers take the general path).
         guard let slot = runTable.occupiedSlot(of: runID) else { return forgetSettledOutlierRun(runID) }
         let run = runTable[slot: slot]
-        guard run.status.isTerminal, run.subscriberCount == 0, execution(of: runID) == nil else { return false }
+        // Only an interrupted run can still have its (cancelled) worker: one that succeeded,
+        // failed or timed out had it leave with that end (``structuralViolations()`` checks
+        // it), so only then are the workers scanned.
+        guard run.status.isTerminal, run.subscriberCount == 0, run.status != .interrupted || execution(of: runID) == nil
+        else { return false }
         runTable.removeSlot(slot)
         forgetRun(runID, on: run.threadID)
         return true

@@ -11,7 +11,7 @@ extension State {
         RunThread(
             id: thread.id, isTemporary: thread.isTemporary, status: thread.status,
             valuesFromRunID: thread.valuesFromRunID, runIDs: runIDNodes.elements(of: thread.runIDs),
-            inFlightRunIDs: runIDNodes.elements(of: thread.inFlightRunIDs),
+            inFlightRunIDs: runIDNodes.elements(of: thread.inFlightRunIDs).filter(isInFlight),
             checkpoints: spanNodes.elements(of: thread.checkpoints),
             latestForgottenCheckpoint: thread.latestForgottenCheckpoint)
     }
@@ -75,11 +75,51 @@ extension State {
         return true
     }
 
-    /// Adds a run to the thread's runs and in-flight runs, keeping both ascending.
+    /// ``changeThread(_:_:)`` on a thread whose window slot the caller already found (see
+    /// ``DenseTable/occupiedSlot(of:)``), so it is not looked up again.
+    @inline(__always)
+    mutating func changeThread(
+        inSlot slot: Int,
+        _ change: (inout StoredThread, inout ListPool<RunID>, inout ListPool<CheckpointSpan>) -> Void
+    ) {
+        change(&threadTable.slots[slot]!, &runIDNodes, &spanNodes)
+    }
+
+    /// Whether the run exists and is pending or running.
+    @inline(__always)
+    func isInFlight(_ runID: RunID) -> Bool {
+        runTable.peek(runID, { $0.status.isInFlight }) == true
+    }
+
+    /// Adds a run to the thread's runs and in-flight runs, keeping both ascending. Runs of the
+    /// in-flight list that settled since are dropped first, which bounds the list.
     mutating func addRun(_ runID: RunID, to threadID: ThreadID) {
+        // The slot is found once; dropping settled runs changes the thread in place, not the table.
+        guard let slot = threadTable.occupiedSlot(of: threadID) else {
+            // An outlier thread (or none): the general path.
+            if threadTable.peek(threadID, { !$0.inFlightRunIDs.isEmpty }) == true { dropSettledRuns(fromInFlightOf: threadID) }
+            changeThread(threadID) { thread, runIDNodes, _ in Self.insert(runID, into: &thread, in: &runIDNodes) }
+            return
+        }
+        if !threadTable[slot: slot].inFlightRunIDs.isEmpty { dropSettledRuns(fromInFlightOf: threadID) }
+        changeThread(inSlot: slot) { thread, runIDNodes, _ in Self.insert(runID, into: &thread, in: &runIDNodes) }
+    }
+
+    @inline(__always)
+    private static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
+        runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
+        runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+    }
+
+    /// Drops the runs that are no longer in flight (settled, or gone) from the thread's
+    /// in-flight list.
+    @inline(never)  // Only threads that get a second run come here.
+    private mutating func dropSettledRuns(fromInFlightOf threadID: ThreadID) {
+        // The closure below changes the pools, so it reads the runs through a copy of the table
+        // (two references retained), not through `self`.
+        let runTable = self.runTable
         changeThread(threadID) { thread, runIDNodes, _ in
-            runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
-            runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { runTable.peek($0, { $0.status.isInFlight }) != true }
         }
     }
 
@@ -93,14 +133,28 @@ extension State {
     /// Records a checkpoint: it extends the last span when the same run wrote the previous step.
     mutating func appendCheckpoint(on threadID: ThreadID, runID: RunID, step: Int64, hasNext: Bool) {
         changeThread(threadID) { thread, _, spanNodes in
-            if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
-                last.count += 1
-                last.lastHasNext = hasNext
-                spanNodes.setLast(of: thread.checkpoints, to: last)
-                return
-            }
-            spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
+            Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: hasNext, in: &spanNodes)
         }
+    }
+
+    /// ``appendCheckpoint(on:runID:step:hasNext:)`` on the thread in a slot already found.
+    mutating func appendCheckpoint(inSlot slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
+        changeThread(inSlot: slot) { thread, _, spanNodes in
+            Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: hasNext, in: &spanNodes)
+        }
+    }
+
+    @inline(__always)
+    private static func appendCheckpoint(
+        to thread: inout StoredThread, runID: RunID, step: Int64, hasNext: Bool, in spanNodes: inout ListPool<CheckpointSpan>
+    ) {
+        if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
+            last.count += 1
+            last.lastHasNext = hasNext
+            spanNodes.setLast(of: thread.checkpoints, to: last)
+            return
+        }
+        spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
     }
 
     /// Deletes the run from the thread: its id and its checkpoints.
