@@ -30,6 +30,8 @@ struct SimulationEngine {
     /// The step durations of the unsettled runs with more than one step (a run's record holds
     /// only its first, so that records stay plain values).
     var multiStepWork = DenseTable<RunID, [Microseconds]>()
+    /// The step arrays handed to create requests, reused.
+    var workArrays = WorkArrayRing()
     /// Threads with runs not yet settled.
     var threads = ThreadSlots()
     /// Scheduled client actions (cancels, joins) that will name a run, by run.

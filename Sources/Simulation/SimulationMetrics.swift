@@ -57,6 +57,8 @@ struct WaitRecorder {
 
     init() {}
 
+    // Inlined: three calls per started run, where the call cost about a sixth of the work.
+    @inline(__always)
     mutating func record(microseconds: Int64) {
         let value = UInt64(max(0, microseconds))
         let index = WaitBuckets.index(of: value)
