@@ -34,6 +34,18 @@ struct RunSlots {
 
     /// Holds `record` for `id`, replacing what it held.
     mutating func insert(_ record: RunRecord, for id: RunID) {
+        // The usual case, a run past every run held: appended as it is, where making an empty
+        // slot first and then filling it moved the large record twice.
+        if count > 0, id.rawValue >= base, Int(id.rawValue - base) == slots.count {
+            slots.append(record)
+            count += 1
+        } else {
+            insertAnywhere(record, for: id)
+        }
+    }
+
+    /// ``insert(_:for:)`` for any id.
+    private mutating func insertAnywhere(_ record: RunRecord, for id: RunID) {
         if count == 0 {
             // An empty window can move anywhere: restart it at this id.
             slots.removeAll(keepingCapacity: true)
@@ -62,8 +74,7 @@ struct RunSlots {
     /// Removes the run at `index` (from ``index(of:)``) and returns it.
     @discardableResult
     mutating func remove(at index: Int) -> RunRecord {
-        let record = slots[index]!
-        slots[index] = nil
+        let record = slots[index].take()!
         count -= 1
         if count == 0 {
             slots.removeAll(keepingCapacity: true)

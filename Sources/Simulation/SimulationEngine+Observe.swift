@@ -75,7 +75,7 @@ extension SimulationEngine {
             schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
         }
         queueMayMove = true
-        clientActions(after: created.runID, on: created.threadID)
+        if clientsAct { clientActions(after: created.runID, on: created.threadID) }
     }
 
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.

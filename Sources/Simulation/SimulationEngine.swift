@@ -74,6 +74,8 @@ struct SimulationEngine {
     let retryProbability: Double
     let errorProbability: Double
     let timeoutMilliseconds: Int64?
+    /// Whether clients ever double text, cancel or join (else a new run needs no decision).
+    let clientsAct: Bool
 
     /// Prepares a simulation of `spec`; `seed` overrides the spec's seed.
     init(spec: WorkloadSpec, seed: UInt64?) {
@@ -87,6 +89,7 @@ struct SimulationEngine {
         self.retryProbability = spec.server.retryProbability
         self.errorProbability = spec.server.errorProbability
         self.timeoutMilliseconds = spec.server.timeoutMilliseconds
+        self.clientsAct = spec.doubleText != nil || spec.cancel != nil || spec.join != nil
         switch spec.threads.mode {
         case .fresh:
             threadPopularity = nil
