@@ -71,10 +71,10 @@ struct RunSlots {
         if offset < head { head = offset }
     }
 
-    /// Removes the run at `index` (from ``index(of:)``) and returns it.
-    @discardableResult
-    mutating func remove(at index: Int) -> RunRecord {
-        let record = slots[index].take()!
+    /// Removes the run at `index` (from ``index(of:)``). Returns nothing: copying the large
+    /// record out cost more than reading the few fields the caller needs before.
+    mutating func remove(at index: Int) {
+        slots[index] = nil
         count -= 1
         if count == 0 {
             slots.removeAll(keepingCapacity: true)
@@ -88,7 +88,6 @@ struct RunSlots {
                 head = 0
             }
         }
-        return record
     }
 
     /// The indices of held runs, ascending by id.

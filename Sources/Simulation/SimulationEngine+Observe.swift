@@ -91,16 +91,17 @@ extension SimulationEngine {
     /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds it.
     mutating func settleIfDone(_ runID: RunID, at index: Int) {
         guard runs[index].ended, runs[index].worker == nil else { return }
-        let record = runs.remove(at: index)
-        if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
-        metrics.count(record.outcome)
-        let threadSettled = threads.settleRun(on: record.threadID)
-        if record.user >= 0 { userDone(record.user) }
+        let threadID = runs[index].threadID, user = runs[index].user
+        if runs[index].stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
+        metrics.count(runs[index].outcome)
+        runs.remove(at: index)
+        let threadSettled = threads.settleRun(on: threadID)
+        if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
         guard forgetsSettledRuns, !runReferences.contains(runID) else { return }
         state.forgetSettledRun(runID)
-        if threadSettled { forgetIfSettledAndUnreferenced(record.threadID) }
+        if threadSettled { forgetIfSettledAndUnreferenced(threadID) }
     }
 
     // MARK: Forgetting (memory bounded by what is in flight)

@@ -61,6 +61,12 @@ struct ThreadSlots {
             slots[index].unsettled += 1
             return slots[index].unsettled
         }
+        // The usual new thread, a fresh one: the id right after the window, appended as it is.
+        if windowCount > 0, outliers.isEmpty, Int(id.rawValue) - Int(base) == slots.count {
+            slots.append(ThreadRecord(unsettled: 1))
+            windowCount += 1
+            return 1
+        }
         return addRunOfNewThread(id)
     }
 
