@@ -142,11 +142,14 @@ extension SimulationEngine {
 
     private mutating func sendCreate(_ threadID: ThreadID, strategy: MultitaskStrategy, after: Int64, origin: CreateOrigin) {
         metrics.runsRequested += 1
+        let work = drawWork()
         let request = CreateRun(
             threadID: threadID, strategy: strategy, ifNotExists: .create, after: Microseconds(after),
-            work: drawWork(), at: kernel.now.timestamp)
+            work: work, at: kernel.now.timestamp)
         currentCreate = origin
+        drawnSingleStep = work.count == 1 ? work[0] : nil
         execute(.createRun(request))
+        drawnSingleStep = nil
         currentCreate = nil
     }
 

@@ -11,13 +11,17 @@ extension SimulationEngine {
     mutating func observe(_ event: UnsafePointer<Event>) {
         switch event.pointee {
         case .created(let created):
-            // Only plain fields are taken, before anything else happens: handing the payload on
-            // copied it, retaining and releasing its step array for every run.
-            let work = created.work
-            runCreated(CreatedRun(
+            // Only plain fields are taken: touching the step array copied the whole payload,
+            // retaining and releasing the array for every run. A single step the engine drew
+            // itself is known already; other step lists are read from the event.
+            let run = CreatedRun(
                 runID: created.runID, threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch,
-                delayed: created.after.count > 0, stepCount: work.count, firstStep: work.first ?? .zero),
-                      laterSteps: work.count > 1 ? work : nil)
+                delayed: created.after.count > 0, stepCount: 1, firstStep: drawnSingleStep ?? .zero)
+            if drawnSingleStep != nil {
+                runCreated(run, laterSteps: nil)
+            } else {
+                runCreated(run, readingStepsOf: event)
+            }
         case .rejected:
             metrics.runsRejected += 1
             if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
@@ -59,6 +63,17 @@ extension SimulationEngine {
             .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused:
             break
         }
+    }
+
+    /// ``runCreated(_:laterSteps:)`` with the steps listed in the `created` event at `event`.
+    @inline(never)
+    private mutating func runCreated(_ created: CreatedRun, readingStepsOf event: UnsafePointer<Event>) {
+        guard case .created(let payload) = event.pointee else { preconditionFailure("not a created event") }
+        var run = created
+        let work = payload.work
+        run.stepCount = work.count
+        run.firstStep = work.first ?? .zero
+        runCreated(run, laterSteps: work.count > 1 ? work : nil)
     }
 
     private mutating func runCreated(_ created: CreatedRun, laterSteps work: [Microseconds]?) {

@@ -55,6 +55,9 @@ struct SimulationEngine {
     var clientState: ClientState
     /// What the create request being decided is, so its `created` event can be attributed.
     var currentCreate: CreateOrigin?
+    /// The duration of the create request's only step, while deciding a request whose single
+    /// step the engine drew (its `created` event carries the same list).
+    var drawnSingleStep: Microseconds?
     var lastIntegratedAt: Int64 = 0
     /// The token the next worker gets.
     var nextWorkerToken: UInt32 = 0
