@@ -114,7 +114,9 @@ extension SimulationEngine {
         if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
-        guard forgetsSettledRuns, !runReferences.contains(runID) else { return }
+        // The reference tables stay empty unless clients cancel, join or double text: asking
+        // an empty table was a call per run.
+        guard forgetsSettledRuns, runReferences.isEmpty || !runReferences.contains(runID) else { return }
         state.forgetSettledRun(runID)
         if threadSettled { forgetIfSettledAndUnreferenced(threadID) }
     }
@@ -137,7 +139,9 @@ extension SimulationEngine {
 
     /// ``forgetIfUnreferenced(_:)`` for a thread known to have no unsettled run.
     mutating func forgetIfSettledAndUnreferenced(_ threadID: ThreadID) {
-        guard forgetsSettledRuns, threadPopularity == nil, !threadReferences.contains(threadID) else { return }
+        guard forgetsSettledRuns, threadPopularity == nil,
+            threadReferences.isEmpty || !threadReferences.contains(threadID)
+        else { return }
         state.forgetIdleThread(threadID)
     }
 

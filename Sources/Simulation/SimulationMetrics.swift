@@ -73,6 +73,15 @@ struct WaitRecorder {
         count += 1
     }
 
+    /// ``record(microseconds:)`` of 0: bucket 0, and nothing else but the count changes (the
+    /// sum stays +0.0 or grows by +0.0, the maximum cannot drop, 0 is not positive).
+    @inline(__always)
+    mutating func recordZero() {
+        if counts.isEmpty { counts.append(0) }
+        counts[0] &+= 1
+        count += 1
+    }
+
     /// The histogram that recording every wait would have built: the same count in every
     /// bucket, and the same smallest non-zero and largest value (which clamp its percentiles).
     var histogram: Histogram<UInt64> {
