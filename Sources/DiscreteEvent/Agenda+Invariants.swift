@@ -25,7 +25,9 @@ extension Agenda {
                 "Agenda: cancelled \(handle) is not pending (cancelled after it was popped?)")
         }
         if let top = heap.first {
+            // A stale root was popped: it must not be cancelled either.
             precondition(!cancelled.contains(top.handle), "Agenda: cancelled \(top.handle) is at the top")
         }
+        precondition(!staleTop || !heap.isEmpty, "Agenda: a stale top in an empty heap")
     }
 }

@@ -16,6 +16,11 @@
 // Cancellation is lazy: a cancelled handle goes into a set and its entry is dropped when it
 // reaches the top. A set lookup happens only while the set is non-empty, so simulations that
 // never cancel pay nothing for the feature.
+//
+// Popping is lazy too: the popped entry stays at the root, marked stale, until the next
+// operation. A simulation step usually pops an item and then schedules one (the next arrival,
+// the next run's step), and an insert that finds a stale root takes its place and sifts down
+// once, where removing the root and then appending and sifting up walked the heap twice.
 
 /// A priority queue of scheduled items ordered by (time, priority, sequence).
 ///
@@ -26,8 +31,10 @@ public struct Agenda<Payload> {
     @usableFromInline internal var heap: ContiguousArray<AgendaEntry<Payload>>
     @usableFromInline internal var nextSequence: UInt64 = 0
     /// Handles cancelled while still in the heap. Invariant: each is in the heap and none is at
-    /// the top, so ``peek()`` and ``count`` need no filtering.
+    /// the top (unless the top is stale), so ``peek()`` and ``count`` need no filtering.
     @usableFromInline internal var cancelled: Set<AgendaHandle> = []
+    /// Whether the root was popped already and is only waiting to be replaced or removed.
+    @usableFromInline internal var staleTop = false
 
     /// Creates an empty agenda with room for `minimumCapacity` items before it reallocates.
     public init(minimumCapacity: Int = 0) {
@@ -37,38 +44,75 @@ public struct Agenda<Payload> {
 
     /// The number of pending (scheduled, not yet popped, not cancelled) items.
     @inlinable
-    public var count: Int { heap.count - cancelled.count }
+    public var count: Int { heap.count - (staleTop ? 1 : 0) - cancelled.count }
 
     /// Whether no item is pending.
     @inlinable
-    public var isEmpty: Bool { heap.isEmpty }
+    public var isEmpty: Bool { count == 0 }
 
     /// The next item to pop, without removing it.
     @inlinable
     public func peek() -> AgendaEntry<Payload>? {
-        heap.first
+        guard staleTop else { return heap.first }
+        return pendingBelowStaleTop()
+    }
+
+    /// ``peek()`` while the root is stale: the least pending entry among the rest. Mutating
+    /// callers in this module settle the root first instead (``settleTop()``).
+    @usableFromInline
+    internal func pendingBelowStaleTop() -> AgendaEntry<Payload>? {
+        var best: AgendaEntry<Payload>?
+        if cancelled.isEmpty {
+            // Heap order: the least of the rest is one of the root's children.
+            for index in 1..<Swift.min(5, heap.count) where best.map({ heap[index].precedes($0) }) ?? true {
+                best = heap[index]
+            }
+        } else {
+            for index in 1..<heap.count where !cancelled.contains(heap[index].handle) {
+                if best.map({ heap[index].precedes($0) }) ?? true { best = heap[index] }
+            }
+        }
+        return best
     }
 
     /// Schedules `payload` at `time` with `priority` (lower first at equal times).
     ///
+    /// - Precondition: `priority` is in ``AgendaEntry/priorities``.
     /// - Returns: the item's handle, for ``cancel(_:)``.
     @inlinable
     @discardableResult
     public mutating func insert(_ payload: Payload, at time: SimulatedTime, priority: Int = 0) -> AgendaHandle {
+        precondition(AgendaEntry<Payload>.priorities.contains(priority), "Agenda.insert: priority \(priority) is outside -128...127")
         let handle = AgendaHandle(sequence: nextSequence)
         nextSequence += 1
-        heap.append(AgendaEntry(time: time, priority: priority, handle: handle, payload: payload))
-        siftUp(from: heap.count - 1)
+        let entry = AgendaEntry(time: time, priority: priority, handle: handle, payload: payload)
+        if staleTop {
+            staleTop = false
+            siftDown(entry)
+            if !cancelled.isEmpty { dropCancelledTop() }
+        } else {
+            heap.append(entry)
+            siftUp(from: heap.count - 1)
+        }
         return handle
     }
 
     /// Removes and returns the first pending item, or nil when none is pending.
     @inlinable
     public mutating func popFirst() -> AgendaEntry<Payload>? {
-        guard !heap.isEmpty else { return nil }
-        let first = removeTop()
-        if !cancelled.isEmpty { dropCancelledTop() }
+        settleTop()
+        guard let first = heap.first else { return nil }
+        staleTop = true
         return first
+    }
+
+    /// Removes a stale root, so that the root (if any) is the first pending item.
+    @inlinable
+    internal mutating func settleTop() {
+        guard staleTop else { return }
+        staleTop = false
+        removeTop()
+        if !cancelled.isEmpty { dropCancelledTop() }
     }
 
     /// Cancels a pending item so that it is never popped.
@@ -81,6 +125,7 @@ public struct Agenda<Payload> {
     ///   payload and ignore stale items instead of cancelling).
     public mutating func cancel(_ handle: AgendaHandle) {
         precondition(handle.sequence < nextSequence, "Agenda.cancel: \(handle) was never scheduled here")
+        settleTop()
         let (inserted, _) = cancelled.insert(handle)
         precondition(inserted, "Agenda.cancel: \(handle) is already cancelled")
         dropCancelledTop()
@@ -90,24 +135,23 @@ public struct Agenda<Payload> {
     public mutating func removeAll() {
         heap.removeAll(keepingCapacity: true)
         cancelled.removeAll()
+        staleTop = false
     }
 
     /// Pops cancelled items off the top until the top is pending (or the heap is empty).
     @usableFromInline
     internal mutating func dropCancelledTop() {
         while let top = heap.first, cancelled.remove(top.handle) != nil {
-            _ = removeTop()
+            removeTop()
         }
     }
 
     /// Removes the root: moves the last leaf into the hole and sifts it down.
     @inlinable
-    internal mutating func removeTop() -> AgendaEntry<Payload> {
+    internal mutating func removeTop() {
         let last = heap.removeLast()
-        guard !heap.isEmpty else { return last }
-        let first = heap[0]
+        guard !heap.isEmpty else { return }
         siftDown(last)
-        return first
     }
 
     /// Moves the entry at `index` up until its parent precedes it. Uses a hole instead of swaps,
@@ -127,7 +171,8 @@ public struct Agenda<Payload> {
         }
     }
 
-    /// Places `entry` at the root and moves it down until it precedes all its children.
+    /// Places `entry` at the root (replacing it) and moves it down until it precedes all its
+    /// children.
     @inlinable
     internal mutating func siftDown(_ entry: AgendaEntry<Payload>) {
         heap.withUnsafeMutableBufferPointer { buffer in

@@ -73,7 +73,17 @@ public struct Kernel<Payload> {
     /// returns nil and leaves ``now`` unchanged.
     @inlinable
     public mutating func step(before limit: SimulatedTime) -> AgendaEntry<Payload>? {
+        // Settled first, so that peeking finds the next item at the root.
+        agenda.settleTop()
         guard let next = agenda.peek(), next.time < limit else { return nil }
+        return step()
+    }
+
+    /// Like ``step(before:)``, but an item due exactly at `limit` is stepped to as well.
+    @inlinable
+    public mutating func step(notAfter limit: SimulatedTime) -> AgendaEntry<Payload>? {
+        agenda.settleTop()
+        guard let next = agenda.peek(), next.time <= limit else { return nil }
         return step()
     }
 
@@ -83,6 +93,7 @@ public struct Kernel<Payload> {
     ///   would let time go back when it is stepped to).
     public mutating func advance(to time: SimulatedTime) {
         precondition(time >= now, "Kernel.advance: \(time) is before now (\(now))")
+        agenda.settleTop()
         if let next = nextTime {
             precondition(next >= time, "Kernel.advance: would skip the item due at \(next)")
         }

@@ -15,7 +15,7 @@ extension Xoshiro256StarStar {
     ///
     /// Every representable multiple of 2^−53 in the range is equally likely, and exactly one
     /// output word is consumed, so streams stay aligned whatever the value.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func nextDouble() -> Double {
         Double(next() &>> 11) * 0x1p-53
     }

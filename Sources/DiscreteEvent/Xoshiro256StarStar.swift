@@ -37,7 +37,9 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Hashable, Sendable {
     public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
 
     /// Returns the next 64 random bits (the reference `next()`).
-    @inlinable
+    // Always inlined (with nextDouble): a dozen instructions, and callers the optimizer judged
+    // too large to inline into (a distribution's sample) paid a call for each word.
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = (s1 &* 5).rotatedLeft(by: 7) &* 9
         let t = s1 &<< 17

@@ -34,6 +34,18 @@ struct RunSlots {
 
     /// Holds `record` for `id`, replacing what it held.
     mutating func insert(_ record: RunRecord, for id: RunID) {
+        // The usual case, a run past every run held: appended as it is, where making an empty
+        // slot first and then filling it moved the large record twice.
+        if count > 0, id.rawValue >= base, Int(id.rawValue - base) == slots.count {
+            slots.append(record)
+            count += 1
+        } else {
+            insertAnywhere(record, for: id)
+        }
+    }
+
+    /// ``insert(_:for:)`` for any id.
+    private mutating func insertAnywhere(_ record: RunRecord, for id: RunID) {
         if count == 0 {
             // An empty window can move anywhere: restart it at this id.
             slots.removeAll(keepingCapacity: true)
@@ -59,10 +71,9 @@ struct RunSlots {
         if offset < head { head = offset }
     }
 
-    /// Removes the run at `index` (from ``index(of:)``) and returns it.
-    @discardableResult
-    mutating func remove(at index: Int) -> RunRecord {
-        let record = slots[index]!
+    /// Removes the run at `index` (from ``index(of:)``). Returns nothing: copying the large
+    /// record out cost more than reading the few fields the caller needs before.
+    mutating func remove(at index: Int) {
         slots[index] = nil
         count -= 1
         if count == 0 {
@@ -77,7 +88,6 @@ struct RunSlots {
                 head = 0
             }
         }
-        return record
     }
 
     /// The indices of held runs, ascending by id.

@@ -142,23 +142,22 @@ extension SimulationEngine {
 
     private mutating func sendCreate(_ threadID: ThreadID, strategy: MultitaskStrategy, after: Int64, origin: CreateOrigin) {
         metrics.runsRequested += 1
+        let work = drawWork()
         let request = CreateRun(
             threadID: threadID, strategy: strategy, ifNotExists: .create, after: Microseconds(after),
-            work: drawWork(), at: kernel.now.timestamp)
+            work: work, at: kernel.now.timestamp)
         currentCreate = origin
+        drawnSingleStep = work.count == 1 ? work[0] : nil
         execute(.createRun(request))
+        drawnSingleStep = nil
         currentCreate = nil
     }
 
     /// The run's steps: a total drawn from `run_time`, split evenly (the remainder goes last).
+    // The array comes from a ring that reuses it once its events are gone (see WorkArrayRing).
     private mutating func drawWork() -> [Microseconds] {
         let total = spec.runTime.sampleMicroseconds(using: &random.runTimes)
-        let steps = Int64(spec.steps)
-        guard steps > 1 else { return [Microseconds(total)] }
-        let each = total / steps
-        var work = [Microseconds](repeating: Microseconds(each), count: spec.steps)
-        work[spec.steps - 1] = Microseconds(total - each * (steps - 1))
-        return work
+        return workArrays.work(total: total, steps: max(1, spec.steps))
     }
 
     /// Decides, for a run just created, whether its client double texts, cancels or joins.

@@ -11,13 +11,17 @@ extension SimulationEngine {
     mutating func observe(_ event: UnsafePointer<Event>) {
         switch event.pointee {
         case .created(let created):
-            // Only plain fields are taken, before anything else happens: handing the payload on
-            // copied it, retaining and releasing its step array for every run.
-            let work = created.work
-            runCreated(CreatedRun(
+            // Only plain fields are taken: touching the step array copied the whole payload,
+            // retaining and releasing the array for every run. A single step the engine drew
+            // itself is known already; other step lists are read from the event.
+            let run = CreatedRun(
                 runID: created.runID, threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch,
-                delayed: created.after.count > 0, stepCount: work.count, firstStep: work.first ?? .zero),
-                      laterSteps: work.count > 1 ? work : nil)
+                delayed: created.after.count > 0, stepCount: 1, firstStep: drawnSingleStep ?? .zero)
+            if drawnSingleStep != nil {
+                runCreated(run, laterSteps: nil)
+            } else {
+                runCreated(run, readingStepsOf: event)
+            }
         case .rejected:
             metrics.runsRejected += 1
             if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
@@ -61,6 +65,17 @@ extension SimulationEngine {
         }
     }
 
+    /// ``runCreated(_:laterSteps:)`` with the steps listed in the `created` event at `event`.
+    @inline(never)
+    private mutating func runCreated(_ created: CreatedRun, readingStepsOf event: UnsafePointer<Event>) {
+        guard case .created(let payload) = event.pointee else { preconditionFailure("not a created event") }
+        var run = created
+        let work = payload.work
+        run.stepCount = work.count
+        run.firstStep = work.first ?? .zero
+        runCreated(run, laterSteps: work.count > 1 ? work : nil)
+    }
+
     private mutating func runCreated(_ created: CreatedRun, laterSteps work: [Microseconds]?) {
         metrics.runsCreated += 1
         var user: Int32 = -1
@@ -75,7 +90,7 @@ extension SimulationEngine {
             schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
         }
         queueMayMove = true
-        clientActions(after: created.runID, on: created.threadID)
+        if clientsAct { clientActions(after: created.runID, on: created.threadID) }
     }
 
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.
@@ -91,16 +106,19 @@ extension SimulationEngine {
     /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds it.
     mutating func settleIfDone(_ runID: RunID, at index: Int) {
         guard runs[index].ended, runs[index].worker == nil else { return }
-        let record = runs.remove(at: index)
-        if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
-        metrics.count(record.outcome)
-        let threadSettled = threads.settleRun(on: record.threadID)
-        if record.user >= 0 { userDone(record.user) }
+        let threadID = runs[index].threadID, user = runs[index].user
+        if runs[index].stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
+        metrics.count(runs[index].outcome)
+        runs.remove(at: index)
+        let threadSettled = threads.settleRun(on: threadID)
+        if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
-        guard forgetsSettledRuns, !runReferences.contains(runID) else { return }
+        // The reference tables stay empty unless clients cancel, join or double text: asking
+        // an empty table was a call per run.
+        guard forgetsSettledRuns, runReferences.isEmpty || !runReferences.contains(runID) else { return }
         state.forgetSettledRun(runID)
-        if threadSettled { forgetIfSettledAndUnreferenced(record.threadID) }
+        if threadSettled { forgetIfSettledAndUnreferenced(threadID) }
     }
 
     // MARK: Forgetting (memory bounded by what is in flight)
@@ -121,7 +139,9 @@ extension SimulationEngine {
 
     /// ``forgetIfUnreferenced(_:)`` for a thread known to have no unsettled run.
     mutating func forgetIfSettledAndUnreferenced(_ threadID: ThreadID) {
-        guard forgetsSettledRuns, threadPopularity == nil, !threadReferences.contains(threadID) else { return }
+        guard forgetsSettledRuns, threadPopularity == nil,
+            threadReferences.isEmpty || !threadReferences.contains(threadID)
+        else { return }
         state.forgetIdleThread(threadID)
     }
 

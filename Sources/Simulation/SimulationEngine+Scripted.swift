@@ -14,7 +14,7 @@ extension SimulationEngine {
         // Same instant: worker reports (priority 0) go first; the poller's items (priority 2)
         // are put back behind the command, in their order.
         var later: [Action] = []
-        while kernel.nextTime == time, let entry = kernel.step() {
+        while let entry = kernel.step(notAfter: time) {
             if entry.payload.priority < Action.scripted(0).priority {
                 perform(entry.payload)
             } else {

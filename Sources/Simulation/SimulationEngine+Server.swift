@@ -140,7 +140,12 @@ extension SimulationEngine {
         let ownEnd = threads.lastWorkerEnd(of: threadID)
         let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
         metrics.queueWait.record(microseconds: wait)
-        metrics.ownThreadWait.record(microseconds: own)
+        if own == 0 {
+            // Usual (always, for fresh threads): nothing to subtract, nothing to bucket.
+            metrics.ownThreadWait.recordZero()
+        } else {
+            metrics.ownThreadWait.record(microseconds: own)
+        }
         metrics.slotWait.record(microseconds: wait - own)
     }
 

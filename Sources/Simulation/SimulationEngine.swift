@@ -30,6 +30,8 @@ struct SimulationEngine {
     /// The step durations of the unsettled runs with more than one step (a run's record holds
     /// only its first, so that records stay plain values).
     var multiStepWork = DenseTable<RunID, [Microseconds]>()
+    /// The step arrays handed to create requests, reused.
+    var workArrays = WorkArrayRing()
     /// Threads with runs not yet settled.
     var threads = ThreadSlots()
     /// Scheduled client actions (cancels, joins) that will name a run, by run.
@@ -53,6 +55,9 @@ struct SimulationEngine {
     var clientState: ClientState
     /// What the create request being decided is, so its `created` event can be attributed.
     var currentCreate: CreateOrigin?
+    /// The duration of the create request's only step, while deciding a request whose single
+    /// step the engine drew (its `created` event carries the same list).
+    var drawnSingleStep: Microseconds?
     var lastIntegratedAt: Int64 = 0
     /// The token the next worker gets.
     var nextWorkerToken: UInt32 = 0
@@ -72,6 +77,8 @@ struct SimulationEngine {
     let retryProbability: Double
     let errorProbability: Double
     let timeoutMilliseconds: Int64?
+    /// Whether clients ever double text, cancel or join (else a new run needs no decision).
+    let clientsAct: Bool
 
     /// Prepares a simulation of `spec`; `seed` overrides the spec's seed.
     init(spec: WorkloadSpec, seed: UInt64?) {
@@ -85,6 +92,7 @@ struct SimulationEngine {
         self.retryProbability = spec.server.retryProbability
         self.errorProbability = spec.server.errorProbability
         self.timeoutMilliseconds = spec.server.timeoutMilliseconds
+        self.clientsAct = spec.doubleText != nil || spec.cancel != nil || spec.join != nil
         switch spec.threads.mode {
         case .fresh:
             threadPopularity = nil

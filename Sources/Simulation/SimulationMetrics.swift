@@ -57,6 +57,8 @@ struct WaitRecorder {
 
     init() {}
 
+    // Inlined: three calls per started run, where the call cost about a sixth of the work.
+    @inline(__always)
     mutating func record(microseconds: Int64) {
         let value = UInt64(max(0, microseconds))
         let index = WaitBuckets.index(of: value)
@@ -68,6 +70,15 @@ struct WaitRecorder {
             positiveCount += 1
             minNonZeroMicroseconds = min(minNonZeroMicroseconds, value)
         }
+        count += 1
+    }
+
+    /// ``record(microseconds:)`` of 0: bucket 0, and nothing else but the count changes (the
+    /// sum stays +0.0 or grows by +0.0, the maximum cannot drop, 0 is not positive).
+    @inline(__always)
+    mutating func recordZero() {
+        if counts.isEmpty { counts.append(0) }
+        counts[0] &+= 1
         count += 1
     }
 

@@ -7,9 +7,14 @@
 import RunLifecycle
 
 /// Threads with unsettled runs, by id: O(1) without hashing for ids near each other.
+///
+/// A slot is empty when its record counts no unsettled run (a held thread always has one), so
+/// slots are plain records: no optional to test and unwrap at each access. The reads are
+/// inlined into the engine (called, a non-mutating one copied this whole struct).
 struct ThreadSlots {
-    /// Slot `i` holds thread `base + i`.
-    private var slots: ContiguousArray<ThreadRecord?> = []
+    /// Slot `i` holds thread `base + i` if its `unsettled` is positive; empty slots hold
+    /// `ThreadRecord()`.
+    private var slots: ContiguousArray<ThreadRecord> = []
     private var base: UInt32 = 0
     /// Slots before this one are empty.
     private var head = 0
@@ -25,24 +30,26 @@ struct ThreadSlots {
     @inline(__always)
     private func slotIndex(of id: ThreadID) -> Int? {
         let offset = Int(id.rawValue) - Int(base)
-        return offset >= 0 && offset < slots.count && slots[offset] != nil ? offset : nil
+        return offset >= 0 && offset < slots.count && slots[offset].unsettled > 0 ? offset : nil
     }
 
     /// Whether the thread has an unsettled run.
+    @inline(__always)
     func contains(_ id: ThreadID) -> Bool {
         slotIndex(of: id) != nil || (!outliers.isEmpty && outliers[id] != nil)
     }
 
     /// When the thread's latest worker stopped holding a slot; `.min` if never (or unknown).
+    @inline(__always)
     func lastWorkerEnd(of id: ThreadID) -> Int64 {
-        if let index = slotIndex(of: id) { return slots[index]!.lastWorkerEndAt }
+        if let index = slotIndex(of: id) { return slots[index].lastWorkerEndAt }
         return outliers.isEmpty ? .min : outliers[id]?.lastWorkerEndAt ?? .min
     }
 
     /// A worker of the thread left its slot at `time` (nothing if the thread is unknown).
     mutating func workerLeft(_ id: ThreadID, at time: Int64) {
         if let index = slotIndex(of: id) {
-            slots[index]!.lastWorkerEndAt = time
+            slots[index].lastWorkerEndAt = time
         } else if !outliers.isEmpty, outliers[id] != nil {
             outliers[id]!.lastWorkerEndAt = time
         }
@@ -51,9 +58,20 @@ struct ThreadSlots {
     /// A run of the thread was created; returns its unsettled runs now.
     mutating func addRun(on id: ThreadID) -> Int {
         if let index = slotIndex(of: id) {
-            slots[index]!.unsettled += 1
-            return slots[index]!.unsettled
+            slots[index].unsettled += 1
+            return slots[index].unsettled
         }
+        // The usual new thread, a fresh one: the id right after the window, appended as it is.
+        if windowCount > 0, outliers.isEmpty, Int(id.rawValue) - Int(base) == slots.count {
+            slots.append(ThreadRecord(unsettled: 1))
+            windowCount += 1
+            return 1
+        }
+        return addRunOfNewThread(id)
+    }
+
+    /// ``addRun(on:)`` for a thread not in the window.
+    private mutating func addRunOfNewThread(_ id: ThreadID) -> Int {
         if !outliers.isEmpty, outliers[id] != nil {
             outliers[id]!.unsettled += 1
             return outliers[id]!.unsettled
@@ -72,9 +90,10 @@ struct ThreadSlots {
     /// dropped), true also for an unknown thread.
     mutating func settleRun(on id: ThreadID) -> Bool {
         if let index = slotIndex(of: id) {
-            slots[index]!.unsettled -= 1
-            guard slots[index]!.unsettled == 0 else { return false }
-            slots[index] = nil
+            slots[index].unsettled -= 1
+            guard slots[index].unsettled == 0 else { return false }
+            // Emptied: a thread that comes back starts with no worker end, as a new record did.
+            slots[index].lastWorkerEndAt = .min
             windowCount -= 1
             if index == head { trimFront() }
             return true
@@ -94,14 +113,14 @@ struct ThreadSlots {
             slots.removeAll(keepingCapacity: true)
             base = id.rawValue
             head = 0
-            slots.append(nil)
+            slots.append(ThreadRecord())
             return 0
         }
         let offset = Int(id.rawValue) - Int(base)
         if offset < 0 {
             // A pool's threads arrive in any order: a close id below the window widens it.
             guard -offset <= Self.maximumGap else { return nil }
-            slots.insert(contentsOf: repeatElement(nil, count: -offset), at: 0)
+            slots.insert(contentsOf: repeatElement(ThreadRecord(), count: -offset), at: 0)
             base = id.rawValue
             head += -offset
             return 0
@@ -109,10 +128,10 @@ struct ThreadSlots {
         if offset >= slots.count {
             guard offset - slots.count <= Self.maximumGap else { return nil }
             if offset == slots.count {
-                // The usual case, a new fresh thread; appending a repeated nil took 75 instructions.
-                slots.append(nil)
+                // The usual case, a new fresh thread; appending a repeated empty slot took 75 instructions.
+                slots.append(ThreadRecord())
             } else {
-                slots.append(contentsOf: repeatElement(nil, count: offset + 1 - slots.count))
+                slots.append(contentsOf: repeatElement(ThreadRecord(), count: offset + 1 - slots.count))
             }
         }
         return offset
@@ -125,7 +144,7 @@ struct ThreadSlots {
             head = 0
             return
         }
-        while slots[head] == nil { head += 1 }
+        while slots[head].unsettled == 0 { head += 1 }
         if head >= 1024, head * 2 >= slots.count {
             slots.removeSubrange(0..<head)
             base &+= UInt32(head)

@@ -61,6 +61,27 @@ import Testing
         #expect(agenda.isEmpty && agenda.count == 0)
     }
 
+    @Test func extremePrioritiesKeepTheirOrderAndValues() {
+        // Proves the packed key keeps priorities at both ends of their range apart and readable.
+        var agenda = Agenda<Int>()
+        let time = SimulatedTime(microsecondsSinceStart: 3)
+        agenda.insert(127, at: time, priority: 127)
+        agenda.insert(-128, at: time, priority: -128)
+        agenda.insert(0, at: time, priority: 0)
+        var popped: [(priority: Int, payload: Int)] = []
+        while let entry = agenda.popFirst() { popped.append((entry.priority, entry.payload)) }
+        #expect(popped.map(\.payload) == [-128, 0, 127])
+        #expect(popped.map(\.priority) == [-128, 0, 127])
+    }
+
+    @Test func aPriorityOutsideTheRangeTraps() async {
+        // Proves a priority the key cannot hold is refused rather than silently reordered.
+        await #expect(processExitsWith: .failure) {
+            var agenda = Agenda<Int>()
+            agenda.insert(1, at: .zero, priority: 128)
+        }
+    }
+
     @Test func cancellingTwiceTraps() async {
         // Proves a double cancellation is caught as a programmer error, in an exit test.
         await #expect(processExitsWith: .failure) {

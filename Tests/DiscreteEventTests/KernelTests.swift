@@ -23,6 +23,21 @@ import Testing
         #expect(kernel.step() == nil)
     }
 
+    @Test func stepNotAfterIncludesItemsDueAtTheLimit() {
+        // Proves step(notAfter:) steps to items due at or before the limit, in order, and stops
+        // at the first later one, also right after a pop (when the agenda settles its root).
+        var kernel = Kernel<Int>()
+        for (time, payload) in [(10, 1), (20, 2), (20, 3), (21, 4)] {
+            kernel.schedule(at: SimulatedTime(microsecondsSinceStart: Int64(time)), payload)
+        }
+        var seen: [Int] = []
+        while let entry = kernel.step(notAfter: SimulatedTime(microsecondsSinceStart: 20)) { seen.append(entry.payload) }
+        #expect(seen == [1, 2, 3])
+        #expect(kernel.now == SimulatedTime(microsecondsSinceStart: 20))
+        #expect(kernel.pendingCount == 1)
+        #expect(kernel.nextTime == SimulatedTime(microsecondsSinceStart: 21))
+    }
+
     @Test func runUntilStopsBeforeTheLimitAndSetsNow() {
         // Proves run(until:) handles items strictly before the limit, including ones it schedules, then sets now.
         var kernel = Kernel<Int>()
