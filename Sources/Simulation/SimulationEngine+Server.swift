@@ -107,28 +107,36 @@ extension SimulationEngine {
         queueMayMove = true
         // Every started run was created first, and stays in `runs` while its worker lives.
         guard let index = runs.index(of: runID) else { return }
-        runs[index].outcome = .running
-        if !runs[index].started {
-            runs[index].started = true
-            recordWait(createdAt: runs[index].createdAt, thread: runs[index].threadID, startedAt: now)
-        }
+        // Changed as a copy and written back once: each field written through the slot table
+        // checked its uniqueness, bounds and presence again (five times per started run).
+        var record = runs[index]
+        record.outcome = .running
+        let firstStart = !record.started
+        record.started = true
         let token = nextWorkerToken
         nextWorkerToken &+= 1
-        runs[index].worker = Worker(token: token, stepStartedAt: now)
-        guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
-            let step = duration(of: runID, at: index, step: stepIndex)
-        else { return }
-        let stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
-        let timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
-        runs[index].worker!.stepItem = stepItem
-        runs[index].worker!.timeoutItem = timeoutItem
+        var worker = Worker(token: token, stepStartedAt: now)
+        if let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
+            let step = duration(of: runID, record: record, step: stepIndex)
+        {
+            worker.stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
+            worker.timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
+        }
+        record.worker = worker
+        runs[index] = record
+        if firstStart { recordWait(createdAt: record.createdAt, thread: record.threadID, startedAt: now) }
     }
 
     /// How long step `index` of the run at `slot` (of ``runs``) takes; nil past its last step.
     // Inlined: called on its own, a non-mutating method got a copy of the whole engine.
     @inline(__always)
     func duration(of runID: RunID, at slot: Int, step index: Int) -> Microseconds? {
-        let record = runs[slot]
+        duration(of: runID, record: runs[slot], step: index)
+    }
+
+    /// ``duration(of:at:step:)`` for the run's record at hand.
+    @inline(__always)
+    func duration(of runID: RunID, record: RunRecord, step index: Int) -> Microseconds? {
         guard index < record.stepCount else { return nil }
         return index == 0 ? record.firstStep : multiStepWork.peek(runID, { $0[index] })
     }
