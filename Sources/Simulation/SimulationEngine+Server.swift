@@ -66,11 +66,16 @@ extension SimulationEngine {
 
     mutating func stepDone(_ runID: RunID, worker token: UInt32) {
         guard let index = runs.index(of: runID), let worker = runs[index].worker, worker.token == token else { return }
-        runs[index].worker!.stepItem = nil
-        guard !worker.cancelled else { return }
+        // The paths that end here clear the fired item themselves; the usual one clears it in
+        // the same access that counts the step's work.
+        guard !worker.cancelled else {
+            runs[index].worker!.stepItem = nil
+            return
+        }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }) else {
+            runs[index].worker!.stepItem = nil
             return execute(.workerStopped(run: runID, at: kernel.now.timestamp))
         }
         let now = kernel.now.microsecondsSinceStart
@@ -78,23 +83,32 @@ extension SimulationEngine {
         if retryProbability > 0 || errorProbability > 0 {
             let draw = random.server.nextDouble()
             if draw < retryProbability {
+                runs[index].worker!.stepItem = nil
                 metrics.wastedByRetryMicroseconds += Double(stepMicroseconds)
                 return execute(.retry(run: runID, at: kernel.now.timestamp))
             }
             if draw < retryProbability + errorProbability {
+                runs[index].worker!.stepItem = nil
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        runs[index].executedMicroseconds += stepMicroseconds
-        let nextStep = duration(of: runID, at: index, step: stepIndex + 1)
+        // One access to the slot table where two checked its uniqueness, bounds and presence.
+        let record = runs.update(at: index) { record in
+            record.worker!.stepItem = nil
+            record.executedMicroseconds += stepMicroseconds
+            return record
+        }
+        let nextStep = duration(of: runID, record: record, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if let nextStep {
             let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
             // Looked up again: the checkpoint's events may have moved the run's slot.
             guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
-            runs[index].worker!.stepStartedAt = now
-            runs[index].worker!.stepItem = item
+            runs.update(at: index) { record in
+                record.worker!.stepStartedAt = now
+                record.worker!.stepItem = item
+            }
         } else {
             execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
         }
