@@ -182,13 +182,22 @@ public struct Agenda<Payload> {
                 let firstChild = 4 * hole + 1
                 if firstChild >= count { break }
                 var best = firstChild
+                // The best child's key is kept at hand rather than read again for each
+                // comparison (the same order as ``AgendaEntry/precedes(_:)``).
+                var bestTime = buffer[firstChild].time
+                var bestKey = buffer[firstChild].key
                 let end = Swift.min(firstChild + 4, count)
                 var child = firstChild + 1
                 while child < end {
-                    if buffer[child].precedes(buffer[best]) { best = child }
+                    let time = buffer[child].time
+                    if time < bestTime || (time == bestTime && buffer[child].key < bestKey) {
+                        best = child
+                        bestTime = time
+                        bestKey = buffer[child].key
+                    }
                     child += 1
                 }
-                guard buffer[best].precedes(entry) else { break }
+                guard bestTime < entry.time || (bestTime == entry.time && bestKey < entry.key) else { break }
                 buffer[hole] = buffer[best]
                 hole = best
             }

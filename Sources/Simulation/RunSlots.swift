@@ -32,6 +32,13 @@ struct RunSlots {
         @inline(__always) _modify { yield &slots[index]! }
     }
 
+    /// Runs `body` on the run at `index` (from ``index(of:)``) in one access: changing several
+    /// fields one by one checked the table's uniqueness, bounds and the slot's presence each time.
+    @inline(__always)
+    mutating func update<Result>(at index: Int, _ body: (inout RunRecord) -> Result) -> Result {
+        body(&slots[index]!)
+    }
+
     /// Holds `record` for `id`, replacing what it held.
     mutating func insert(_ record: RunRecord, for id: RunID) {
         // The usual case, a run past every run held: appended as it is, where making an empty

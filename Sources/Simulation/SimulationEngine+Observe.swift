@@ -96,19 +96,31 @@ extension SimulationEngine {
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.
     private mutating func ended(_ runID: RunID, thread: ThreadID, outcome: RunOutcome) {
         guard let index = runs.index(of: runID) else { return }
-        runs[index].ended = true
-        runs[index].outcome = outcome
-        if outcome != .interrupted && outcome != .rolledBack { workerLeft(at: index, thread: thread) }
+        // What ``workerLeft(at:thread:)`` does, with the record changed in one access.
+        let releasesWorker = outcome != .interrupted && outcome != .rolledBack
+        let leaving: Worker? = runs.update(at: index) { record in
+            record.ended = true
+            record.outcome = outcome
+            guard releasesWorker, let worker = record.worker else { return nil }
+            record.worker = nil
+            return worker
+        }
+        if let leaving {
+            cancelItems(of: leaving)
+            threads.workerLeft(thread, at: kernel.now.microsecondsSinceStart)
+        }
         queueMayMove = true
         settleIfDone(runID, at: index)
     }
 
     /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds it.
     mutating func settleIfDone(_ runID: RunID, at index: Int) {
-        guard runs[index].ended, runs[index].worker == nil else { return }
-        let threadID = runs[index].threadID, user = runs[index].user
-        if runs[index].stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
-        metrics.count(runs[index].outcome)
+        // Read once: each field read through the slot table checked bounds and presence again.
+        let record = runs[index]
+        guard record.ended, record.worker == nil else { return }
+        let threadID = record.threadID, user = record.user
+        if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
+        metrics.count(record.outcome)
         runs.remove(at: index)
         let threadSettled = threads.settleRun(on: threadID)
         if user >= 0 { userDone(user) }

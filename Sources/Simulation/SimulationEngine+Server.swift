@@ -66,11 +66,16 @@ extension SimulationEngine {
 
     mutating func stepDone(_ runID: RunID, worker token: UInt32) {
         guard let index = runs.index(of: runID), let worker = runs[index].worker, worker.token == token else { return }
-        runs[index].worker!.stepItem = nil
-        guard !worker.cancelled else { return }
+        // The paths that end here clear the fired item themselves; the usual one clears it in
+        // the same access that counts the step's work.
+        guard !worker.cancelled else {
+            runs[index].worker!.stepItem = nil
+            return
+        }
         // A run deleted (`DELETE`) under its worker: the worker ends at this step's end and its
         // final write finds no run; returning here would hold its slot forever.
         guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }) else {
+            runs[index].worker!.stepItem = nil
             return execute(.workerStopped(run: runID, at: kernel.now.timestamp))
         }
         let now = kernel.now.microsecondsSinceStart
@@ -78,23 +83,32 @@ extension SimulationEngine {
         if retryProbability > 0 || errorProbability > 0 {
             let draw = random.server.nextDouble()
             if draw < retryProbability {
+                runs[index].worker!.stepItem = nil
                 metrics.wastedByRetryMicroseconds += Double(stepMicroseconds)
                 return execute(.retry(run: runID, at: kernel.now.timestamp))
             }
             if draw < retryProbability + errorProbability {
+                runs[index].worker!.stepItem = nil
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        runs[index].executedMicroseconds += stepMicroseconds
-        let nextStep = duration(of: runID, at: index, step: stepIndex + 1)
+        // One access to the slot table where two checked its uniqueness, bounds and presence.
+        let record = runs.update(at: index) { record in
+            record.worker!.stepItem = nil
+            record.executedMicroseconds += stepMicroseconds
+            return record
+        }
+        let nextStep = duration(of: runID, record: record, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if let nextStep {
             let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
             // Looked up again: the checkpoint's events may have moved the run's slot.
             guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
-            runs[index].worker!.stepStartedAt = now
-            runs[index].worker!.stepItem = item
+            runs.update(at: index) { record in
+                record.worker!.stepStartedAt = now
+                record.worker!.stepItem = item
+            }
         } else {
             execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
         }
@@ -107,28 +121,36 @@ extension SimulationEngine {
         queueMayMove = true
         // Every started run was created first, and stays in `runs` while its worker lives.
         guard let index = runs.index(of: runID) else { return }
-        runs[index].outcome = .running
-        if !runs[index].started {
-            runs[index].started = true
-            recordWait(createdAt: runs[index].createdAt, thread: runs[index].threadID, startedAt: now)
-        }
+        // Changed as a copy and written back once: each field written through the slot table
+        // checked its uniqueness, bounds and presence again (five times per started run).
+        var record = runs[index]
+        record.outcome = .running
+        let firstStart = !record.started
+        record.started = true
         let token = nextWorkerToken
         nextWorkerToken &+= 1
-        runs[index].worker = Worker(token: token, stepStartedAt: now)
-        guard let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
-            let step = duration(of: runID, at: index, step: stepIndex)
-        else { return }
-        let stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
-        let timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
-        runs[index].worker!.stepItem = stepItem
-        runs[index].worker!.timeoutItem = timeoutItem
+        var worker = Worker(token: token, stepStartedAt: now)
+        if let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
+            let step = duration(of: runID, record: record, step: stepIndex)
+        {
+            worker.stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
+            worker.timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
+        }
+        record.worker = worker
+        runs[index] = record
+        if firstStart { recordWait(createdAt: record.createdAt, thread: record.threadID, startedAt: now) }
     }
 
     /// How long step `index` of the run at `slot` (of ``runs``) takes; nil past its last step.
     // Inlined: called on its own, a non-mutating method got a copy of the whole engine.
     @inline(__always)
     func duration(of runID: RunID, at slot: Int, step index: Int) -> Microseconds? {
-        let record = runs[slot]
+        duration(of: runID, record: runs[slot], step: index)
+    }
+
+    /// ``duration(of:at:step:)`` for the run's record at hand.
+    @inline(__always)
+    func duration(of runID: RunID, record: RunRecord, step index: Int) -> Microseconds? {
         guard index < record.stepCount else { return nil }
         return index == 0 ? record.firstStep : multiStepWork.peek(runID, { $0[index] })
     }
