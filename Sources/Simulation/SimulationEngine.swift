@@ -131,17 +131,16 @@ struct SimulationEngine {
         lastCommandStarted = false
         let first = outbox.count
         Decider.handle(command, &state, into: &outbox)
-        let end = outbox.count
-        eventSequence += UInt64(end - first)
-        guard end > first else { return }
-        // Observed in place, by address, so reading an event while observing changes the engine
-        // copies nothing. The address outlives `withUnsafeBufferPointer`: observing never
-        // executes a command nor touches the outbox (checked below), so its buffer neither
-        // moves nor goes away meanwhile. Taking the outbox out for the loop and putting it back
-        // instead cost a release of the empty array put in its place, ~30 instructions per command.
-        let events = outbox.withUnsafeBufferPointer { $0.baseAddress! }
-        for index in first..<end { observe(events + index) }
-        precondition(outbox.count == end, "an event's observer executed a command")
+        eventSequence += UInt64(outbox.count - first)
+        // Observed in place: the outbox is taken out meanwhile, so reading an event while
+        // observing changes the engine copies nothing. Observing never executes a command.
+        var events: [Event] = []
+        swap(&events, &outbox)
+        events.withUnsafeBufferPointer { events in
+            for index in first..<events.count { observe(events.baseAddress! + index) }
+        }
+        precondition(outbox.isEmpty, "an event's observer executed a command")
+        swap(&events, &outbox)
     }
 
     /// Busy slots only change inside commands, so integrating before each one is exact.
