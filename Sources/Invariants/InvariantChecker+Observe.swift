@@ -39,8 +39,12 @@ extension InvariantChecker {
             leave(reference, isRefusal: false, previous: .other)
         case .created:
             guard case .created(let created) = event.pointee else { return }
+            let facts = CreatedFacts(
+                runID: created.runID, threadID: created.threadID, strategy: created.strategy,
+                requestedAt: created.requestedAt, createdAt: created.createdAt, workCount: created.work.count,
+                subscribed: created.subscribed)
             let reference = enter(event, at: created.requestedAt, sequence: sequence, isRefusal: false)
-            observeCreated(created, reference)
+            observeCreated(facts, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rejected:
             guard case .rejected(let threadID, let strategy, let reason, let at) = event.pointee else { return }

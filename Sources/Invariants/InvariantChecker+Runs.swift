@@ -3,10 +3,22 @@
 // up and storing them back is in InvariantChecker+Records.swift.
 import RunLifecycle
 
+/// What the checker reads of a `created` event: plain values only. Passing the payload itself
+/// copied it out of the batch, retaining and releasing its step array, for every run.
+struct CreatedFacts {
+    let runID: RunID
+    let threadID: ThreadID
+    let strategy: MultitaskStrategy
+    let requestedAt: Timestamp
+    let createdAt: Timestamp
+    let workCount: Int
+    let subscribed: Bool
+}
+
 extension InvariantChecker {
     // MARK: Creation (rules 2, 4, 5, 12)
 
-    mutating func observeCreated(_ created: RunCreated, _ reference: EventReference) {
+    mutating func observeCreated(_ created: CreatedFacts, _ reference: EventReference) {
         let runID = created.runID
         var refusalReported = false
         if case .rejected(let threadID, let at) = previousEvent, threadID == created.threadID, at == created.requestedAt,
@@ -56,7 +68,7 @@ extension InvariantChecker {
         }
         let slot = runs.insert(ShadowRun(
             id: runID, threadID: created.threadID, requestedAt: created.requestedAt, createdAt: created.createdAt,
-            ordinal: reference.sequence, strategy: created.strategy, workCount: created.work.count,
+            ordinal: reference.sequence, strategy: created.strategy, workCount: created.workCount,
             createdEvent: reference, subscribers: created.subscribed ? 1 : 0, threadSlotHint: Int32(thread)))
         runs.insertByID(slot, into: &threads[thread].inFlight, .inFlight)
         runs.insertByPendingKey(slot, into: &threads[thread].pending, .threadPending)
