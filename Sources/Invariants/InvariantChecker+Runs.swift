@@ -221,28 +221,33 @@ extension InvariantChecker {
     mutating func observeCheckpointed(_ checkpointed: Checkpointed, _ reference: EventReference) {
         let runID = checkpointed.runID
         guard let slot = liveRun(runID, .checkpointed(checkpointed), reference) else { return }
-        guard runs[slot].status == .running, runs[slot].executing, runs[slot].signal == nil,
-            checkpointed.threadID == runs[slot].threadID
+        // The records are reached through pointers, one bounds check each (no run or thread is
+        // held anew below once the thread's slot is known).
+        let run = runs.record(slot)
+        guard run.pointee.status == .running, run.pointee.executing, run.pointee.signal == nil,
+            checkpointed.threadID == run.pointee.threadID
         else {
             report(
-                .legalTransition, events: [runs[slot].createdEvent, reference], runs: [runID],
-                expected: "checkpoints only from \(runID)'s uncancelled running worker on \(runs[slot].threadID)",
-                observed: "checkpointed(\(runID)) on \(checkpointed.threadID) while \(runs[slot].status)")
+                .legalTransition, events: [run.pointee.createdEvent, reference], runs: [runID],
+                expected: "checkpoints only from \(runID)'s uncancelled running worker on \(run.pointee.threadID)",
+                observed: "checkpointed(\(runID)) on \(checkpointed.threadID) while \(run.pointee.status)")
             return
         }
         let thread = threadSlot(ofRun: slot)
-        let wasActive = threads[thread].isActive
-        let workCount = runs[slot].workCount
+        let record = threads.record(thread)
+        let wasActive = record.pointee.isActive
+        let workCount = run.pointee.workCount
+        let temporary = record.pointee.temporary
         let expectedHasNext: Bool
         if let stepIndex = checkpointed.stepIndex {
-            if stepIndex != runs[slot].completedSteps || stepIndex >= workCount {
+            if stepIndex != run.pointee.completedSteps || stepIndex >= workCount {
                 report(
                     .legalTransition, events: [reference], runs: [runID],
-                    expected: "step index \(runs[slot].completedSteps) of \(workCount)", observed: "step index \(stepIndex)")
+                    expected: "step index \(run.pointee.completedSteps) of \(workCount)", observed: "step index \(stepIndex)")
             }
             expectedHasNext = stepIndex + 1 < workCount
         } else {
-            if threads[thread].temporary || runs[slot].persistedCheckpoints > 0 {
+            if temporary || run.pointee.persistedCheckpoints > 0 {
                 report(
                     .legalTransition, events: [reference], runs: [runID],
                     expected: "an input checkpoint only for a fresh run on a persistent thread",
@@ -255,11 +260,11 @@ extension InvariantChecker {
                 .legalTransition, events: [reference], runs: [runID],
                 expected: "hasNext \(expectedHasNext)", observed: "hasNext \(checkpointed.hasNext)")
         }
-        if threads[thread].temporary {
+        if temporary {
             if checkpointed.checkpointStep != nil {
                 report(
-                    .legalTransition, events: [reference], runs: [runID], threads: [threads[thread].id],
-                    expected: "no persisted checkpoint on temporary \(threads[thread].id)", observed: "checkpoint step persisted")
+                    .legalTransition, events: [reference], runs: [runID], threads: [record.pointee.id],
+                    expected: "no persisted checkpoint on temporary \(record.pointee.id)", observed: "checkpoint step persisted")
             }
         } else if let step = checkpointed.checkpointStep {
             if let expected = threads.expectedNextStep(thread), step != expected {
@@ -267,17 +272,18 @@ extension InvariantChecker {
                 threads.forgetHistory(thread)
             }
             threads.appendCheckpoint(thread, runID: runID, step: step, hasNext: checkpointed.hasNext)
-            runs[slot].persistedCheckpoints += 1
+            run.pointee.persistedCheckpoints += 1
         } else {
             report(
-                .legalTransition, events: [reference], runs: [runID], threads: [threads[thread].id],
-                expected: "a persisted checkpoint step on \(threads[thread].id)", observed: "none")
+                .legalTransition, events: [reference], runs: [runID], threads: [record.pointee.id],
+                expected: "a persisted checkpoint step on \(record.pointee.id)", observed: "none")
         }
-        if let stepIndex = checkpointed.stepIndex { runs[slot].completedSteps = max(runs[slot].completedSteps, stepIndex + 1) }
-        threads[thread].rollbackSinceCheckpoint = nil
-        threads[thread].interruptSinceCheckpoint = nil
-        threads[thread].lastCause = .other
-        commit(thread, wasActive: wasActive)
+        if let stepIndex = checkpointed.stepIndex { run.pointee.completedSteps = max(run.pointee.completedSteps, stepIndex + 1) }
+        record.pointee.rollbackSinceCheckpoint = nil
+        record.pointee.interruptSinceCheckpoint = nil
+        record.pointee.lastCause = .other
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
     }
 
     /// A checkpoint step that does not continue the surviving history: after a rollback a
