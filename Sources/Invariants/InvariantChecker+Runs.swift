@@ -194,26 +194,31 @@ extension InvariantChecker {
                 expected: "at most \(configuration.slotCount) executing workers",
                 observed: "started(\(runID)) with \(executingCount) already executing")
         }
-        if attempt != runs[slot].attempt &+ 1 {
+        // The run's record through one pointer, one bounds check (no run is inserted here).
+        let run = runs.record(slot)
+        if attempt != run.pointee.attempt &+ 1 {
             report(
-                .attemptCounting, events: [runs[slot].workerEvent ?? createdEvent, reference], runs: [runID],
-                expected: "attempt \(runs[slot].attempt &+ 1) for \(runID)", observed: "attempt \(attempt)")
+                .attemptCounting, events: [run.pointee.workerEvent ?? createdEvent, reference], runs: [runID],
+                expected: "attempt \(run.pointee.attempt &+ 1) for \(runID)", observed: "attempt \(attempt)")
         }
         if attempt > configuration.maximumRetries { awaitingMaximumAttemptFailure = (runID, reference) }
-        runs[slot].status = .running
-        runs[slot].attempt = attempt
-        runs[slot].executing = true
-        runs[slot].signal = nil
-        runs[slot].workerEvent = reference
+        run.pointee.status = .running
+        run.pointee.attempt = attempt
+        run.pointee.executing = true
+        run.pointee.signal = nil
+        run.pointee.workerEvent = reference
         runs.remove(slot, from: &threads[thread].pending, .threadPending)
         runs.remove(slot, from: &globalPending, .globalPending)
-        threads[thread].running = runID
         runs.append(slot, to: &threads[thread].executing, .executing)
-        threads[thread].lastStart = reference
-        threads[thread].lastCause = .other
+        // The thread's record through one pointer too, once its lists are updated.
+        let record = threads.record(thread)
+        record.pointee.running = runID
+        record.pointee.lastStart = reference
+        record.pointee.lastCause = .other
         executingCount += 1
         if executingCount == configuration.slotCount { coverage.slotsFilled += 1 }
-        commit(thread, wasActive: wasActive)
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
     }
 
     // MARK: Checkpoints
@@ -322,38 +327,43 @@ extension InvariantChecker {
             }
         }
         guard let slot = liveRun(runID, event, reference) else { return }
-        guard runs[slot].status == .running, runs[slot].executing, runs[slot].signal == nil else {
+        // The run's record through one pointer, one bounds check (no run is inserted below).
+        let run = runs.record(slot)
+        guard run.pointee.status == .running, run.pointee.executing, run.pointee.signal == nil else {
             report(
-                .legalTransition, events: [runs[slot].createdEvent, reference], runs: [runID],
+                .legalTransition, events: [run.pointee.createdEvent, reference], runs: [runID],
                 expected: "only an uncancelled running worker ends with a status",
-                observed: "\(eventName(event)) while \(runs[slot].status)")
+                observed: "\(eventName(event)) while \(run.pointee.status)")
             return
         }
         if cause == .exceededMaxAttempts {
             coverage.maximumAttemptsExceeded += 1
-            if runs[slot].attempt <= configuration.maximumRetries {
+            if run.pointee.attempt <= configuration.maximumRetries {
                 report(
-                    .attemptCounting, events: [runs[slot].workerEvent ?? runs[slot].createdEvent, reference], runs: [runID],
+                    .attemptCounting, events: [run.pointee.workerEvent ?? run.pointee.createdEvent, reference], runs: [runID],
                     expected: "max-attempts failure only after attempt \(configuration.maximumRetries)",
-                    observed: "at attempt \(runs[slot].attempt)")
+                    observed: "at attempt \(run.pointee.attempt)")
             }
         }
-        if let obligation = runs[slot].obligation {
-            reportBrokenObligation(obligation, run: runs[slot], observed: "ended \(status)", reference)
-            runs[slot].obligation = nil
+        if let obligation = run.pointee.obligation {
+            reportBrokenObligation(obligation, run: run.pointee, observed: "ended \(status)", reference)
+            run.pointee.obligation = nil
         }
         let thread = threadSlot(ofRun: slot)
         let wasActive = threads[thread].isActive
-        runs[slot].status = status
-        runs[slot].executing = false
-        runs[slot].endEvent = reference
+        run.pointee.status = status
+        run.pointee.executing = false
+        run.pointee.endEvent = reference
+        let base: ThreadStatus = status == .success ? (run.pointee.hasStepsLeft ? .interrupted : .idle) : .error
         stopExecuting(slot, thread: thread)
         runs.remove(slot, from: &threads[thread].inFlight, .inFlight)
-        if threads[thread].running == runID { threads[thread].running = nil }
-        let base: ThreadStatus = status == .success ? (runs[slot].hasStepsLeft ? .interrupted : .idle) : .error
-        threads[thread].settlingHint = Quiescence(allowed: statusMask(base), cause: .other, event: reference)
-        threads[thread].lastCause = .other
-        commit(thread, wasActive: wasActive)
+        // The thread's record through one pointer too, once its lists are updated.
+        let record = threads.record(thread)
+        if record.pointee.running == runID { record.pointee.running = nil }
+        record.pointee.settlingHint = Quiescence(allowed: statusMask(base), cause: .other, event: reference)
+        record.pointee.lastCause = .other
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
         forgetIfSettled(slot)
     }
 
