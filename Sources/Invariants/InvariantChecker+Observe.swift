@@ -38,12 +38,8 @@ extension InvariantChecker {
             observeThreadCreated(threadID, temporary: temporary, status: status, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .created:
-            guard case .created(let created) = event.pointee else { return }
-            let facts = CreatedFacts(
-                runID: created.runID, threadID: created.threadID, strategy: created.strategy,
-                requestedAt: created.requestedAt, createdAt: created.createdAt, workCount: created.work.count,
-                subscribed: created.subscribed)
-            let reference = enter(event, at: created.requestedAt, sequence: sequence, isRefusal: false)
+            guard let facts = CreatedFacts(event) else { return }
+            let reference = enter(event, at: facts.requestedAt, sequence: sequence, isRefusal: false)
             observeCreated(facts, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rejected:

@@ -13,6 +13,20 @@ struct CreatedFacts {
     let createdAt: Timestamp
     let workCount: Int
     let subscribed: Bool
+
+    /// The facts of the `created` event at `event`, nil for another event. Its own scope, so
+    /// that the payload bound here ends before the checker writes anything: bound in the
+    /// caller, it lived across the observer and was copied (its step array retained).
+    @inline(__always) init?(_ event: UnsafePointer<Event>) {
+        guard case .created(let created) = event.pointee else { return nil }
+        runID = created.runID
+        threadID = created.threadID
+        strategy = created.strategy
+        requestedAt = created.requestedAt
+        createdAt = created.createdAt
+        workCount = created.work.count
+        subscribed = created.subscribed
+    }
 }
 
 extension InvariantChecker {
@@ -39,8 +53,11 @@ extension InvariantChecker {
             return
         }
         let thread = threadSlot(created.threadID)
-        let wasActive = threads[thread].isActive
-        let victims = threads[thread].inFlight
+        // The thread's record through one pointer, one bounds check (no thread is held anew
+        // below; runs are, which moves only the run records).
+        let record = threads.record(thread)
+        let wasActive = record.pointee.isActive
+        let victims = record.pointee.inFlight
         if created.strategy == .reject, !victims.isEmpty, !refusalReported {
             let victimIDs = runs.ids(of: victims, .inFlight)
             report(
@@ -70,11 +87,12 @@ extension InvariantChecker {
             id: runID, threadID: created.threadID, requestedAt: created.requestedAt, createdAt: created.createdAt,
             ordinal: reference.sequence, strategy: created.strategy, workCount: created.workCount,
             createdEvent: reference, subscribers: created.subscribed ? 1 : 0, threadSlotHint: Int32(thread)))
-        runs.insertByID(slot, into: &threads[thread].inFlight, .inFlight)
-        runs.insertByPendingKey(slot, into: &threads[thread].pending, .threadPending)
+        runs.insertByID(slot, into: &record.pointee.inFlight, .inFlight)
+        runs.insertByPendingKey(slot, into: &record.pointee.pending, .threadPending)
         runs.insertByPendingKey(slot, into: &globalPending, .globalPending)
-        threads[thread].lastCause = .other
-        commit(thread, wasActive: wasActive)
+        record.pointee.lastCause = .other
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
     }
 
     mutating func observeRejected(
