@@ -9,116 +9,135 @@ extension InvariantChecker {
     public mutating func observe(_ event: Event, sequence: UInt64) {
         observedEventCount += 1
         makeTablesUnique()
+        withUnsafePointer(to: event) { observeInPlace($0, sequence: sequence) }
+    }
+
+    /// Checks the events of a batch in order, the first at `firstSequence`, reading each where
+    /// it lies: taking each by value cost a move out of the batch and back (or a copy) per
+    /// event, and the uniqueness check and the count are done once for the batch.
+    public mutating func observe(contentsOf events: UnsafeBufferPointer<Event>, firstSequence: UInt64) {
+        guard let base = events.baseAddress else { return }
+        observedEventCount += events.count
+        makeTablesUnique()
+        var sequence = firstSequence
+        for index in 0..<events.count {
+            observeInPlace(base + index, sequence: sequence)
+            sequence &+= 1
+        }
+    }
+
+    /// The body of both entry points: the tables are already unique.
+    @inline(__always) private mutating func observeInPlace(_ event: UnsafePointer<Event>, sequence: UInt64) {
         // The cases bind nothing and each takes its payload apart on its own: with the
         // bindings in the cases, every event unpacked every payload byte of the enum into
         // registers before the jump (about 60 instructions); this way a case reads its fields.
-        switch event {
+        switch event.pointee {
         case .threadCreated:
-            guard case .threadCreated(let threadID, let temporary, let status, let at) = event else { return }
+            guard case .threadCreated(let threadID, let temporary, let status, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeThreadCreated(threadID, temporary: temporary, status: status, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .created:
-            guard case .created(let created) = event else { return }
-            let reference = enter(event, at: created.requestedAt, sequence: sequence, isRefusal: false)
-            observeCreated(created, reference)
+            guard let facts = CreatedFacts(event) else { return }
+            let reference = enter(event, at: facts.requestedAt, sequence: sequence, isRefusal: false)
+            observeCreated(facts, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rejected:
-            guard case .rejected(let threadID, let strategy, let reason, let at) = event else { return }
+            guard case .rejected(let threadID, let strategy, let reason, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
             observeRejected(threadID, strategy: strategy, reason: reason, reference)
             leave(reference, isRefusal: true, previous: .rejected(thread: threadID, at: at))
         case .started:
-            guard case .started(let runID, let threadID, let attempt, let at) = event else { return }
+            guard case .started(let runID, let threadID, let attempt, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeStarted(runID, threadID, attempt: attempt, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .checkpointed:
-            guard case .checkpointed(let checkpointed) = event else { return }
+            guard case .checkpointed(let checkpointed) = event.pointee else { return }
             let reference = enter(event, at: checkpointed.at, sequence: sequence, isRefusal: false)
             observeCheckpointed(checkpointed, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .succeeded:
-            guard case .succeeded(let runID, _, let at) = event else { return }
+            guard case .succeeded(let runID, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeWorkerEnded(runID, status: .success, cause: nil, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .failed:
-            guard case .failed(let runID, _, let cause, let at) = event else { return }
+            guard case .failed(let runID, _, let cause, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeWorkerEnded(runID, status: .error, cause: cause, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .timedOut:
-            guard case .timedOut(let runID, _, let at) = event else { return }
+            guard case .timedOut(let runID, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .retried:
-            guard case .retried(let runID, _, _, let at) = event else { return }
+            guard case .retried(let runID, _, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeRetried(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .interrupted:
-            guard case .interrupted(let runID, _, let action, let cause, let at) = event else { return }
+            guard case .interrupted(let runID, _, let action, let cause, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeInterrupted(runID, action: action, cause: cause, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rolledBack:
-            guard case .rolledBack(let runID, _, let stage, let at) = event else { return }
+            guard case .rolledBack(let runID, _, let stage, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeRolledBack(runID, stage: stage, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .deleted:
-            guard case .deleted(let runID, let threadID, let at) = event else { return }
+            guard case .deleted(let runID, let threadID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeDeleted(runID, threadID: threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .workerStopped:
-            guard case .workerStopped(let runID, _, let finalWrite, let at) = event else { return }
+            guard case .workerStopped(let runID, _, let finalWrite, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeWorkerStopped(runID, finalWrite: finalWrite, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .subscribed:
-            guard case .subscribed(let runID, _, let waits, let at) = event else { return }
+            guard case .subscribed(let runID, _, let waits, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeSubscribed(runID, waits: waits, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .unsubscribed:
-            guard case .unsubscribed(let runID, _, let at) = event else { return }
+            guard case .unsubscribed(let runID, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeUnsubscribed(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .joinAnswered:
-            guard case .joinAnswered(let runID, let answer, let at) = event else { return }
+            guard case .joinAnswered(let runID, let answer, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeJoinAnswered(runID, answer: answer, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .threadStatusChanged:
-            guard case .threadStatusChanged(let threadID, let status, let at) = event else { return }
+            guard case .threadStatusChanged(let threadID, let status, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeThreadStatusChanged(threadID, status: status, reference)
             leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite(thread: threadID, at: at) : .other)
         case .threadValuesCached:
-            guard case .threadValuesCached(let threadID, let runID, let at) = event else { return }
+            guard case .threadValuesCached(let threadID, let runID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeValuesCached(threadID, runID: runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .threadDeleted:
-            guard case .threadDeleted(let threadID, let at) = event else { return }
+            guard case .threadDeleted(let threadID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             observeThreadDeleted(threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .cancelRefused:
-            guard case .cancelRefused(let runID, let reason, let at) = event else { return }
+            guard case .cancelRefused(let runID, let reason, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
             observeCancelRefused(runID, reason: reason, reference)
             leave(reference, isRefusal: true, previous: .other)
         case .commandRefused:
-            guard case .commandRefused(_, _, _, let at) = event else { return }
+            guard case .commandRefused(_, _, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
             leave(reference, isRefusal: true, previous: .other)
         case .serverRestarted:
-            guard case .serverRestarted(let attemptCountersReset, let at) = event else { return }
+            guard case .serverRestarted(let attemptCountersReset, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
             queueDownUntil = at + configuration.restartDowntime
             observeServerRestarted(attemptCountersReset: attemptCountersReset, reference)
@@ -129,7 +148,7 @@ extension InvariantChecker {
     /// Before an event's observer: the sequence and time checks (a later time settles the
     /// decisions at the earlier one) and the failure a previous start may await.
     @inline(__always) private mutating func enter(
-        _ event: Event, at: Timestamp, sequence: UInt64, isRefusal: Bool
+        _ event: UnsafePointer<Event>, at: Timestamp, sequence: UInt64, isRefusal: Bool
     ) -> EventReference {
         let reference = EventReference(sequence: sequence, at: at)
         // The checks below are inlined tests; only a failure leaves for a call.
@@ -149,7 +168,7 @@ extension InvariantChecker {
                 latestTime = at
             }
         }
-        if wentBack || awaitingMaximumAttemptFailure != nil { enterRarely(event, timeWentBack: wentBack, reference) }
+        if wentBack || awaitingMaximumAttemptFailure != nil { enterRarely(event.pointee, timeWentBack: wentBack, reference) }
         return reference
     }
 

@@ -6,7 +6,7 @@ import RunLifecycle
 extension InvariantChecker {
     // MARK: Creation (rules 2, 4, 5, 12)
 
-    mutating func observeCreated(_ created: RunCreated, _ reference: EventReference) {
+    mutating func observeCreated(_ created: CreatedFacts, _ reference: EventReference) {
         let runID = created.runID
         var refusalReported = false
         if case .rejected(let threadID, let at) = previousEvent, threadID == created.threadID, at == created.requestedAt,
@@ -27,8 +27,11 @@ extension InvariantChecker {
             return
         }
         let thread = threadSlot(created.threadID)
-        let wasActive = threads[thread].isActive
-        let victims = threads[thread].inFlight
+        // The thread's record through one pointer, one bounds check (no thread is held anew
+        // below; runs are, which moves only the run records).
+        let record = threads.record(thread)
+        let wasActive = record.pointee.isActive
+        let victims = record.pointee.inFlight
         if created.strategy == .reject, !victims.isEmpty, !refusalReported {
             let victimIDs = runs.ids(of: victims, .inFlight)
             report(
@@ -56,13 +59,14 @@ extension InvariantChecker {
         }
         let slot = runs.insert(ShadowRun(
             id: runID, threadID: created.threadID, requestedAt: created.requestedAt, createdAt: created.createdAt,
-            ordinal: reference.sequence, strategy: created.strategy, workCount: created.work.count,
+            ordinal: reference.sequence, strategy: created.strategy, workCount: created.workCount,
             createdEvent: reference, subscribers: created.subscribed ? 1 : 0, threadSlotHint: Int32(thread)))
-        runs.insertByID(slot, into: &threads[thread].inFlight, .inFlight)
-        runs.insertByPendingKey(slot, into: &threads[thread].pending, .threadPending)
+        runs.insertByID(slot, into: &record.pointee.inFlight, .inFlight)
+        runs.insertByPendingKey(slot, into: &record.pointee.pending, .threadPending)
         runs.insertByPendingKey(slot, into: &globalPending, .globalPending)
-        threads[thread].lastCause = .other
-        commit(thread, wasActive: wasActive)
+        record.pointee.lastCause = .other
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
     }
 
     mutating func observeRejected(
@@ -182,26 +186,31 @@ extension InvariantChecker {
                 expected: "at most \(configuration.slotCount) executing workers",
                 observed: "started(\(runID)) with \(executingCount) already executing")
         }
-        if attempt != runs[slot].attempt &+ 1 {
+        // The run's record through one pointer, one bounds check (no run is inserted here).
+        let run = runs.record(slot)
+        if attempt != run.pointee.attempt &+ 1 {
             report(
-                .attemptCounting, events: [runs[slot].workerEvent ?? createdEvent, reference], runs: [runID],
-                expected: "attempt \(runs[slot].attempt &+ 1) for \(runID)", observed: "attempt \(attempt)")
+                .attemptCounting, events: [run.pointee.workerEvent ?? createdEvent, reference], runs: [runID],
+                expected: "attempt \(run.pointee.attempt &+ 1) for \(runID)", observed: "attempt \(attempt)")
         }
         if attempt > configuration.maximumRetries { awaitingMaximumAttemptFailure = (runID, reference) }
-        runs[slot].status = .running
-        runs[slot].attempt = attempt
-        runs[slot].executing = true
-        runs[slot].signal = nil
-        runs[slot].workerEvent = reference
+        run.pointee.status = .running
+        run.pointee.attempt = attempt
+        run.pointee.executing = true
+        run.pointee.signal = nil
+        run.pointee.workerEvent = reference
         runs.remove(slot, from: &threads[thread].pending, .threadPending)
         runs.remove(slot, from: &globalPending, .globalPending)
-        threads[thread].running = runID
         runs.append(slot, to: &threads[thread].executing, .executing)
-        threads[thread].lastStart = reference
-        threads[thread].lastCause = .other
+        // The thread's record through one pointer too, once its lists are updated.
+        let record = threads.record(thread)
+        record.pointee.running = runID
+        record.pointee.lastStart = reference
+        record.pointee.lastCause = .other
         executingCount += 1
         if executingCount == configuration.slotCount { coverage.slotsFilled += 1 }
-        commit(thread, wasActive: wasActive)
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
     }
 
     // MARK: Checkpoints
@@ -209,28 +218,33 @@ extension InvariantChecker {
     mutating func observeCheckpointed(_ checkpointed: Checkpointed, _ reference: EventReference) {
         let runID = checkpointed.runID
         guard let slot = liveRun(runID, .checkpointed(checkpointed), reference) else { return }
-        guard runs[slot].status == .running, runs[slot].executing, runs[slot].signal == nil,
-            checkpointed.threadID == runs[slot].threadID
+        // The records are reached through pointers, one bounds check each (no run or thread is
+        // held anew below once the thread's slot is known).
+        let run = runs.record(slot)
+        guard run.pointee.status == .running, run.pointee.executing, run.pointee.signal == nil,
+            checkpointed.threadID == run.pointee.threadID
         else {
             report(
-                .legalTransition, events: [runs[slot].createdEvent, reference], runs: [runID],
-                expected: "checkpoints only from \(runID)'s uncancelled running worker on \(runs[slot].threadID)",
-                observed: "checkpointed(\(runID)) on \(checkpointed.threadID) while \(runs[slot].status)")
+                .legalTransition, events: [run.pointee.createdEvent, reference], runs: [runID],
+                expected: "checkpoints only from \(runID)'s uncancelled running worker on \(run.pointee.threadID)",
+                observed: "checkpointed(\(runID)) on \(checkpointed.threadID) while \(run.pointee.status)")
             return
         }
         let thread = threadSlot(ofRun: slot)
-        let wasActive = threads[thread].isActive
-        let workCount = runs[slot].workCount
+        let record = threads.record(thread)
+        let wasActive = record.pointee.isActive
+        let workCount = run.pointee.workCount
+        let temporary = record.pointee.temporary
         let expectedHasNext: Bool
         if let stepIndex = checkpointed.stepIndex {
-            if stepIndex != runs[slot].completedSteps || stepIndex >= workCount {
+            if stepIndex != run.pointee.completedSteps || stepIndex >= workCount {
                 report(
                     .legalTransition, events: [reference], runs: [runID],
-                    expected: "step index \(runs[slot].completedSteps) of \(workCount)", observed: "step index \(stepIndex)")
+                    expected: "step index \(run.pointee.completedSteps) of \(workCount)", observed: "step index \(stepIndex)")
             }
             expectedHasNext = stepIndex + 1 < workCount
         } else {
-            if threads[thread].temporary || runs[slot].persistedCheckpoints > 0 {
+            if temporary || run.pointee.persistedCheckpoints > 0 {
                 report(
                     .legalTransition, events: [reference], runs: [runID],
                     expected: "an input checkpoint only for a fresh run on a persistent thread",
@@ -243,11 +257,11 @@ extension InvariantChecker {
                 .legalTransition, events: [reference], runs: [runID],
                 expected: "hasNext \(expectedHasNext)", observed: "hasNext \(checkpointed.hasNext)")
         }
-        if threads[thread].temporary {
+        if temporary {
             if checkpointed.checkpointStep != nil {
                 report(
-                    .legalTransition, events: [reference], runs: [runID], threads: [threads[thread].id],
-                    expected: "no persisted checkpoint on temporary \(threads[thread].id)", observed: "checkpoint step persisted")
+                    .legalTransition, events: [reference], runs: [runID], threads: [record.pointee.id],
+                    expected: "no persisted checkpoint on temporary \(record.pointee.id)", observed: "checkpoint step persisted")
             }
         } else if let step = checkpointed.checkpointStep {
             if let expected = threads.expectedNextStep(thread), step != expected {
@@ -255,17 +269,18 @@ extension InvariantChecker {
                 threads.forgetHistory(thread)
             }
             threads.appendCheckpoint(thread, runID: runID, step: step, hasNext: checkpointed.hasNext)
-            runs[slot].persistedCheckpoints += 1
+            run.pointee.persistedCheckpoints += 1
         } else {
             report(
-                .legalTransition, events: [reference], runs: [runID], threads: [threads[thread].id],
-                expected: "a persisted checkpoint step on \(threads[thread].id)", observed: "none")
+                .legalTransition, events: [reference], runs: [runID], threads: [record.pointee.id],
+                expected: "a persisted checkpoint step on \(record.pointee.id)", observed: "none")
         }
-        if let stepIndex = checkpointed.stepIndex { runs[slot].completedSteps = max(runs[slot].completedSteps, stepIndex + 1) }
-        threads[thread].rollbackSinceCheckpoint = nil
-        threads[thread].interruptSinceCheckpoint = nil
-        threads[thread].lastCause = .other
-        commit(thread, wasActive: wasActive)
+        if let stepIndex = checkpointed.stepIndex { run.pointee.completedSteps = max(run.pointee.completedSteps, stepIndex + 1) }
+        record.pointee.rollbackSinceCheckpoint = nil
+        record.pointee.interruptSinceCheckpoint = nil
+        record.pointee.lastCause = .other
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
     }
 
     /// A checkpoint step that does not continue the surviving history: after a rollback a
@@ -304,38 +319,43 @@ extension InvariantChecker {
             }
         }
         guard let slot = liveRun(runID, event, reference) else { return }
-        guard runs[slot].status == .running, runs[slot].executing, runs[slot].signal == nil else {
+        // The run's record through one pointer, one bounds check (no run is inserted below).
+        let run = runs.record(slot)
+        guard run.pointee.status == .running, run.pointee.executing, run.pointee.signal == nil else {
             report(
-                .legalTransition, events: [runs[slot].createdEvent, reference], runs: [runID],
+                .legalTransition, events: [run.pointee.createdEvent, reference], runs: [runID],
                 expected: "only an uncancelled running worker ends with a status",
-                observed: "\(eventName(event)) while \(runs[slot].status)")
+                observed: "\(eventName(event)) while \(run.pointee.status)")
             return
         }
         if cause == .exceededMaxAttempts {
             coverage.maximumAttemptsExceeded += 1
-            if runs[slot].attempt <= configuration.maximumRetries {
+            if run.pointee.attempt <= configuration.maximumRetries {
                 report(
-                    .attemptCounting, events: [runs[slot].workerEvent ?? runs[slot].createdEvent, reference], runs: [runID],
+                    .attemptCounting, events: [run.pointee.workerEvent ?? run.pointee.createdEvent, reference], runs: [runID],
                     expected: "max-attempts failure only after attempt \(configuration.maximumRetries)",
-                    observed: "at attempt \(runs[slot].attempt)")
+                    observed: "at attempt \(run.pointee.attempt)")
             }
         }
-        if let obligation = runs[slot].obligation {
-            reportBrokenObligation(obligation, run: runs[slot], observed: "ended \(status)", reference)
-            runs[slot].obligation = nil
+        if let obligation = run.pointee.obligation {
+            reportBrokenObligation(obligation, run: run.pointee, observed: "ended \(status)", reference)
+            run.pointee.obligation = nil
         }
         let thread = threadSlot(ofRun: slot)
         let wasActive = threads[thread].isActive
-        runs[slot].status = status
-        runs[slot].executing = false
-        runs[slot].endEvent = reference
+        run.pointee.status = status
+        run.pointee.executing = false
+        run.pointee.endEvent = reference
+        let base: ThreadStatus = status == .success ? (run.pointee.hasStepsLeft ? .interrupted : .idle) : .error
         stopExecuting(slot, thread: thread)
         runs.remove(slot, from: &threads[thread].inFlight, .inFlight)
-        if threads[thread].running == runID { threads[thread].running = nil }
-        let base: ThreadStatus = status == .success ? (runs[slot].hasStepsLeft ? .interrupted : .idle) : .error
-        threads[thread].settlingHint = Quiescence(allowed: statusMask(base), cause: .other, event: reference)
-        threads[thread].lastCause = .other
-        commit(thread, wasActive: wasActive)
+        // The thread's record through one pointer too, once its lists are updated.
+        let record = threads.record(thread)
+        if record.pointee.running == runID { record.pointee.running = nil }
+        record.pointee.settlingHint = Quiescence(allowed: statusMask(base), cause: .other, event: reference)
+        record.pointee.lastCause = .other
+        record.pointee.commit(wasActive: wasActive)
+        markDirty(record.pointee.id)
         forgetIfSettled(slot)
     }
 

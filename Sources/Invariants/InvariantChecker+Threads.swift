@@ -15,8 +15,9 @@ extension InvariantChecker {
         }
         if let old { dropThread(old) }
         let slot = threads.insert(id: threadID, temporary: temporary)
-        threads[slot].status = status
-        threads[slot].statusEvent = reference
+        let record = threads.record(slot)
+        record.pointee.status = status
+        record.pointee.statusEvent = reference
         markDirty(threadID)
     }
 

@@ -57,6 +57,11 @@ struct RunTable {
         @inline(__always) _modify { yield &pool[slot] }
     }
 
+    /// The record in `slot`, for a run of field reads and writes with one bounds check (each
+    /// subscript access reloads the storage and checks the bounds again). Valid until a run
+    /// is next inserted; see ``UniqueBuffer/pointer(to:)``.
+    @inline(__always) func record(_ slot: Int) -> UnsafeMutablePointer<ShadowRun> { pool.pointer(to: slot) }
+
     /// The tracked run `id`, copied (for the rare paths that only read it).
     subscript(id: RunID) -> ShadowRun? { map.slot(id.rawValue).map { pool[$0] } }
 

@@ -65,6 +65,9 @@ struct ThreadTable {
         @inline(__always) _modify { yield &records[slot] }
     }
 
+    /// The record in `slot`, like ``RunTable/record(_:)``: valid until a thread is next held.
+    @inline(__always) func record(_ slot: Int) -> UnsafeMutablePointer<ShadowThread> { records.pointer(to: slot) }
+
     /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
         let slot = claimSlot()

@@ -26,17 +26,9 @@ public struct InvariantSink: EventSink {
         checker.observe(event, sequence: sequence &+ sequenceOffset)
     }
 
-    /// The batch in one loop here, where the checker's call is direct. Each event is moved out,
-    /// so that the checker borrows a value of the loop's own rather than a copy, and back.
+    /// The batch goes to the checker whole, which reads each event where it lies.
     public mutating func receive(contentsOf events: UnsafeMutableBufferPointer<Event>, firstSequence: UInt64) {
-        guard let base = events.baseAddress else { return }
-        var sequence = firstSequence &+ sequenceOffset
-        for index in events.indices {
-            let event = (base + index).move()
-            checker.observe(event, sequence: sequence)
-            (base + index).initialize(to: consume event)
-            sequence &+= 1
-        }
+        checker.observe(contentsOf: UnsafeBufferPointer(events), firstSequence: firstSequence &+ sequenceOffset)
     }
 
     public mutating func finish(drained: Bool) {
