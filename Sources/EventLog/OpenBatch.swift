@@ -180,6 +180,8 @@ struct OpenBatch: ~Copyable {
                 self.lastTimestamp = lastTimestamp
                 return .timestampWentBackwards(previous: lastTimestamp, given: timestamp)
             }
+            // The side-table entry `commit` writes, spelled out again on the locals: a shared
+            // always-inlined helper cost 23 more instructions per event (callgrind, 100k customers).
             let delta: UInt64
             if count == 0 {
                 firstTimestamp = timestamp
