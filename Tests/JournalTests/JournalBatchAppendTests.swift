@@ -49,13 +49,7 @@ import TestSupport
     @Test(arguments: [UInt64(3), 4])
     func runsWriteTheSameBytesAsSingleAppends(seed: UInt64) throws {
         let entries = JournalWriterTests.entries(seed: seed)
-        var tiny = WriterOptions()
-        tiny.batchBytes = 200
-        tiny.batchRecords = 7
-        tiny.segmentBytes = 2_000
-        var simulator = WriterOptions()
-        simulator.durability = .none
-        for options in [simulator, tiny] {
+        for options in JournalWriterTests.simulatorAndTinyBatches {
             let reference = TemporaryDirectory("reference")
             let runs = TemporaryDirectory("runs")
             try JournalWriterTests.writeByEncoding(entries, to: reference.path, options: options)

@@ -84,19 +84,25 @@ import TestSupport
         TestFiles.list(directory).filter { $0.hasSuffix(LogFormat.segmentSuffix) }.map { TestFiles.read(directory + "/" + $0) }
     }
 
-    // Events encoded in place (the large ones too), definitions and
-    // flushes give byte-for-byte the log of encoded appends, under the simulator's options and
-    // under tiny batches and segments that seal and rotate every few records.
-    @Test(arguments: [UInt64(3), 4])
-    func writerMatchesEncodedAppends(seed: UInt64) throws {
-        let entries = Self.entries(seed: seed)
+    /// The simulator's options, and batches and segments so small that they seal and rotate
+    /// every few records.
+    static var simulatorAndTinyBatches: [WriterOptions] {
         var tiny = WriterOptions()
         tiny.batchBytes = 200
         tiny.batchRecords = 7
         tiny.segmentBytes = 2_000
         var simulator = WriterOptions()
         simulator.durability = .none
-        for options in [simulator, tiny] {
+        return [simulator, tiny]
+    }
+
+    // Events encoded in place (the large ones too), definitions and
+    // flushes give byte-for-byte the log of encoded appends, under the simulator's options and
+    // under tiny batches and segments that seal and rotate every few records.
+    @Test(arguments: [UInt64(3), 4])
+    func writerMatchesEncodedAppends(seed: UInt64) throws {
+        let entries = Self.entries(seed: seed)
+        for options in Self.simulatorAndTinyBatches {
             let reference = TemporaryDirectory("reference")
             let journal = TemporaryDirectory("journal")
             try Self.writeByEncoding(entries, to: reference.path, options: options)
