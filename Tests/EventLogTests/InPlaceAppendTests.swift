@@ -32,6 +32,16 @@ import TestSupport
         try writer.close()
     }
 
+    /// Records of the given sizes with random bytes, at times that never go back and often repeat.
+    static func randomRecords(sizes: [Int], seed: UInt64) -> [WrittenRecord] {
+        var random = TestRandom(seed: seed)
+        var timestamp = Int64(random.next() % 1_000)
+        return sizes.map { size in
+            timestamp += Int64(random.next() % 3) * Int64(random.next() % 20_000)
+            return WrittenRecord(bytes: random.recordBytes(count: size), timestamp: timestamp)
+        }
+    }
+
     // Random record sizes (empty ones included, some larger than a batch so that the room must
     // grow) with random slack, through tiny batches and segments: the in-place log is
     // byte-for-byte the log that `append` writes, and reads back the same records.
@@ -39,12 +49,7 @@ import TestSupport
         let sizes = Gen.oneOf(Gen.int(in: 0...40), Gen.int(in: 0...700))
         let input = zip(sizes, Gen.int(in: 0...64)).array(of: 1...60)
         await propertyCheck(count: 40, input: input, Gen.uint64()) { shapes, seed in
-            var random = TestRandom(seed: seed)
-            var timestamp = Int64(random.next() % 1_000)
-            let records = shapes.map { size, _ -> WrittenRecord in
-                timestamp += Int64(random.next() % 3) * Int64(random.next() % 20_000)
-                return WrittenRecord(bytes: random.recordBytes(count: size), timestamp: timestamp)
-            }
+            let records = Self.randomRecords(sizes: shapes.map(\.0), seed: seed)
             let copied = TemporaryDirectory("copied")
             let inPlace = TemporaryDirectory("in-place")
             let options = LogFixtures.smallOptions()
@@ -104,12 +109,7 @@ import TestSupport
         let sizes = Gen.oneOf(Gen.int(in: 0...40), Gen.int(in: 0...700))
         let input = zip(sizes, Gen.int(in: 1...9)).array(of: 1...60)
         await propertyCheck(count: 40, input: input, Gen.uint64()) { shapes, seed in
-            var random = TestRandom(seed: seed)
-            var timestamp = Int64(random.next() % 1_000)
-            let records = shapes.map { size, _ -> WrittenRecord in
-                timestamp += Int64(random.next() % 3) * Int64(random.next() % 20_000)
-                return WrittenRecord(bytes: random.recordBytes(count: size), timestamp: timestamp)
-            }
+            let records = Self.randomRecords(sizes: shapes.map(\.0), seed: seed)
             let copied = TemporaryDirectory("copied")
             let encoded = TemporaryDirectory("encoded")
             let options = LogFixtures.smallOptions()
