@@ -161,14 +161,7 @@ extension SimulationEngine {
         let wait = now - createdAt
         let ownEnd = threads.lastWorkerEnd(of: threadID)
         let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
-        metrics.queueWait.record(microseconds: wait)
-        if own == 0 {
-            // Usual (always, for fresh threads): nothing to subtract, nothing to bucket.
-            metrics.ownThreadWait.recordZero()
-        } else {
-            metrics.ownThreadWait.record(microseconds: own)
-        }
-        metrics.slotWait.record(microseconds: wait - own)
+        metrics.startWaits.record(wait: wait, own: own)
     }
 
     /// The worker of the run at `index` (of ``runs``) left its slot (ended, retried, or
