@@ -19,6 +19,14 @@ extension Agenda {
             let (inserted, _) = handles.insert(entry.handle)
             precondition(inserted, "Agenda: \(entry.handle) appears twice")
         }
+        if let item = aside {
+            precondition(
+                item.handle.sequence < nextSequence,
+                "Agenda: \(item.handle) is beyond the next sequence number \(nextSequence)")
+            let (inserted, _) = handles.insert(item.handle)
+            precondition(inserted, "Agenda: \(item.handle) is both beside the heap and in it")
+            precondition(!cancelled.contains(item.handle), "Agenda: cancelled \(item.handle) is beside the heap")
+        }
         for handle in cancelled {
             precondition(
                 handles.contains(handle),

@@ -21,6 +21,13 @@
 // operation. A simulation step usually pops an item and then schedules one (the next arrival,
 // the next run's step), and an insert that finds a stale root takes its place and sifts down
 // once, where removing the root and then appending and sifting up walked the heap twice.
+//
+// One item may wait beside the heap (``insertAside(_:at:priority:)``): a simulation usually has
+// one recurring item that is always pending, such as its next arrival, which is popped and
+// replaced once per customer. Kept out of the heap, it costs one comparison per pop instead of a
+// sift on insert and on pop (the M/M/10 profile spent a quarter of its agenda work on arrivals).
+// It takes its sequence number from the same counter, so the order stays (time, priority,
+// sequence): the side item pops exactly when it would have popped from the heap.
 
 /// A priority queue of scheduled items ordered by (time, priority, sequence).
 ///
@@ -35,6 +42,9 @@ public struct Agenda<Payload> {
     @usableFromInline internal var cancelled: Set<AgendaHandle> = []
     /// Whether the root was popped already and is only waiting to be replaced or removed.
     @usableFromInline internal var staleTop = false
+    /// The item kept beside the heap, if any: pending, never cancelled-and-kept (cancelling it
+    /// clears it), and not counted in ``heap``.
+    @usableFromInline internal var aside: AgendaEntry<Payload>?
 
     /// Creates an empty agenda with room for `minimumCapacity` items before it reallocates.
     public init(minimumCapacity: Int = 0) {
@@ -44,7 +54,7 @@ public struct Agenda<Payload> {
 
     /// The number of pending (scheduled, not yet popped, not cancelled) items.
     @inlinable
-    public var count: Int { heap.count - (staleTop ? 1 : 0) - cancelled.count }
+    public var count: Int { heap.count - (staleTop ? 1 : 0) - cancelled.count + (aside == nil ? 0 : 1) }
 
     /// Whether no item is pending.
     @inlinable
@@ -53,8 +63,10 @@ public struct Agenda<Payload> {
     /// The next item to pop, without removing it.
     @inlinable
     public func peek() -> AgendaEntry<Payload>? {
-        guard staleTop else { return heap.first }
-        return pendingBelowStaleTop()
+        let first = staleTop ? pendingBelowStaleTop() : heap.first
+        guard let aside else { return first }
+        guard let first else { return aside }
+        return first.precedes(aside) ? first : aside
     }
 
     /// ``peek()`` while the root is stale: the least pending entry among the rest. Mutating
@@ -97,10 +109,28 @@ public struct Agenda<Payload> {
         return handle
     }
 
+    /// Schedules `payload` like ``insert(_:at:priority:)``, beside the heap when no other item
+    /// is there (else in the heap): for an item that is replaced as soon as it pops, such as a
+    /// simulation's next arrival. The order of pops is the same either way.
+    @inlinable
+    @discardableResult
+    public mutating func insertAside(_ payload: Payload, at time: SimulatedTime, priority: Int = 0) -> AgendaHandle {
+        guard aside == nil else { return insert(payload, at: time, priority: priority) }
+        precondition(AgendaEntry<Payload>.priorities.contains(priority), "Agenda.insert: priority \(priority) is outside -128...127")
+        let handle = AgendaHandle(sequence: nextSequence)
+        nextSequence += 1
+        aside = AgendaEntry(time: time, priority: priority, handle: handle, payload: payload)
+        return handle
+    }
+
     /// Removes and returns the first pending item, or nil when none is pending.
     @inlinable
     public mutating func popFirst() -> AgendaEntry<Payload>? {
         settleTop()
+        if let item = aside, heap.first.map({ !$0.precedes(item) }) ?? true {
+            aside = nil
+            return item
+        }
         guard let first = heap.first else { return nil }
         staleTop = true
         return first
@@ -125,6 +155,10 @@ public struct Agenda<Payload> {
     ///   payload and ignore stale items instead of cancelling).
     public mutating func cancel(_ handle: AgendaHandle) {
         precondition(handle.sequence < nextSequence, "Agenda.cancel: \(handle) was never scheduled here")
+        if let item = aside, item.handle == handle {
+            aside = nil
+            return
+        }
         settleTop()
         let (inserted, _) = cancelled.insert(handle)
         precondition(inserted, "Agenda.cancel: \(handle) is already cancelled")
@@ -136,6 +170,7 @@ public struct Agenda<Payload> {
         heap.removeAll(keepingCapacity: true)
         cancelled.removeAll()
         staleTop = false
+        aside = nil
     }
 
     /// Pops cancelled items off the top until the top is pending (or the heap is empty).

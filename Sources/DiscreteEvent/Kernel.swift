@@ -42,6 +42,16 @@ public struct Kernel<Payload> {
         return agenda.insert(payload, at: time, priority: priority)
     }
 
+    /// ``schedule(at:priority:_:)`` for an item that is replaced as soon as it pops, such as
+    /// the next arrival: it waits beside the agenda's heap (see ``Agenda/insertAside(_:at:priority:)``),
+    /// and items pop in the same order.
+    @inlinable
+    @discardableResult
+    public mutating func scheduleAside(at time: SimulatedTime, priority: Int = 0, _ payload: Payload) -> AgendaHandle {
+        precondition(time >= now, "Kernel.schedule: \(time) is before now (\(now)); time never goes back")
+        return agenda.insertAside(payload, at: time, priority: priority)
+    }
+
     /// Schedules `payload` `delay` after ``now``.
     ///
     /// - Precondition: `delay >= .zero`.

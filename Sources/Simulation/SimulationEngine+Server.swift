@@ -92,13 +92,15 @@ extension SimulationEngine {
                 return execute(.finish(run: runID, outcome: .error, at: kernel.now.timestamp))
             }
         }
-        // One access to the slot table where two checked its uniqueness, bounds and presence.
-        let record = runs.update(at: index) { record in
+        // One access to the slot table where two checked its uniqueness, bounds and presence;
+        // it hands back only the two fields the next step's duration needs (returning the whole
+        // record copied it out).
+        let steps = runs.update(at: index) { record in
             record.worker!.stepItem = nil
             record.executedMicroseconds += stepMicroseconds
-            return record
+            return (count: record.stepCount, first: record.firstStep)
         }
-        let nextStep = duration(of: runID, record: record, step: stepIndex + 1)
+        let nextStep = duration(of: runID, stepCount: steps.count, firstStep: steps.first, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
         if let nextStep {
@@ -121,12 +123,12 @@ extension SimulationEngine {
         queueMayMove = true
         // Every started run was created first, and stays in `runs` while its worker lives.
         guard let index = runs.index(of: runID) else { return }
-        // Changed as a copy and written back once: each field written through the slot table
-        // checked its uniqueness, bounds and presence again (five times per started run).
-        var record = runs[index]
-        record.outcome = .running
+        // The fields needed are read first, then the record is changed in one access: each field
+        // written through the slot table checked its uniqueness, bounds and presence again (five
+        // times per started run), and copying the whole record out and back cost more than the
+        // three fields that change.
+        let record = runs[index]
         let firstStart = !record.started
-        record.started = true
         let token = nextWorkerToken
         nextWorkerToken &+= 1
         var worker = Worker(token: token, stepStartedAt: now)
@@ -136,8 +138,11 @@ extension SimulationEngine {
             worker.stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
             worker.timeoutItem = timeoutMilliseconds.map { schedule(.timeout(run: runID, worker: token), after: $0 * 1_000) }
         }
-        record.worker = worker
-        runs[index] = record
+        runs.update(at: index) { record in
+            record.outcome = .running
+            record.started = true
+            record.worker = worker
+        }
         if firstStart { recordWait(createdAt: record.createdAt, thread: record.threadID, startedAt: now) }
     }
 
@@ -151,8 +156,14 @@ extension SimulationEngine {
     /// ``duration(of:at:step:)`` for the run's record at hand.
     @inline(__always)
     func duration(of runID: RunID, record: RunRecord, step index: Int) -> Microseconds? {
-        guard index < record.stepCount else { return nil }
-        return index == 0 ? record.firstStep : multiStepWork.peek(runID, { $0[index] })
+        duration(of: runID, stepCount: record.stepCount, firstStep: record.firstStep, step: index)
+    }
+
+    /// ``duration(of:at:step:)`` for a run of `stepCount` steps whose first takes `firstStep`.
+    @inline(__always)
+    func duration(of runID: RunID, stepCount: Int, firstStep: Microseconds, step index: Int) -> Microseconds? {
+        guard index < stepCount else { return nil }
+        return index == 0 ? firstStep : multiStepWork.peek(runID, { $0[index] })
     }
 
     /// Splits the first attempt's wait into the time behind the thread's own earlier runs and
@@ -161,14 +172,7 @@ extension SimulationEngine {
         let wait = now - createdAt
         let ownEnd = threads.lastWorkerEnd(of: threadID)
         let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
-        metrics.queueWait.record(microseconds: wait)
-        if own == 0 {
-            // Usual (always, for fresh threads): nothing to subtract, nothing to bucket.
-            metrics.ownThreadWait.recordZero()
-        } else {
-            metrics.ownThreadWait.record(microseconds: own)
-        }
-        metrics.slotWait.record(microseconds: wait - own)
+        metrics.startWaits.record(wait: wait, own: own)
     }
 
     /// The worker of the run at `index` (of ``runs``) left its slot (ended, retried, or

@@ -16,14 +16,14 @@ extension SimulationEngine {
         busy += Double(state.busySlotCount) * Double(elapsed - lastIntegratedAt)
         let slotTime = Double(spec.server.slots) * Double(elapsed)
         let succeeded = outcomes[Int(RunOutcome.succeeded.rawValue)]
-        let waits = metrics.queueWait
+        let waits = metrics.startWaits.queueWait
         return SimulationSummary(
             seed: seed, simulatedMicroseconds: elapsed, events: eventSequence, commands: metrics.commands,
             runsRequested: metrics.runsRequested, firstTexts: metrics.firstTexts, doubleTexts: metrics.doubleTexts,
             runsCreated: metrics.runsCreated, runsRejected: metrics.runsRejected,
             runsByOutcome: RunOutcome.allCases.map { ($0, outcomes[Int($0.rawValue)]) },
-            queueWait: waits.percentiles, ownThreadWait: metrics.ownThreadWait.percentiles,
-            slotWait: metrics.slotWait.percentiles,
+            queueWait: waits.percentiles, ownThreadWait: metrics.startWaits.ownThreadWait.percentiles,
+            slotWait: metrics.startWaits.slotWait.percentiles,
             waitedFraction: waits.count == 0 ? 0 : Double(waits.positiveCount) / Double(waits.count),
             slotUtilization: slotTime > 0 ? busy / slotTime : 0,
             throughputPerSecond: elapsed > 0 ? Double(succeeded) / (Double(elapsed) / 1_000_000) : 0,

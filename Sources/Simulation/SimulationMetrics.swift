@@ -49,13 +49,20 @@ public struct WaitPercentiles: Hashable, Sendable {
 struct WaitRecorder {
     /// Waits per bucket index; grows to the largest wait's bucket.
     private var counts: [UInt64] = []
-    private var sumMicroseconds: Double = 0
-    private var maxMicroseconds: UInt64 = 0
-    private var minNonZeroMicroseconds: UInt64 = .max
-    private(set) var count: UInt64 = 0
-    private(set) var positiveCount: UInt64 = 0
+    private var totals = WaitTotals()
+    private var sumMicroseconds: Double { totals.sumMicroseconds }
+    private var maxMicroseconds: UInt64 { totals.maxMicroseconds }
+    private var minNonZeroMicroseconds: UInt64 { totals.minNonZeroMicroseconds }
+    var count: UInt64 { totals.count }
+    var positiveCount: UInt64 { totals.positiveCount }
 
     init() {}
+
+    /// A recorder that counted `counts` per bucket index, with `totals` over the same waits.
+    init(counts: [UInt64], totals: WaitTotals) {
+        self.counts = counts
+        self.totals = totals
+    }
 
     // Inlined: three calls per started run, where the call cost about a sixth of the work.
     @inline(__always)
@@ -64,13 +71,7 @@ struct WaitRecorder {
         let index = WaitBuckets.index(of: value)
         if index >= counts.count { counts.append(contentsOf: repeatElement(0, count: index + 1 - counts.count)) }
         counts[index] &+= 1
-        sumMicroseconds += Double(value)
-        maxMicroseconds = max(maxMicroseconds, value)
-        if value > 0 {
-            positiveCount += 1
-            minNonZeroMicroseconds = min(minNonZeroMicroseconds, value)
-        }
-        count += 1
+        totals.add(value)
     }
 
     /// ``record(microseconds:)`` of 0: bucket 0, and nothing else but the count changes (the
@@ -79,7 +80,7 @@ struct WaitRecorder {
     mutating func recordZero() {
         if counts.isEmpty { counts.append(0) }
         counts[0] &+= 1
-        count += 1
+        totals.count += 1
     }
 
     /// The histogram that recording every wait would have built: the same count in every
@@ -152,6 +153,88 @@ struct WaitRecorder {
     }
 }
 
+/// What a ``WaitRecorder`` keeps besides its bucket counts.
+struct WaitTotals {
+    var sumMicroseconds: Double = 0
+    var maxMicroseconds: UInt64 = 0
+    var minNonZeroMicroseconds: UInt64 = .max
+    var count: UInt64 = 0
+    var positiveCount: UInt64 = 0
+
+    /// Counts the (non-negative) wait `value`.
+    @inline(__always)
+    mutating func add(_ value: UInt64) {
+        sumMicroseconds += Double(value)
+        maxMicroseconds = max(maxMicroseconds, value)
+        if value > 0 {
+            positiveCount += 1
+            minNonZeroMicroseconds = min(minNonZeroMicroseconds, value)
+        }
+        count += 1
+    }
+}
+
+/// The three waits of each run's first start (queue, own thread, slot), each as a
+/// ``WaitRecorder`` would count it, with the bucket counts of all three in one table: three
+/// recorders checked their own table's uniqueness and bounds each time, and the usual start
+/// (no wait behind the thread's own runs) counts the same value twice.
+struct StartWaitRecorder {
+    /// Three counts per bucket index: queue wait, own-thread wait, slot wait.
+    private var counts: [UInt64] = []
+    private(set) var queueTotals = WaitTotals()
+    private(set) var ownThreadTotals = WaitTotals()
+    private(set) var slotTotals = WaitTotals()
+
+    /// Records a start after `wait`, `own` of which was behind the thread's own runs
+    /// (`0 <= own`); the slot wait is the rest.
+    @inline(__always)
+    mutating func record(wait: Int64, own: Int64) {
+        let waitValue = UInt64(max(0, wait))
+        let waitIndex = WaitBuckets.index(of: waitValue)
+        if own == 0 {
+            // Usual (always, for fresh threads): the slot wait is the queue wait, and the own
+            // wait is 0, which changes only its count (see ``WaitRecorder/recordZero()``).
+            reserveBuckets(through: waitIndex)
+            counts.withUnsafeMutableBufferPointer { counts in
+                counts[3 * waitIndex] &+= 1
+                counts[1] &+= 1
+                counts[3 * waitIndex + 2] &+= 1
+            }
+            queueTotals.add(waitValue)
+            ownThreadTotals.count += 1
+            slotTotals.add(waitValue)
+            return
+        }
+        let ownValue = UInt64(own)
+        let slotValue = UInt64(max(0, wait - own))
+        let ownIndex = WaitBuckets.index(of: ownValue), slotIndex = WaitBuckets.index(of: slotValue)
+        reserveBuckets(through: max(waitIndex, ownIndex, slotIndex))
+        counts.withUnsafeMutableBufferPointer { counts in
+            counts[3 * waitIndex] &+= 1
+            counts[3 * ownIndex + 1] &+= 1
+            counts[3 * slotIndex + 2] &+= 1
+        }
+        queueTotals.add(waitValue)
+        ownThreadTotals.add(ownValue)
+        slotTotals.add(slotValue)
+    }
+
+    /// Grows the table to hold bucket `index` of every column.
+    @inline(__always)
+    private mutating func reserveBuckets(through index: Int) {
+        if 3 * index + 3 > counts.count { counts.append(contentsOf: repeatElement(0, count: 3 * index + 3 - counts.count)) }
+    }
+
+    /// Column `column` (0 queue, 1 own thread, 2 slot) as a recorder.
+    private func recorder(column: Int, totals: WaitTotals) -> WaitRecorder {
+        WaitRecorder(counts: stride(from: column, to: counts.count, by: 3).map { counts[$0] }, totals: totals)
+    }
+
+    var queueWait: WaitRecorder { recorder(column: 0, totals: queueTotals) }
+    var ownThreadWait: WaitRecorder { recorder(column: 1, totals: ownThreadTotals) }
+    var slotWait: WaitRecorder { recorder(column: 2, totals: slotTotals) }
+}
+
 /// The bucket layout of a `Histogram<UInt64>` with three significant digits and a unit of 1
 /// (HdrHistogram's): 2,048 sub-buckets of 1 for the first bucket, then each bucket twice as wide
 /// with its top 1,024 sub-buckets.
@@ -178,10 +261,14 @@ enum WaitBuckets {
 
 /// Everything the simulator counts besides the events themselves.
 struct MetricsCollector {
-    var queueWait = WaitRecorder()
-    var ownThreadWait = WaitRecorder()
-    var slotWait = WaitRecorder()
-    var outcomes = [UInt64](repeating: 0, count: RunOutcome.allCases.count)
+    var startWaits = StartWaitRecorder()
+    /// Runs settled per outcome, by raw value. A tuple, not an array: counting a run in an
+    /// array checked its uniqueness and bounds each time.
+    private var settled: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
+    /// Runs settled per outcome, indexed by raw value.
+    var outcomes: [UInt64] {
+        withUnsafeBytes(of: settled) { Array($0.bindMemory(to: UInt64.self)) }
+    }
     var runsRequested: UInt64 = 0
     var runsCreated: UInt64 = 0
     var runsRejected: UInt64 = 0
@@ -202,5 +289,11 @@ struct MetricsCollector {
     var wastedByRetryMicroseconds: Double = 0
     var threadQueueDepthMax: Int = 0
 
-    mutating func count(_ outcome: RunOutcome) { outcomes[Int(outcome.rawValue)] += 1 }
+    mutating func count(_ outcome: RunOutcome) {
+        precondition(Int(outcome.rawValue) < MemoryLayout.size(ofValue: settled) / MemoryLayout<UInt64>.stride)
+        withUnsafeMutableBytes(of: &settled) { counts in
+            let offset = Int(outcome.rawValue) * MemoryLayout<UInt64>.stride
+            counts.storeBytes(of: counts.load(fromByteOffset: offset, as: UInt64.self) + 1, toByteOffset: offset, as: UInt64.self)
+        }
+    }
 }

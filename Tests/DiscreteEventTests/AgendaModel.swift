@@ -4,22 +4,26 @@ import DiscreteEvent
 /// is where an ordering bug would hide.
 enum AgendaOperation: CustomStringConvertible {
     case insert(time: Int64, priority: Int)
+    /// ``Agenda/insertAside(_:at:priority:)``: beside the heap if nothing is there, else in it.
+    case insertAside(time: Int64, priority: Int)
     case pop
     /// Cancels the pending item at this index (modulo the pending count) of the model's list.
     case cancel(pick: Int)
 
-    /// Decodes a generated triple; opcodes 0–4 insert, 5–7 pop, 8–9 cancel.
+    /// Decodes a generated triple; opcodes 0–4 insert, 5–7 pop, 8–9 cancel, 10 inserts aside.
     init(opcode: Int, a: Int, b: Int) {
         switch opcode {
         case 0...4: self = .insert(time: Int64(a), priority: b)
         case 5...7: self = .pop
-        default: self = .cancel(pick: a * 3 + b)
+        case 8...9: self = .cancel(pick: a * 3 + b)
+        default: self = .insertAside(time: Int64(a), priority: b)
         }
     }
 
     var description: String {
         switch self {
         case .insert(let time, let priority): "insert(t\(time), p\(priority))"
+        case .insertAside(let time, let priority): "insertAside(t\(time), p\(priority))"
         case .pop: "pop"
         case .cancel(let pick): "cancel(\(pick))"
         }
@@ -39,9 +43,15 @@ func replayAgainstSortedModel(_ operations: [AgendaOperation]) -> String? {
     var nextSequence: UInt64 = 0
     for (step, operation) in operations.enumerated() {
         switch operation {
-        case .insert(let time, let priority):
+        case .insert(let time, let priority), .insertAside(let time, let priority):
             let payload = step
-            let handle = agenda.insert(payload, at: SimulatedTime(microsecondsSinceStart: time), priority: priority)
+            let at = SimulatedTime(microsecondsSinceStart: time)
+            let handle: AgendaHandle
+            if case .insertAside = operation {
+                handle = agenda.insertAside(payload, at: at, priority: priority)
+            } else {
+                handle = agenda.insert(payload, at: at, priority: priority)
+            }
             if handle.sequence != nextSequence {
                 return "step \(step) \(operation): handle \(handle) but model expected #\(nextSequence)"
             }
