@@ -1,7 +1,7 @@
 // Creating a run and applying its multitask strategy (§4.1 of the reference).
 
 extension State {
-    mutating func createRun(_ request: CreateRun) {
+    mutating func createRun(_ request: borrowing CreateRun) {
         let at = request.at
         guard let (threadID, isFresh) = resolveThread(for: request) else { return }
         // A thread created for this request is empty and already `busy`: nothing is in flight
@@ -15,7 +15,7 @@ extension State {
 
     /// The create on a thread with runs in flight: rejected, or inserted and then cancelling
     /// them (kept apart so the common create builds no list of victims).
-    private mutating func createRunOnBusyThread(_ request: CreateRun, _ threadID: ThreadID) {
+    private mutating func createRunOnBusyThread(_ request: borrowing CreateRun, _ threadID: ThreadID) {
         let at = request.at
         let inFlight = self.inFlightRuns(on: threadID).map(\.id)
         if request.strategy == .reject, !inFlight.isEmpty {
@@ -35,10 +35,10 @@ extension State {
     /// Emits `created` for the request on `threadID`, with the next run id; returns that id.
     @inline(__always)
     @discardableResult
-    private mutating func insertCreatedRun(_ request: CreateRun, _ threadID: ThreadID) -> RunID {
+    private mutating func insertCreatedRun(_ request: borrowing CreateRun, _ threadID: ThreadID) -> RunID {
         let runID = self.nextRunID
-        // Only the step list is retained; taken as a whole, the request was copied through its
-        // value witness to get at it.
+        // Only the step list is retained: the request is borrowed, so it is not copied whole
+        // (an owned request was copied through its value witness to get at the list).
         let work = request.work
         emitCreated(
             RunCreated(
@@ -50,7 +50,7 @@ extension State {
 
     /// The thread the run goes to, creating it when needed, and whether it was created here;
     /// nil after a 404 refusal.
-    private mutating func resolveThread(for request: CreateRun) -> (ThreadID, isFresh: Bool)? {
+    private mutating func resolveThread(for request: borrowing CreateRun) -> (ThreadID, isFresh: Bool)? {
         let at = request.at
         guard let requested = request.threadID else {
             let threadID = self.nextThreadID

@@ -22,14 +22,29 @@ extension State {
             }
             guard createdAt < snapshot else { break }
             examined += 1
-            // "Unexpected missing thread in Runs.next": skipped.
-            guard self.threadTable.contains(threadID), !isThreadBlocked(threadID) else {
+            // "Unexpected missing thread in Runs.next": skipped. The thread is looked up once.
+            let threadSlot = self.threadTable.occupiedSlot(of: threadID)
+            let blocked =
+                if let threadSlot {
+                    isThreadBlocked(self.threadTable[slot: threadSlot])
+                } else {
+                    !self.threadTable.contains(threadID) || isThreadBlocked(threadID)
+                }
+            guard !blocked else {
                 position += 1
                 continue
             }
-            start(runID, thread: threadID, previousAttempt: attempt, at: at)
+            start(runID, thread: threadID, threadSlot: threadSlot, previousAttempt: attempt, at: at)
             if position < self.pendingOrder.count, self.pendingOrder[position] == runID { position += 1 }
         }
+    }
+
+    /// ``isThreadBlocked(_:)-(ThreadID)`` on the thread already read.
+    @inline(__always)
+    func isThreadBlocked(_ thread: StoredThread) -> Bool {
+        // Both tests are pure; the count (no lookup) goes first.
+        (!profile.has(.cancelledWorkerFreesThreadAtOnce) && thread.executionCount > 0)
+            || self.runIDNodes.contains(in: thread.inFlightRunIDs) { self.runTable.peek($0, { $0.status == .running }) == true }
     }
 
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
@@ -38,12 +53,15 @@ extension State {
     func isThreadBlocked(_ threadID: ThreadID) -> Bool {
         // Both tests are pure, so the second runs only when the first does not settle it.
         self.hasRunningRun(on: threadID)
-            || (!profile.has(.cancelledWorkerFreesThreadAtOnce) && self.executions.contains { $0.threadID == threadID })
+            || (!profile.has(.cancelledWorkerFreesThreadAtOnce)
+                && self.threadTable.peek(threadID, { $0.executionCount > 0 }) == true)
     }
 
-    private mutating func start(_ runID: RunID, thread threadID: ThreadID, previousAttempt: UInt32, at: Timestamp) {
+    /// `threadSlot`: the thread's window slot, nil for an outlier thread. Starting a run
+    /// changes no slot's position, so the slot stays valid throughout.
+    private mutating func start(_ runID: RunID, thread threadID: ThreadID, threadSlot: Int?, previousAttempt: UInt32, at: Timestamp) {
         let attempt = previousAttempt + 1
-        emitStarted(pending: runID, thread: threadID, attempt: attempt, at: at)
+        emitStarted(pending: runID, thread: threadID, attempt: attempt, threadSlot: threadSlot, at: at)
         // The worker checks the attempt before running the graph.
         guard attempt <= self.maxRetries else {
             // Its worker was just appended: the last in `executions`.
@@ -53,7 +71,7 @@ extension State {
             return
         }
         // A retried run resumes from its own checkpoints; a fresh one writes its input checkpoint.
-        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
+        guard let slot = threadSlot else {
             // An outlier thread (or none): the general lookups.
             guard !self.hasCheckpoint(of: runID, on: threadID), let inputStep = self.nextPersistedCheckpointStep(on: threadID)
             else { return }

@@ -25,8 +25,11 @@ extension State {
     /// deletion of its thread if temporary: ``writeFinalThreadStatus(_:endingRun:base:valuesFrom:at:)``
     /// with the run's own values when it wrote a checkpoint, then ``deleteTemporaryThread(_:at:)``,
     /// reading the thread once for the three.
-    mutating func writeFinalThreadStatusOfEndedRun(_ threadID: ThreadID, endingRun runID: RunID, base: ThreadStatus, at: Timestamp) {
-        guard let slot = self.threadTable.occupiedSlot(of: threadID) else {
+    /// `threadSlot`: the thread's window slot, when the caller found it.
+    mutating func writeFinalThreadStatusOfEndedRun(
+        _ threadID: ThreadID, threadSlot: Int?, endingRun runID: RunID, base: ThreadStatus, at: Timestamp
+    ) {
+        guard let slot = threadSlot ?? self.threadTable.occupiedSlot(of: threadID) else {
             // An outlier thread (or none): the general path.
             let valuesRunID = self.hasCheckpoint(of: runID, on: threadID) ? runID : nil
             writeFinalThreadStatus(threadID, endingRun: runID, base: base, valuesFrom: valuesRunID, at: at)
@@ -49,8 +52,9 @@ extension State {
         let otherRunInFlight = self.runIDNodes.contains(in: thread.inFlightRunIDs) { inFlight in
             inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
         }
+        // The count says whether any worker executes on the thread; only then are they scanned.
         let otherWorkerExecuting =
-            !profile.has(.cancelledWorkerFreesThreadAtOnce)
+            !profile.has(.cancelledWorkerFreesThreadAtOnce) && thread.executionCount > 0
             && self.executions.contains { $0.threadID == threadID && $0.runID != runID }
         // `thread` is current: nothing changed it since it was read, so no second lookup.
         let status = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
@@ -66,7 +70,7 @@ extension State {
     mutating func recomputeThreadStatus(_ threadID: ThreadID, at: Timestamp) {
         guard let thread = self.threadTable[threadID], !thread.isTemporary else { return }
         let busy =
-            self.hasInFlightRun(on: threadID) || self.executions.contains { $0.threadID == threadID }
+            self.hasInFlightRun(on: threadID) || thread.executionCount > 0
         if busy {
             setThreadStatus(threadID, .busy, at: at)
         } else if thread.status == .busy {

@@ -45,20 +45,23 @@ extension State {
         else {
             return stopWorker(runID, at: at)
         }
+        // The thread is looked up once, for the worker count and then the final write (the
+        // worker runs on its run's thread; were it not so, the general lookups would answer).
+        let threadSlot = self.executions[executionIndex].threadID == threadID ? self.threadTable.occupiedSlot(of: threadID) : nil
         let base: ThreadStatus
         switch outcome {
         case .success:
-            emitSucceeded(runID, thread: threadID, executionIndex: executionIndex, at: at)
+            emitSucceeded(runID, thread: threadID, executionIndex: executionIndex, threadSlot: threadSlot, at: at)
             // A graph that stopped at interrupt()/interrupt_before still has `next`.
             base = lastCheckpointHasNext ? .interrupted : .idle
         case .error:
-            emitFailed(runID, thread: threadID, cause: .graphError, executionIndex: executionIndex, at: at)
+            emitFailed(runID, thread: threadID, cause: .graphError, executionIndex: executionIndex, threadSlot: threadSlot, at: at)
             base = .error
         case .timeout:
-            emitTimedOut(runID, thread: threadID, executionIndex: executionIndex, at: at)
+            emitTimedOut(runID, thread: threadID, executionIndex: executionIndex, threadSlot: threadSlot, at: at)
             base = .error
         }
-        writeFinalThreadStatusOfEndedRun(threadID, endingRun: runID, base: base, at: at)
+        writeFinalThreadStatusOfEndedRun(threadID, threadSlot: threadSlot, endingRun: runID, base: base, at: at)
     }
 
     mutating func retry(_ runID: RunID, at: Timestamp) {

@@ -27,8 +27,9 @@ extension State {
     }
 
     /// Starts a pending run (which no worker executes; see ``applyStarted(idleRun:thread:attempt:at:)``).
-    mutating func emitStarted(pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
-        self.applyStarted(idleRun: runID, thread: threadID, attempt: attempt, at: at)
+    /// `threadSlot`: the thread's window slot, when the caller found it.
+    mutating func emitStarted(pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, threadSlot: Int?, at: Timestamp) {
+        self.applyStarted(idleRun: runID, thread: threadID, attempt: attempt, threadSlot: threadSlot, at: at)
         appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
     }
 
@@ -39,20 +40,21 @@ extension State {
     }
 
     // The ends of an execution: `executionIndex` is the worker's position in `executions`,
-    // which the caller found when it checked that the worker exists.
+    // which the caller found when it checked that the worker exists; `threadSlot`, when not
+    // nil, the window slot of the worker's thread.
 
-    mutating func emitSucceeded(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, at: Timestamp) {
-        self.endExecution(runID, executionIndex: executionIndex, status: .success, at: at)
+    mutating func emitSucceeded(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, threadSlot: Int? = nil, at: Timestamp) {
+        self.endExecution(runID, executionIndex: executionIndex, threadSlot: threadSlot, status: .success, at: at)
         appendApplied(.succeeded(run: runID, thread: threadID, at: at), at: at)
     }
 
-    mutating func emitFailed(_ runID: RunID, thread threadID: ThreadID, cause: FailureCause, executionIndex: Int, at: Timestamp) {
-        self.endExecution(runID, executionIndex: executionIndex, status: .error, at: at)
+    mutating func emitFailed(_ runID: RunID, thread threadID: ThreadID, cause: FailureCause, executionIndex: Int, threadSlot: Int? = nil, at: Timestamp) {
+        self.endExecution(runID, executionIndex: executionIndex, threadSlot: threadSlot, status: .error, at: at)
         appendApplied(.failed(run: runID, thread: threadID, cause: cause, at: at), at: at)
     }
 
-    mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, at: Timestamp) {
-        self.endExecution(runID, executionIndex: executionIndex, status: .timeout, at: at)
+    mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, threadSlot: Int? = nil, at: Timestamp) {
+        self.endExecution(runID, executionIndex: executionIndex, threadSlot: threadSlot, status: .timeout, at: at)
         appendApplied(.timedOut(run: runID, thread: threadID, at: at), at: at)
     }
 

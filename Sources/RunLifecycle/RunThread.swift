@@ -94,6 +94,11 @@ public struct RunThread: Hashable, Sendable {
 /// pools (``State/runIDNodes`` and ``State/spanNodes``). Copying one copies bytes, nothing else.
 public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
     public let id: ThreadID
+    /// Workers in ``State/executions`` executing on this thread (derived, kept by `evolve`), so
+    /// the dequeue's blocked-thread test, the final status write and forgetting a thread read
+    /// one number instead of scanning every worker. Not part of the thread's value: equality
+    /// and the digest compare threads spelled out (``RunThread``), which leave it out.
+    public internal(set) var executionCount: Int32 = 0
     public let isTemporary: Bool
     public internal(set) var status: ThreadStatus
     public internal(set) var valuesFromRunID: RunID?
@@ -103,7 +108,15 @@ public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
     /// ended (or were forgotten) since the thread's latest run was added: they leave lazily,
     /// when the next run is added or the thread goes, so every reader tests the run's status
     /// (``RunThread/inFlightRunIDs`` holds only the runs in flight).
-    public internal(set) var inFlightRunIDs = PooledList()
+    public var inFlightRunIDs: PooledList { inFlightSharesRunIDs ? runIDs : inFlightNodes }
+    /// The in-flight list's own nodes; empty while it shares ``runIDs``.
+    var inFlightNodes = PooledList()
+    /// Whether the in-flight list is ``runIDs`` itself. A run added to a thread with no run
+    /// left is its only run, and in flight: then the two lists are one, and the thread's
+    /// single run costs one list node, not two. (Most threads only ever have one run.) The
+    /// next run added while runs remain gives the in-flight list its own nodes again; until
+    /// then ``runIDs`` holds at most that one run, and every reader tests the status anyway.
+    var inFlightSharesRunIDs = false
     /// The checkpoint history, oldest first.
     public internal(set) var checkpoints = PooledList()
     public internal(set) var latestForgottenCheckpoint: ForgottenCheckpoint?

@@ -67,6 +67,7 @@ extension State {
         case .threadDeleted(let threadID, _):
             removeThread(threadID)
         case .serverRestarted(let attemptCountersReset, _):
+            for execution in executions { countExecutions(on: execution.threadID, by: -1) }
             executions.removeAll()
             if attemptCountersReset {
                 runTable.updateEach { $0.attempt = 0 }
@@ -80,13 +81,24 @@ extension State {
 
     /// `isAbsent`: the caller knows no thread has this id, so none is looked for to replace.
     mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, isAbsent: Bool = false) {
+        // A worker can name this id only if the thread existed before (its id is then below
+        // `nextThreadID`) or after an odd journal started one on an unknown thread: otherwise
+        // its worker count is 0 without a scan.
+        let mayHaveWorkers = !executions.isEmpty && (threadID < nextThreadID || hasWorkersOnUnknownThreads)
         if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
-        let thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
+        var thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
+        if mayHaveWorkers { thread.executionCount = executionCount(on: threadID) }
         if isAbsent {
             threadTable.setValue(thread, forKey: threadID)
         } else {
             insertThread(thread)
         }
+    }
+
+    /// Workers executing on `threadID`, counted by a scan (for a thread being created).
+    @inline(never)
+    private func executionCount(on threadID: ThreadID) -> Int32 {
+        Int32(executions.reduce(0) { $0 + ($1.threadID == threadID ? 1 : 0) })
     }
 
     mutating func applyStarted(_ runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
@@ -97,7 +109,8 @@ extension State {
     /// ``applyStarted(_:thread:attempt:at:)`` for a run no worker executes. A pending run never
     /// has one (a worker leaves its slot before its run can be pending again: `retried`, or
     /// `workerStopped`/`serverRestarted` after a cancel), so the dequeue skips that scan.
-    mutating func applyStarted(idleRun runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
+    /// `threadSlot`: the thread's window slot, when the caller found it.
+    mutating func applyStarted(idleRun runID: RunID, thread threadID: ThreadID, attempt: UInt32, threadSlot: Int? = nil, at: Timestamp) {
         // The waiter count does not change, so the total needs no update.
         let createdAt = runTable.update(runID) { run in
             run.status = .running
@@ -107,6 +120,18 @@ extension State {
         }
         pendingOrder.remove(runID, createdAt: createdAt)
         executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
+        if let threadSlot {
+            threadTable.updateSlot(threadSlot) { $0.executionCount += 1 }
+        } else {
+            countExecutions(on: threadID, by: 1)
+        }
+    }
+
+    /// Keeps ``StoredThread/executionCount`` of `threadID` (if it exists) as workers come and go.
+    @inline(__always)
+    private mutating func countExecutions(on threadID: ThreadID, by change: Int32) {
+        let counted = threadTable.update(threadID) { $0.executionCount += change } != nil
+        if !counted, change > 0, threadID >= nextThreadID { hasWorkersOnUnknownThreads = true }
     }
 
     mutating func insertRun(_ created: borrowing RunCreated) {
@@ -147,8 +172,9 @@ extension State {
     }
 
     /// ``endExecution(_:status:at:)`` when the caller found the worker's slot in `executions`.
-    mutating func endExecution(_ runID: RunID, executionIndex: Int, status: RunStatus, at: Timestamp) {
-        removeExecution(at: executionIndex)
+    /// `threadSlot`, when not nil, is the window slot of the worker's thread.
+    mutating func endExecution(_ runID: RunID, executionIndex: Int, threadSlot: Int?, status: RunStatus, at: Timestamp) {
+        removeExecution(at: executionIndex, threadSlot: threadSlot)
         endRun(runID, status: status, at: at)
     }
 
@@ -156,7 +182,12 @@ extension State {
     /// it). The few later slots move down by hand: `Array.remove(at:)` was a generic call that
     /// cost about twice as much for these ten-odd plain values.
     @inline(__always)
-    private mutating func removeExecution(at index: Int) {
+    private mutating func removeExecution(at index: Int, threadSlot: Int? = nil) {
+        if let threadSlot {
+            threadTable.updateSlot(threadSlot) { $0.executionCount -= 1 }
+        } else {
+            countExecutions(on: executions[index].threadID, by: -1)
+        }
         executions.withUnsafeMutableBufferPointer { workers in
             var position = index
             while position + 1 < workers.count {

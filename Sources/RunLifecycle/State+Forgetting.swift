@@ -40,18 +40,16 @@ extension State {
     public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool {
         guard let slot = threadTable.occupiedSlot(of: threadID) else { return forgetIdleOutlierThread(threadID) }
         var thread = threadTable[slot: slot]
-        guard thread.runIDs.isEmpty, !executions.contains(where: { $0.threadID == threadID }) else { return false }
+        guard thread.runIDs.isEmpty, thread.executionCount == 0 else { return false }
         // What dropThread does, on the slot already found.
         threadTable.removeSlot(slot)
-        runIDNodes.clear(&thread.inFlightRunIDs)
+        if !thread.inFlightNodes.isEmpty { runIDNodes.clear(&thread.inFlightNodes) }
         spanNodes.clear(&thread.checkpoints)
         return true
     }
 
     private mutating func forgetIdleOutlierThread(_ threadID: ThreadID) -> Bool {
-        guard let thread = threadTable[threadID], thread.runIDs.isEmpty,
-            !executions.contains(where: { $0.threadID == threadID })
-        else { return false }
+        guard let thread = threadTable[threadID], thread.runIDs.isEmpty, thread.executionCount == 0 else { return false }
         dropThread(threadID)
         return true
     }

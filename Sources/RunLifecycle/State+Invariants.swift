@@ -35,6 +35,10 @@ extension State {
                 check(execution == nil || execution?.signal != nil, "interrupted \(run.id) has an unsignalled worker")
             }
         }
+        for thread in threadTable.values {
+            let workers = executions.reduce(0) { $0 + ($1.threadID == thread.id ? 1 : 0) }
+            check(Int(thread.executionCount) == workers, "\(thread.id) counts \(thread.executionCount) workers, not \(workers)")
+        }
         for thread in threads {
             let owned = (runsByThread[thread.id] ?? []).map(\.id)
             check(Array(thread.runIDs) == owned, "\(thread.id) runIDs \(thread.runIDs) != \(owned)")

@@ -60,7 +60,9 @@ extension State {
     /// thread is absent. A thread inside the table's window is changed in place (the table and
     /// the pools are distinct fields, so the three can be borrowed at once); an outlier is
     /// copied out and written back.
-    @discardableResult
+    // Inlined: out of line, `change` was a closure called through a pointer (with its context),
+    // which cost about as much as the change it made.
+    @inline(__always) @discardableResult
     mutating func changeThread(
         _ threadID: ThreadID,
         _ change: (inout StoredThread, inout ListPool<RunID>, inout ListPool<CheckpointSpan>) -> Void
@@ -107,8 +109,15 @@ extension State {
 
     @inline(__always)
     private static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
+        if thread.runIDs.isEmpty, thread.inFlightNodes.isEmpty {
+            // The thread's only run: the in-flight list shares its node (see
+            // ``StoredThread/inFlightSharesRunIDs``).
+            runIDNodes.append(runID, to: &thread.runIDs)
+            thread.inFlightSharesRunIDs = true
+            return
+        }
         runIDNodes.insert(runID, into: &thread.runIDs) { $0 >= runID }
-        runIDNodes.insert(runID, into: &thread.inFlightRunIDs) { $0 >= runID }
+        runIDNodes.insert(runID, into: &thread.inFlightNodes) { $0 >= runID }
     }
 
     /// Drops the runs that are no longer in flight (settled, or gone) from the thread's
@@ -119,14 +128,23 @@ extension State {
         // (two references retained), not through `self`.
         let runTable = self.runTable
         changeThread(threadID) { thread, runIDNodes, _ in
-            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { runTable.peek($0, { $0.status.isInFlight }) != true }
+            guard !thread.inFlightSharesRunIDs else {
+                // The list gets its own nodes: the runs still in flight, in order.
+                thread.inFlightSharesRunIDs = false
+                for runID in runIDNodes.elements(of: thread.runIDs) where runTable.peek(runID, { $0.status.isInFlight }) == true {
+                    runIDNodes.append(runID, to: &thread.inFlightNodes)
+                }
+                return
+            }
+            runIDNodes.removeAll(from: &thread.inFlightNodes) { runTable.peek($0, { $0.status.isInFlight }) != true }
         }
     }
 
-    /// Removes a run from the thread's in-flight runs.
+    /// Removes a run from the thread's in-flight runs (a shared list keeps it: readers test
+    /// the status).
     mutating func removeInFlight(_ runID: RunID, from threadID: ThreadID) {
         changeThread(threadID) { thread, runIDNodes, _ in
-            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+            runIDNodes.removeAll(from: &thread.inFlightNodes) { $0 == runID }
         }
     }
 
@@ -161,7 +179,7 @@ extension State {
     mutating func deleteRun(_ runID: RunID, from threadID: ThreadID) {
         changeThread(threadID) { thread, runIDNodes, spanNodes in
             runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
-            runIDNodes.removeAll(from: &thread.inFlightRunIDs) { $0 == runID }
+            runIDNodes.removeAll(from: &thread.inFlightNodes) { $0 == runID }
             spanNodes.removeAll(from: &thread.checkpoints) { $0.runID == runID }
         }
     }
@@ -193,7 +211,7 @@ extension State {
     mutating func dropThread(_ threadID: ThreadID) {
         guard var thread = threadTable.removeValue(forKey: threadID) else { return }
         runIDNodes.clear(&thread.runIDs)
-        runIDNodes.clear(&thread.inFlightRunIDs)
+        runIDNodes.clear(&thread.inFlightNodes)
         spanNodes.clear(&thread.checkpoints)
     }
 }

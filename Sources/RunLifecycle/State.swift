@@ -37,6 +37,10 @@ public struct State: Sendable {
     public internal(set) var latestEventAt: Timestamp
     /// Blocked joins over every run, so a decision with none to answer skips looking.
     public internal(set) var waiterTotal: Int = 0
+    /// Whether a worker ever started on a thread that did not exist and whose id is at or above
+    /// ``nextThreadID``: such a thread, created later, must count its workers by a scan (see
+    /// ``StoredThread/executionCount``). Only an odd journal does that; derived, not compared.
+    var hasWorkersOnUnknownThreads = false
     /// The scratch space of the decision running on this state, empty outside one; not part
     /// of the state's value. See ``DecisionBuffer``.
     var decision = DecisionBuffer()
