@@ -85,8 +85,9 @@ extension InvariantChecker {
     }
 
     /// Keeps the fate of the settled run in `slot` and stops tracking it; `thread` is its
-    /// thread's slot, if held.
-    private mutating func forgetSettled(_ slot: Int, thread: Int?) {
+    /// thread's slot, if held. Inlined: every run ends here, and the call cost about 20
+    /// instructions.
+    @inline(__always) private mutating func forgetSettled(_ slot: Int, thread: Int?) {
         let runID = runs[slot].id
         let deleted = runs[slot].deleted
         fates[runID] = deleted ? .deleted : RunFateTable.fate(of: runs[slot].status)

@@ -86,8 +86,9 @@ struct ThreadTable {
 
     /// Holds a fresh record of thread `id`, which must be neither held nor evicted: unlike
     /// ``insert(id:temporary:)`` it skips looking for an evicted cell (and so for an evicted
-    /// `busy` id, which always has one), which the caller already did.
-    mutating func insertNew(id: ThreadID, temporary: Bool) -> Int {
+    /// `busy` id, which always has one), which the caller already did. Inlined into its one
+    /// caller: the call cost about 15 instructions per thread.
+    @inline(__always) mutating func insertNew(id: ThreadID, temporary: Bool) -> Int {
         let slot = claimSlot()
         records.pointer(to: slot).pointee = ShadowThread(id: id, temporary: temporary)
         map.insert(id.rawValue, slot: slot)
