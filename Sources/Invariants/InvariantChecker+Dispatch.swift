@@ -80,6 +80,17 @@ extension InvariantChecker {
     /// After each state change: restart the stall clock if the candidate changed, and count
     /// head-of-line blocks.
     mutating func afterStateChange(at now: Timestamp) {
+        // Without a poll interval there is no stall rule, so nothing reads the stall clock and
+        // it stays empty; only the head-of-line coverage is kept. A block needs more pending
+        // runs than free slots, so the usual state (a free slot, its run about to start) asks
+        // for no candidate at all.
+        guard configuration.pollInterval != nil else {
+            let blocked = globalPending.count > configuration.slotCount - executingCount
+                && dispatchCandidate(now: now) == nil && isHeadOfLineBlocked(now: now)
+            if blocked && !inHeadOfLineBlock { coverage.headOfLineBlocks += 1 }
+            inHeadOfLineBlock = blocked
+            return
+        }
         // With no free slot or nothing pending there is no candidate (the usual case at a
         // busy or an idle server), so the walk is not called.
         let candidate = executingCount < configuration.slotCount && globalPending.head >= 0 ? dispatchCandidate(now: now) : nil

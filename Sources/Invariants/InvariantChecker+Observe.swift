@@ -9,7 +9,7 @@ extension InvariantChecker {
     public mutating func observe(_ event: Event, sequence: UInt64) {
         observedEventCount += 1
         makeTablesUnique()
-        withUnsafePointer(to: event) { observeInPlace($0, sequence: sequence) }
+        withUnsafePointer(to: event) { observeInPlace($0, sequence: sequence, checksSequence: true) }
     }
 
     /// Checks the events of a batch in order, the first at `firstSequence`, reading each where
@@ -19,126 +19,140 @@ extension InvariantChecker {
         guard let base = events.baseAddress else { return }
         observedEventCount += events.count
         makeTablesUnique()
+        // Only the first event can break the sequence: each later one follows the one before
+        // by construction, so its test (about 8 instructions per event) is done here once.
+        if let last = lastSequence, firstSequence != last &+ 1, !events.isEmpty {
+            reportBatchSequenceGap(after: last, firstEvent: base, firstSequence: firstSequence)
+        }
         var sequence = firstSequence
         for index in 0..<events.count {
-            observeInPlace(base + index, sequence: sequence)
+            observeInPlace(base + index, sequence: sequence, checksSequence: false)
             sequence &+= 1
         }
     }
 
-    /// The body of both entry points: the tables are already unique.
-    @inline(__always) private mutating func observeInPlace(_ event: UnsafePointer<Event>, sequence: UInt64) {
+    /// The gap before a batch, reported as ``enter(_:at:sequence:isRefusal:checksSequence:)``
+    /// reports it, before anything else of the batch's first event.
+    @inline(never) private mutating func reportBatchSequenceGap(
+        after last: UInt64, firstEvent: UnsafePointer<Event>, firstSequence: UInt64
+    ) {
+        reportSequenceGap(after: last, EventReference(sequence: firstSequence, at: firstEvent.pointee.at))
+    }
+
+    /// The body of both entry points: the tables are already unique. `checksSequence` is false
+    /// when the caller already knows that `sequence` follows the last one.
+    @inline(__always) private mutating func observeInPlace(_ event: UnsafePointer<Event>, sequence: UInt64, checksSequence: Bool) {
         // The cases bind nothing and each takes its payload apart on its own: with the
         // bindings in the cases, every event unpacked every payload byte of the enum into
         // registers before the jump (about 60 instructions); this way a case reads its fields.
         switch event.pointee {
         case .threadCreated:
             guard case .threadCreated(let threadID, let temporary, let status, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadCreated(threadID, temporary: temporary, status: status, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .created:
             guard let facts = CreatedFacts(event) else { return }
-            let reference = enter(event, at: facts.requestedAt, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: facts.requestedAt, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeCreated(facts, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rejected:
             guard case .rejected(let threadID, let strategy, let reason, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             observeRejected(threadID, strategy: strategy, reason: reason, reference)
-            leave(reference, isRefusal: true, previous: .rejected(thread: threadID, at: at))
+            leave(reference, isRefusal: true, previous: .rejected(thread: threadID, reference: reference))
         case .started:
             guard case .started(let runID, let threadID, let attempt, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeStarted(runID, threadID, attempt: attempt, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .checkpointed:
             guard case .checkpointed(let checkpointed) = event.pointee else { return }
-            let reference = enter(event, at: checkpointed.at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: checkpointed.at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeCheckpointed(checkpointed, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .succeeded:
             guard case .succeeded(let runID, _, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeWorkerEnded(runID, status: .success, cause: nil, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .failed:
             guard case .failed(let runID, _, let cause, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeWorkerEnded(runID, status: .error, cause: cause, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .timedOut:
             guard case .timedOut(let runID, _, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .retried:
             guard case .retried(let runID, _, _, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeRetried(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .interrupted:
             guard case .interrupted(let runID, _, let action, let cause, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeInterrupted(runID, action: action, cause: cause, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rolledBack:
             guard case .rolledBack(let runID, _, let stage, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeRolledBack(runID, stage: stage, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .deleted:
             guard case .deleted(let runID, let threadID, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeDeleted(runID, threadID: threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .workerStopped:
             guard case .workerStopped(let runID, _, let finalWrite, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeWorkerStopped(runID, finalWrite: finalWrite, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .subscribed:
             guard case .subscribed(let runID, _, let waits, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeSubscribed(runID, waits: waits, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .unsubscribed:
             guard case .unsubscribed(let runID, _, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeUnsubscribed(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .joinAnswered:
             guard case .joinAnswered(let runID, let answer, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeJoinAnswered(runID, answer: answer, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .threadStatusChanged:
             guard case .threadStatusChanged(let threadID, let status, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadStatusChanged(threadID, status: status, reference)
-            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite(thread: threadID, at: at) : .other)
+            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite(thread: threadID, reference: reference) : .other)
         case .threadValuesCached:
             guard case .threadValuesCached(let threadID, let runID, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeValuesCached(threadID, runID: runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .threadDeleted:
             guard case .threadDeleted(let threadID, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadDeleted(threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .cancelRefused:
             guard case .cancelRefused(let runID, let reason, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             observeCancelRefused(runID, reason: reason, reference)
             leave(reference, isRefusal: true, previous: .other)
         case .commandRefused:
             guard case .commandRefused(_, _, _, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: true)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             leave(reference, isRefusal: true, previous: .other)
         case .serverRestarted:
             guard case .serverRestarted(let attemptCountersReset, let at) = event.pointee else { return }
-            let reference = enter(event, at: at, sequence: sequence, isRefusal: false)
+            let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             queueDownUntil = at + configuration.restartDowntime
             observeServerRestarted(attemptCountersReset: attemptCountersReset, reference)
             leave(reference, isRefusal: false, previous: .other)
@@ -148,11 +162,11 @@ extension InvariantChecker {
     /// Before an event's observer: the sequence and time checks (a later time settles the
     /// decisions at the earlier one) and the failure a previous start may await.
     @inline(__always) private mutating func enter(
-        _ event: UnsafePointer<Event>, at: Timestamp, sequence: UInt64, isRefusal: Bool
+        _ event: UnsafePointer<Event>, at: Timestamp, sequence: UInt64, isRefusal: Bool, checksSequence: Bool
     ) -> EventReference {
         let reference = EventReference(sequence: sequence, at: at)
         // The checks below are inlined tests; only a failure leaves for a call.
-        if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
+        if checksSequence, let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
         lastSequence = sequence
         // Only the rare paths below need the whole event: with one call site for both, the
         // event is rebuilt in memory only there (with two, every event paid for building it).
@@ -190,6 +204,5 @@ extension InvariantChecker {
             }
         }
         previousEvent = previous
-        previousReference = reference
     }
 }

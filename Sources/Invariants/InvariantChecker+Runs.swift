@@ -9,11 +9,11 @@ extension InvariantChecker {
     mutating func observeCreated(_ created: CreatedFacts, _ reference: EventReference) {
         let runID = created.runID
         var refusalReported = false
-        if case .rejected(let threadID, let at) = previousEvent, threadID == created.threadID, at == created.requestedAt,
-            created.strategy == .reject
+        if case .rejected(let threadID, let previous) = previousEvent, threadID == created.threadID,
+            previous.at == created.requestedAt, created.strategy == .reject
         {
             report(
-                .rejectedCreateChangesNothing, events: [previousReference, reference], runs: [runID],
+                .rejectedCreateChangesNothing, events: [previous, reference], runs: [runID],
                 threads: [created.threadID], expected: "the refused reject create on \(created.threadID) to insert nothing",
                 observed: "created(\(runID)) right after the refusal")
             refusalReported = true
@@ -102,12 +102,12 @@ extension InvariantChecker {
             if againstPending { coverage.rejectsAgainstPendingRun += 1 }
             if againstDelayed { coverage.rejectsAgainstDelayedPendingRun += 1 }
             // A 409 changes nothing, so a status write just before it on the same thread broke that.
-            if case .busyWrite(let written, let at) = previousEvent, written == threadID, at == reference.at,
+            if case .busyWrite(let written, let previous) = previousEvent, written == threadID, previous.at == reference.at,
                 thread.flatMap({ threads[$0].previousStatus }) != .busy
             {
                 let quirk: Quirk? = allows(.busyBeforeRejectCheck) ? .busyBeforeRejectCheck : nil
                 report(
-                    .rejectedCreateChangesNothing, quirk: quirk, events: [previousReference, reference],
+                    .rejectedCreateChangesNothing, quirk: quirk, events: [previous, reference],
                     threads: [written], expected: "a 409 create to leave \(written)'s status alone",
                     observed: "threadStatusChanged(busy) just before the refusal")
             }
@@ -356,7 +356,7 @@ extension InvariantChecker {
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
         markDirty(record.pointee.id)
-        forgetIfSettled(slot)
+        forgetIfSettled(slot, thread: thread)
     }
 
     mutating func observeRetried(_ runID: RunID, _ reference: EventReference) {

@@ -8,13 +8,15 @@ extension InvariantChecker {
     mutating func observeThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, _ reference: EventReference) {
         // One id lookup for both questions (``ThreadTable/contains(_:)`` is held or evicted).
         let old = threads.slot(of: threadID)
-        if old != nil || threads.isEvicted(threadID) {
+        // A held thread has no evicted cell (holding it cleared it).
+        let evicted = old == nil && threads.isEvicted(threadID)
+        if old != nil || evicted {
             report(
                 .legalTransition, events: [reference], threads: [threadID], expected: "\(threadID) created once",
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
         if let old { dropThread(old) }
-        let slot = threads.insert(id: threadID, temporary: temporary)
+        let slot = evicted ? threads.insert(id: threadID, temporary: temporary) : threads.insertNew(id: threadID, temporary: temporary)
         let record = threads.record(slot)
         record.pointee.status = status
         record.pointee.statusEvent = reference

@@ -35,7 +35,6 @@ public struct InvariantChecker: Sendable {
     var lastSequence: UInt64?
     var latestTime: Timestamp?
     var previousEvent: PreviousEvent = .none
-    var previousReference = EventReference(sequence: 0, at: .zero)
     /// Threads touched since the last time advance (with repeats); their status is checked,
     /// in id order, when time moves.
     var dirtyThreads = ReusableList<ThreadID>()
@@ -245,10 +244,11 @@ public struct InvariantChecker: Sendable {
 /// An identity whose reference count tells whether a checker was copied.
 final class TableOwner: Sendable {}
 
-/// What the two rules that look one event back need of it: a refused create, or a `busy` write.
+/// What the two rules that look one event back need of it: a refused create, or a `busy` write,
+/// with the event's reference (kept only for these two: every event stored one before).
 enum PreviousEvent {
     case none
-    case rejected(thread: ThreadID?, at: Timestamp)
-    case busyWrite(thread: ThreadID, at: Timestamp)
+    case rejected(thread: ThreadID?, reference: EventReference)
+    case busyWrite(thread: ThreadID, reference: EventReference)
     case other
 }

@@ -61,6 +61,15 @@ struct NodePool<Value: Sendable>: Sendable {
         freeHead = node
     }
 
+    /// Removes the last node and returns its value, or nil when the list is empty.
+    mutating func removeLast(from list: inout PoolList) -> Value? {
+        let node = list.tail
+        guard node >= 0 else { return nil }
+        let value = nodes[Int(node)].value
+        remove(node, from: &list)
+        return value
+    }
+
     /// Removes every node for which `shouldRemove` is true, keeping the order of the rest.
     mutating func removeAll(from list: inout PoolList, where shouldRemove: (Value) -> Bool) {
         var node = list.head

@@ -75,32 +75,32 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
     }
 
     @inline(__always) private mutating func write(_ value: Cell, at offset: Int, inPage pageIndex: Int) {
-        // The page is read and written back once (the chunk is taken before, the collapse
-        // after, neither moving the directory).
-        var page = pages[pageIndex]
-        if page.chunkStart < 0 {
-            if page.uniform == value { return }
-            page.chunkStart = takeChunk(filledWith: page.uniform)
+        // The page's fields through one pointer, one bounds check: reading the page and writing
+        // it back whole cost a store per field. Taking a chunk and collapsing change other
+        // buffers, never the directory, so the pointer stays valid.
+        let page = pages.pointer(to: pageIndex)
+        if page.pointee.chunkStart < 0 {
+            if page.pointee.uniform == value { return }
+            let start = takeChunk(filledWith: page.pointee.uniform)
+            page.pointee.chunkStart = start
             chunkedPageCount += 1
         }
-        let cell = chunks.pointer(to: page.chunkStart + offset)
+        let chunkStart = page.pointee.chunkStart
+        let cell = chunks.pointer(to: chunkStart + offset)
         let old = cell.pointee
-        if old == value {
-            pages[pageIndex] = page
-            return
-        }
+        if old == value { return }
         cell.pointee = value
-        let wasFull = page.finalCount == Self.pageSize
-        page.finalCount += (isFinal(value) ? 1 : 0) - (isFinal(old) ? 1 : 0)
+        let finalCount = page.pointee.finalCount
+        let newFinalCount = finalCount + (isFinal(value) ? 1 : 0) - (isFinal(old) ? 1 : 0)
+        page.pointee.finalCount = newFinalCount
         // Try to collapse only when the page becomes full, so a full page of mixed values is
         // not rescanned on every later write.
-        if page.finalCount == Self.pageSize && !wasFull && isUniform(chunkAt: page.chunkStart) {
-            page.uniform = chunks[page.chunkStart]
-            freeChunks.append(page.chunkStart)
-            page.chunkStart = -1
+        if newFinalCount == Self.pageSize && finalCount != Self.pageSize && isUniform(chunkAt: chunkStart) {
+            page.pointee.uniform = chunks[chunkStart]
+            freeChunks.append(chunkStart)
+            page.pointee.chunkStart = -1
             chunkedPageCount -= 1
         }
-        pages[pageIndex] = page
     }
 
     @inline(__always) private func isFinal(_ cell: Cell) -> Bool { cell != 0 && cell != provisional }

@@ -107,7 +107,9 @@ struct ShadowThread {
     var running: RunID?
     /// Runs whose workers hold slots, cancelled ones included, in start order.
     var executing = RunList()
-    /// The checkpoint history (recent spans only; see `historyTruncated`), in the span pool.
+    /// The checkpoint history (recent spans only; see `historyTruncated`): the latest span
+    /// here, the earlier ones in the table's span pool.
+    var tipSpan: Span?
     var spans = PoolList()
     var historyTruncated = false
     /// After a restore from eviction, whether the checkpoint that was the tip then had `next`:

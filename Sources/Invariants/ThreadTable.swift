@@ -15,7 +15,8 @@ struct ThreadTable {
     private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
     private var evicted = PagedCells<UInt32>(provisional: 0)
-    /// Checkpoint spans of every thread.
+    /// Checkpoint spans of every thread but its latest (its tip, held in its record: the usual
+    /// thread has one span, which thus never enters the pool).
     private var spans = NodePool<Span>()
     /// Settled runs of temporary threads.
     private var temporaryRuns = NodePool<RunID>()
@@ -81,6 +82,17 @@ struct ThreadTable {
         let slot = claimSlot()
         records.pointer(to: slot).pointee = ShadowThread(id: id, temporary: temporary)
         return hold(slot)
+    }
+
+    /// Holds a fresh record of thread `id`, which must be neither held nor evicted: unlike
+    /// ``insert(id:temporary:)`` it skips looking for an evicted cell (and so for an evicted
+    /// `busy` id, which always has one), which the caller already did. Inlined into its one
+    /// caller: the call cost about 15 instructions per thread.
+    @inline(__always) mutating func insertNew(id: ThreadID, temporary: Bool) -> Int {
+        let slot = claimSlot()
+        records.pointer(to: slot).pointee = ShadowThread(id: id, temporary: temporary)
+        map.insert(id.rawValue, slot: slot)
+        return slot
     }
 
     /// A slot for a new record: a freed one, or a new one at the end (holding a placeholder).
@@ -207,7 +219,7 @@ struct ThreadTable {
     /// What an evicted thread keeps of its history: whether it had none, and whether its tip
     /// had `next` (the step number itself is forgotten).
     private mutating func historyState(_ slot: Int) -> EvictedThread.History {
-        if records[slot].spans.isEmpty && !records[slot].historyTruncated { return .empty }
+        if records[slot].tipSpan == nil && !records[slot].historyTruncated { return .empty }
         switch tipHasNext(slot) {
         case true?: return .tipWithNext
         case false?: return .tipWithoutNext
@@ -220,30 +232,37 @@ struct ThreadTable {
 
     /// The step the next checkpoint must carry, or nil when the history is unknown.
     @inline(__always) mutating func expectedNextStep(_ slot: Int) -> Int64? {
-        if let last = spans.last(of: records[slot].spans) { return last.lastStep + 1 }
-        return records[slot].historyTruncated ? nil : -1
+        let record = records.pointer(to: slot)
+        if let tip = record.pointee.tipSpan { return tip.lastStep + 1 }
+        return record.pointee.historyTruncated ? nil : -1
     }
 
     /// Whether the thread's last surviving checkpoint has `next`, or nil when unknown.
     mutating func tipHasNext(_ slot: Int) -> Bool? {
-        if let last = spans.last(of: records[slot].spans) { return last.lastHasNext }
+        if let tip = records[slot].tipSpan { return tip.lastHasNext }
         return records[slot].historyTruncated ? records[slot].restoredTipHasNext : false
     }
 
+    /// Records a checkpoint: it extends the tip span when it continues the same run's steps,
+    /// otherwise the tip moves to the pool and a new tip starts.
     @inline(__always) mutating func appendCheckpoint(_ slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
-        let tail = records[slot].spans.tail
-        if tail >= 0, spans[tail].runID == runID, spans[tail].lastStep + 1 == step {
-            spans[tail].lastStep = step
-            spans[tail].lastHasNext = hasNext
-        } else {
-            spans.append(Span(runID: runID, lastStep: step, lastHasNext: hasNext), to: &records[slot].spans)
+        // The pool is another buffer, so the record's pointer stays valid across its appends.
+        let record = records.pointer(to: slot)
+        if let tip = record.pointee.tipSpan {
+            if tip.runID == runID, tip.lastStep + 1 == step {
+                // The span count is unchanged, so nothing is trimmed.
+                record.pointee.tipSpan = Span(runID: runID, lastStep: step, lastHasNext: hasNext)
+                return
+            }
+            spans.append(tip, to: &record.pointee.spans)
         }
+        record.pointee.tipSpan = Span(runID: runID, lastStep: step, lastHasNext: hasNext)
         // Memory stays bounded: only the recent history is kept; older spans matter only if
         // every later one is deleted, and then the checker resynchronises on the next step.
-        while records[slot].spans.count > ShadowThread.maximumSpans {
-            spans.remove(records[slot].spans.head, from: &records[slot].spans)
-            records[slot].historyTruncated = true
-            records[slot].restoredTipHasNext = nil
+        while record.pointee.spans.count + 1 > ShadowThread.maximumSpans {
+            spans.remove(record.pointee.spans.head, from: &record.pointee.spans)
+            record.pointee.historyTruncated = true
+            record.pointee.restoredTipHasNext = nil
         }
     }
 
@@ -254,12 +273,17 @@ struct ThreadTable {
             records[slot].restoredTipHasNext = nil
         }
         spans.removeAll(from: &records[slot].spans) { $0.runID == runID }
+        // A removed tip is replaced by the latest span left, which leaves the pool.
+        if let tip = records[slot].tipSpan, tip.runID == runID {
+            records[slot].tipSpan = spans.removeLast(from: &records[slot].spans)
+        }
     }
 
     /// Forgets the history after a step that did not continue it.
     mutating func forgetHistory(_ slot: Int) {
         records[slot].restoredTipHasNext = nil
         spans.removeAll(from: &records[slot].spans)
+        records[slot].tipSpan = nil
         records[slot].historyTruncated = true
     }
 }

@@ -70,6 +70,24 @@ let seededBugs: [SeededBug] = [
         }
     },
     SeededBug(
+        // The surviving history is an earlier run's span (checkpoints -1...1) once the rollback
+        // deletes the victim's (2...4): the successor's input checkpoint must number on from it
+        // (step 2). Renumbered -1, as if no history survived, it is caught only by a checker
+        // that keeps the earlier span as the tip when the latest one is deleted.
+        name: "rollback_forgets_earlier_history",
+        commands: [create(1, at: 0), poll(at: 1)] + steps(1, 2, from: 2) + [finish(1, at: 10)]
+            + [create(1, at: 20, steps: 4), poll(at: 21)] + steps(2, 2, from: 22)
+            + [create(1, .rollback, at: 1_000), stopped(2, at: 1_003), poll(at: 1_600)],
+        expected: .checkpointHistory
+    ) { command, state, events in
+        guard case .dequeue(_, _, let at) = command, at > ms(1_000) else { return }
+        events = events.map { event in
+            guard case .checkpointed(var checkpointed) = event, checkpointed.checkpointStep == 2 else { return event }
+            checkpointed.checkpointStep = -1
+            return .checkpointed(checkpointed)
+        }
+    },
+    SeededBug(
         name: "rollback_victim_keeps_checkpointing", commands: partialProgress + [create(1, .rollback, at: 1_000), step(1, at: 1_001)],
         expected: .noEventAfterDeletion
     ) { command, state, events in
