@@ -182,7 +182,12 @@ struct ThreadTable {
             ).cell
             let id = record.pointee.id
             if record.pointee.status == .busy { evictedBusy.insert(id) }
-            remove(slot)
+            // ``remove(_:)`` without what is already known here: the thread was just unlinked
+            // from the quiet list, and an evictable thread has no settled temporary runs.
+            if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
+            map.remove(id.rawValue)
+            live[slot] = false
+            freeSlots.append(Int32(slot))
             evicted[id.rawValue] = cell
             evictionCount += 1
         }
