@@ -102,16 +102,26 @@ import TestSupport
     @Test(arguments: [UInt64(3), 4])
     func writerMatchesEncodedAppends(seed: UInt64) throws {
         let entries = Self.entries(seed: seed)
-        for options in Self.simulatorAndTinyBatches {
-            let reference = TemporaryDirectory("reference")
-            let journal = TemporaryDirectory("journal")
-            try Self.writeByEncoding(entries, to: reference.path, options: options)
-            let writer = try Self.writeWithJournalWriter(entries, to: journal.path, options: options)
-            let expected = Self.segmentBytes(reference.path)
-            #expect(!expected.isEmpty)
-            #expect(Self.segmentBytes(journal.path) == expected, "seed \(seed), batch \(options.batchBytes)")
+        try Self.expectSameBytesAsEncoding(entries, seed: seed) { directory, options in
+            let writer = try Self.writeWithJournalWriter(entries, to: directory, options: options)
             let events = entries.filter { if case .event = $0 { true } else { false } }.count
             #expect(writer.eventCount == UInt64(events))
+        }
+    }
+
+    /// Under the simulator's options and under tiny batches, `write` (given a directory and the
+    /// options) must leave the same segment bytes as encoding each entry and appending it.
+    static func expectSameBytesAsEncoding(
+        _ entries: [Entry], seed: UInt64, write: (String, WriterOptions) throws -> Void
+    ) throws {
+        for options in simulatorAndTinyBatches {
+            let reference = TemporaryDirectory("reference")
+            let written = TemporaryDirectory("written")
+            try writeByEncoding(entries, to: reference.path, options: options)
+            try write(written.path, options)
+            let expected = segmentBytes(reference.path)
+            #expect(!expected.isEmpty)
+            #expect(segmentBytes(written.path) == expected, "seed \(seed), batch \(options.batchBytes)")
         }
     }
 
