@@ -36,6 +36,10 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
     /// Pages holding a chunk.
     private var chunkedPageCount = 0
     private var sparse: [UInt32: Cell] = [:]
+    /// Every id from here up reads 0 (none was ever written a non-zero value): a new id, above
+    /// all written ones (the usual question when a run or thread is created), is answered
+    /// without the page lookup.
+    private var unwrittenFrom: UInt64 = 0
     /// The one non-zero value that is not final (a run still tracked): a page holding it
     /// cannot collapse yet.
     private let provisional: Cell
@@ -53,6 +57,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
 
     subscript(id: UInt32) -> Cell {
         @inline(__always) get {
+            guard UInt64(id) < unwrittenFrom else { return 0 }
             guard id < Self.denseLimit else { return sparse[id] ?? 0 }
             let pageIndex = Int(id) >> Self.pageBits
             guard pageIndex < pages.count else { return 0 }
@@ -61,6 +66,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         }
         // Inlined with the page write: a fate per settled run and a cell per evicted thread.
         @inline(__always) set {
+            if newValue != 0, UInt64(id) >= unwrittenFrom { unwrittenFrom = UInt64(id) + 1 }
             guard id < Self.denseLimit else {
                 sparse[id] = newValue == 0 ? nil : newValue
                 return
