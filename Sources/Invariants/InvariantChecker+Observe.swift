@@ -194,9 +194,16 @@ extension InvariantChecker {
             // run not due yet (most events, below saturation and above): there is no candidate
             // and no block, so ``afterStateChange(at:)`` would only clear the flag (a stall
             // clock without a run is the initial one). Its walks stop at the same tests.
+            //
+            // Without a poll interval the stall clock stays empty, and a due oldest run whose
+            // thread is free is the dispatch candidate at rank 0, so there is no block either
+            // (the usual state just after a worker ends: its slot free, the next run due).
+            // ``afterStateChange(at:)`` finds the same, with a call and a walk.
+            let head = globalPending.head
             if stall.runID == nil && !stall.reported
-                && (globalPending.head < 0 || executingCount >= configuration.slotCount
-                    || runs[Int(globalPending.head)].createdAt >= reference.at)
+                && (head < 0 || executingCount >= configuration.slotCount
+                    || runs[Int(head)].createdAt >= reference.at
+                    || (configuration.pollInterval == nil && !isThreadBlocked(ofRun: Int(head))))
             {
                 inHeadOfLineBlock = false
             } else {

@@ -46,11 +46,17 @@ extension InvariantChecker {
             deleted = fate == .deleted
             unseen = fate == .unseen
         }
-        if deleted || unseen {
-            report(
-                deleted ? .noEventAfterDeletion : .legalTransition, events: [reference], runs: [runID], threads: [threadID],
-                expected: "cached values only from an existing run", observed: "threadValuesCached(\(threadID), \(runID))")
-        }
+        if deleted || unseen { reportValuesCachedWithoutRun(threadID, runID: runID, deleted: deleted, reference) }
+    }
+
+    /// ``observeValuesCached(_:runID:_:)``'s report, out of line: with the report's text
+    /// inline, the compiler kept the whole observer a call (about 20 instructions a run).
+    @inline(never) private mutating func reportValuesCachedWithoutRun(
+        _ threadID: ThreadID, runID: RunID, deleted: Bool, _ reference: EventReference
+    ) {
+        report(
+            deleted ? .noEventAfterDeletion : .legalTransition, events: [reference], runs: [runID], threads: [threadID],
+            expected: "cached values only from an existing run", observed: "threadValuesCached(\(threadID), \(runID))")
     }
 
     mutating func observeThreadDeleted(_ threadID: ThreadID, _ reference: EventReference) {

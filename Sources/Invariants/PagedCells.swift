@@ -36,6 +36,10 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
     /// Pages holding a chunk.
     private var chunkedPageCount = 0
     private var sparse: [UInt32: Cell] = [:]
+    /// Every id from here up reads 0 (none was ever written a non-zero value): a new id, above
+    /// all written ones (the usual question when a run or thread is created), is answered
+    /// without the page lookup.
+    private var unwrittenFrom: UInt64 = 0
     /// The one non-zero value that is not final (a run still tracked): a page holding it
     /// cannot collapse yet.
     private let provisional: Cell
@@ -53,6 +57,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
 
     subscript(id: UInt32) -> Cell {
         @inline(__always) get {
+            guard UInt64(id) < unwrittenFrom else { return 0 }
             guard id < Self.denseLimit else { return sparse[id] ?? 0 }
             let pageIndex = Int(id) >> Self.pageBits
             guard pageIndex < pages.count else { return 0 }
@@ -61,6 +66,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         }
         // Inlined with the page write: a fate per settled run and a cell per evicted thread.
         @inline(__always) set {
+            if newValue != 0, UInt64(id) >= unwrittenFrom { unwrittenFrom = UInt64(id) + 1 }
             guard id < Self.denseLimit else {
                 sparse[id] = newValue == 0 ? nil : newValue
                 return
@@ -81,9 +87,7 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         let page = pages.pointer(to: pageIndex)
         if page.pointee.chunkStart < 0 {
             if page.pointee.uniform == value { return }
-            let start = takeChunk(filledWith: page.pointee.uniform)
-            page.pointee.chunkStart = start
-            chunkedPageCount += 1
+            giveChunk(toPage: pageIndex)
         }
         let chunkStart = page.pointee.chunkStart
         let cell = chunks.pointer(to: chunkStart + offset)
@@ -95,12 +99,27 @@ struct PagedCells<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendabl
         page.pointee.finalCount = newFinalCount
         // Try to collapse only when the page becomes full, so a full page of mixed values is
         // not rescanned on every later write.
-        if newFinalCount == Self.pageSize && finalCount != Self.pageSize && isUniform(chunkAt: chunkStart) {
-            page.pointee.uniform = chunks[chunkStart]
-            freeChunks.append(chunkStart)
-            page.pointee.chunkStart = -1
-            chunkedPageCount -= 1
-        }
+        if newFinalCount == Self.pageSize && finalCount != Self.pageSize { collapseIfUniform(pageIndex) }
+    }
+
+    // The two rare steps of a write (once per page each) are calls: inlined, their loops made
+    // every write's caller too large to be inlined into its own caller.
+
+    /// Gives the uniform page `pageIndex` a chunk holding its value in every cell.
+    @inline(never) private mutating func giveChunk(toPage pageIndex: Int) {
+        let start = takeChunk(filledWith: pages[pageIndex].uniform)
+        pages[pageIndex].chunkStart = start
+        chunkedPageCount += 1
+    }
+
+    /// Shrinks the full page `pageIndex` to one value if all its cells hold the same.
+    @inline(never) private mutating func collapseIfUniform(_ pageIndex: Int) {
+        let chunkStart = pages[pageIndex].chunkStart
+        guard isUniform(chunkAt: chunkStart) else { return }
+        pages[pageIndex].uniform = chunks[chunkStart]
+        freeChunks.append(chunkStart)
+        pages[pageIndex].chunkStart = -1
+        chunkedPageCount -= 1
     }
 
     @inline(__always) private func isFinal(_ cell: Cell) -> Bool { cell != 0 && cell != provisional }

@@ -42,8 +42,9 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
     }
 
     /// Sorts in place; the lists are short, so insertion sort beats the general one.
-    mutating func sort() {
-        // Two ids (the usual list that needs sorting) are swapped or not, without the loops.
+    // Inlined for the usual list that needs sorting, two ids, swapped or not without the
+    // loops (the call cost more than the swap).
+    @inline(__always) mutating func sort() {
         if count == 2 {
             if storage[1] < storage[0] {
                 let first = storage[0]
@@ -52,6 +53,10 @@ struct ReusableList<Element: Comparable & Sendable>: Sendable {
             }
             return
         }
+        sortLonger()
+    }
+
+    @inline(never) private mutating func sortLonger() {
         guard count > 16 else {
             for index in 1..<max(1, count) {
                 let element = storage[index]

@@ -1,6 +1,8 @@
 // The checker's table storage is written in place (``UniqueBuffer``) and its id map answers
 // most ids from a window (``IDSlotMap``): a copied checker must still never see the other's
-// changes, and the map must agree with a dictionary whatever order ids come in.
+// changes, and the map must agree with a dictionary whatever order ids come in. Paged cells
+// must read back every write, whether the page was collapsed, chunked, or the id lies above
+// all written ones or beyond the dense range.
 
 @testable import Invariants
 import PropertyBased
@@ -65,6 +67,35 @@ import Testing
             #expect(map.count == reference.count)
             for (key, slot) in reference { #expect(map.slot(key) == slot) }
             for key in 0..<next + 50 where reference[key] == nil { #expect(map.slot(key) == nil) }
+        }
+    }
+
+    // Writes in any order, some past the dense range, some rewriting to 0, and pages filled
+    // whole with one value so they collapse: every id reads what a dictionary holds.
+    @Test func pagedCellsAgreeWithDictionary() async {
+        let size = PagedCells<UInt8>.pageSize
+        let write = zip(Gen.int(in: 0...5), Gen.int(in: 0...(3 * size)))
+        await propertyCheck(count: 100, input: write.array(of: 1...200)) { writes in
+            var cells = PagedCells<UInt8>(provisional: 1)
+            var reference: [UInt32: UInt8] = [:]
+            func store(_ id: UInt32, _ value: UInt8) {
+                cells[id] = value
+                reference[id] = value == 0 ? nil : value
+            }
+            for (kind, value) in writes {
+                switch kind {
+                case 0: store(UInt32(value), 0)
+                case 1: store(PagedCells<UInt8>.denseLimit + UInt32(value), 3)
+                case 2:
+                    // A whole page of one final value: it collapses.
+                    let first = UInt32(value / size * size)
+                    for id in first..<first + UInt32(size) { store(id, 2) }
+                default: store(UInt32(value), UInt8(kind))
+                }
+            }
+            let ids = Array(0..<UInt32(4 * size)) + (0..<UInt32(3 * size + 2)).map { PagedCells<UInt8>.denseLimit + $0 }
+            let wrong = ids.filter { cells[$0] != reference[$0] ?? 0 }
+            #expect(wrong.isEmpty, "ids reading other than written: \(wrong.prefix(5))")
         }
     }
 }
