@@ -61,6 +61,16 @@ extension State {
     /// changes no slot's position, so the slot stays valid throughout.
     private mutating func start(_ runID: RunID, thread threadID: ThreadID, threadSlot: Int?, previousAttempt: UInt32, at: Timestamp) {
         let attempt = previousAttempt + 1
+        // The common start: a kept thread in the window, a run with no checkpoint yet. The
+        // thread read here is current (starting changes only its worker count).
+        if attempt <= self.maxRetries, let slot = threadSlot {
+            let thread = self.threadTable[slot: slot]
+            if !thread.isTemporary, !self.spanNodes.contains(in: thread.checkpoints, where: { $0.runID == runID }) {
+                return emitStarted(
+                    pending: runID, thread: threadID, attempt: attempt, inputCheckpointStep: self.nextCheckpointStep(of: thread),
+                    threadSlot: slot, at: at)
+            }
+        }
         emitStarted(pending: runID, thread: threadID, attempt: attempt, threadSlot: threadSlot, at: at)
         // The worker checks the attempt before running the graph.
         guard attempt <= self.maxRetries else {

@@ -20,6 +20,21 @@ extension State {
         appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: status, at: at), at: at)
     }
 
+    /// `threadCreated` (status `busy`) and then `created` for the new thread's first run, applied
+    /// together: the thread is stored with the run already in its lists (what ``addRun(_:to:)``
+    /// does to an empty thread), so it is not looked up and changed again. The run's id is
+    /// ``nextRunID``, which no run has.
+    mutating func emitThreadCreated(temporary: Bool, isAbsent: Bool, withFirstRun created: consuming RunCreated) {
+        let threadID = created.threadID, at = created.requestedAt
+        var thread = self.newThread(threadID, temporary: temporary, status: .busy)
+        Self.insert(created.runID, into: &thread, in: &runIDNodes)
+        self.storeThread(thread, isAbsent: isAbsent)
+        let run = self.storeRun(created)
+        self.pendingOrder.insert(run.id, createdAt: run.createdAt)
+        appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: .busy, at: at), at: at)
+        appendApplied(.created(created), at: at)
+    }
+
     mutating func emitCreated(_ created: consuming RunCreated) {
         self.insertRun(created)
         let at = created.requestedAt
@@ -31,6 +46,24 @@ extension State {
     mutating func emitStarted(pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, threadSlot: Int?, at: Timestamp) {
         self.applyStarted(idleRun: runID, thread: threadID, attempt: attempt, threadSlot: threadSlot, at: at)
         appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
+    }
+
+    /// `started` and then the run's input checkpoint (step `step`, with `next`) on the thread in
+    /// window slot `threadSlot`, applied together: the thread is changed once for its worker
+    /// count and its checkpoint history.
+    mutating func emitStarted(
+        pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, inputCheckpointStep step: Int64, threadSlot: Int,
+        at: Timestamp
+    ) {
+        self.startWorker(idleRun: runID, thread: threadID, attempt: attempt, at: at)
+        self.changeThread(inSlot: threadSlot) { thread, _, spanNodes in
+            thread.executionCount += 1
+            Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: true, in: &spanNodes)
+        }
+        appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
+        appendApplied(
+            .checkpointed(Checkpointed(runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: step, hasNext: true, at: at)),
+            at: at)
     }
 
     /// `threadSlot`: the thread's window slot, when the caller found it.

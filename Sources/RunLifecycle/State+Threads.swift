@@ -108,7 +108,7 @@ extension State {
     }
 
     @inline(__always)
-    private static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
+    static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
         if thread.runIDs.isEmpty, thread.inFlightNodes.isEmpty {
             // The thread's only run: the in-flight list shares its node (see
             // ``StoredThread/inFlightSharesRunIDs``).
@@ -163,13 +163,13 @@ extension State {
     }
 
     @inline(__always)
-    private static func appendCheckpoint(
+    static func appendCheckpoint(
         to thread: inout StoredThread, runID: RunID, step: Int64, hasNext: Bool, in spanNodes: inout ListPool<CheckpointSpan>
     ) {
         if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
             last.count += 1
             last.lastHasNext = hasNext
-            spanNodes.setLast(of: thread.checkpoints, to: last)
+            spanNodes.setLast(of: &thread.checkpoints, to: last)
             return
         }
         spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)
