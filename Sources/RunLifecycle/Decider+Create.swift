@@ -1,7 +1,9 @@
 // Creating a run and applying its multitask strategy (§4.1 of the reference).
 
 extension State {
-    mutating func createRun(_ request: borrowing CreateRun) {
+    // The request is consumed: its step list moves into the `created` event, so the request is
+    // neither copied (a value-witness call) nor its list retained and released.
+    mutating func createRun(_ request: consuming CreateRun) {
         let at = request.at
         guard let threadID = request.threadID else {
             // A stateless run, on a fresh temporary thread.
@@ -25,23 +27,23 @@ extension State {
 
     /// The create on a thread it creates: empty and already `busy`, so nothing is in flight
     /// there and no status write would change anything.
-    private mutating func createRunOnNewThread(_ request: borrowing CreateRun, _ threadID: ThreadID, temporary: Bool, isAbsent: Bool) {
+    private mutating func createRunOnNewThread(_ request: consuming CreateRun, _ threadID: ThreadID, temporary: Bool, isAbsent: Bool) {
         emitThreadCreated(temporary: temporary, isAbsent: isAbsent, withFirstRun: createdEvent(request, threadID))
     }
 
     /// The create on a thread with runs in flight: rejected, or inserted and then cancelling
     /// them (kept apart so the common create builds no list of victims).
-    private mutating func createRunOnBusyThread(_ request: borrowing CreateRun, _ threadID: ThreadID) {
-        let at = request.at
+    private mutating func createRunOnBusyThread(_ request: consuming CreateRun, _ threadID: ThreadID) {
+        let at = request.at, strategy = request.strategy
         let inFlight = self.inFlightRuns(on: threadID).map(\.id)
-        if request.strategy == .reject, !inFlight.isEmpty {
+        if strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return
         }
         setThreadStatus(threadID, .busy, at: at)
         let runID = insertCreatedRun(request, threadID)
         // The new run is inserted before the old ones are cancelled, as the server does.
-        if let action = request.strategy.cancelAction {
+        if let action = strategy.cancelAction {
             for victim in inFlight {
                 cancelInFlight(victim, action: action, cause: .supersededBy(runID), at: at)
             }
@@ -51,7 +53,7 @@ extension State {
     /// Emits `created` for the request on `threadID`, with the next run id; returns that id.
     @inline(__always)
     @discardableResult
-    private mutating func insertCreatedRun(_ request: borrowing CreateRun, _ threadID: ThreadID) -> RunID {
+    private mutating func insertCreatedRun(_ request: consuming CreateRun, _ threadID: ThreadID) -> RunID {
         let runID = self.nextRunID
         emitCreated(createdEvent(request, threadID))
         return runID
@@ -59,9 +61,7 @@ extension State {
 
     /// The `created` fact for the request on `threadID`, with the next run id.
     @inline(__always)
-    private func createdEvent(_ request: borrowing CreateRun, _ threadID: ThreadID) -> RunCreated {
-        // Only the step list is retained: the request is borrowed, so it is not copied whole
-        // (an owned request was copied through its value witness to get at the list).
+    private func createdEvent(_ request: consuming CreateRun, _ threadID: ThreadID) -> RunCreated {
         RunCreated(
             runID: self.nextRunID, threadID: threadID, assistantID: request.assistantID,
             strategy: request.strategy, requestedAt: request.at, after: request.after, work: request.work,

@@ -67,8 +67,9 @@ extension State {
     }
 
     /// `threadSlot`: the thread's window slot, when the caller found it.
-    mutating func emitCheckpointed(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
-        self.applyCheckpoint(checkpointed, threadSlot: threadSlot)
+    /// `runSlot`: the run's window slot, when the caller found it.
+    mutating func emitCheckpointed(_ checkpointed: Checkpointed, runSlot: Int? = nil, threadSlot: Int? = nil) {
+        self.applyCheckpoint(checkpointed, runSlot: runSlot, threadSlot: threadSlot)
         appendApplied(.checkpointed(checkpointed), at: checkpointed.at)
     }
 
@@ -89,6 +90,30 @@ extension State {
     mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, threadSlot: Int? = nil, at: Timestamp) {
         self.endExecution(runID, executionIndex: executionIndex, threadSlot: threadSlot, status: .timeout, at: at)
         appendApplied(.timedOut(run: runID, thread: threadID, at: at), at: at)
+    }
+
+    /// A worker's own end (`ended`: `succeeded`, `failed` or `timedOut`, leaving the run with
+    /// `status`) and then its final write to its kept thread in window slot `threadSlot`
+    /// (``finalThreadWrite(to:endingRun:base:valuesFrom:workerLeft:)``, decided before the
+    /// end), applied together: the thread changes once, for its worker count and the write.
+    mutating func emitEnded(
+        _ ended: consuming Event, _ runID: RunID, thread threadID: ThreadID, status: RunStatus, executionIndex: Int,
+        threadSlot: Int, threadWrite: (status: ThreadStatus?, valuesFrom: RunID?), at: Timestamp
+    ) {
+        self.removeWorker(at: executionIndex)
+        self.endRun(runID, status: status, at: at)
+        self.threadTable.updateSlot(threadSlot) { thread in
+            thread.executionCount -= 1
+            if let status = threadWrite.status { thread.status = status }
+            if let runID = threadWrite.valuesFrom { thread.valuesFromRunID = runID }
+        }
+        appendApplied(ended, at: at)
+        if let status = threadWrite.status {
+            appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at)
+        }
+        if let runID = threadWrite.valuesFrom {
+            appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at)
+        }
     }
 
     mutating func emitThreadStatusChanged(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {

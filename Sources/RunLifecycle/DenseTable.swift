@@ -107,6 +107,14 @@ public struct DenseTable<Key: DenseKey, Value> {
         return try read(value)
     }
 
+    /// ``peek(_:_:)`` through the slot the caller found for `key` (``occupiedSlot(of:)``), or
+    /// by `key` when that is nil (an outlier, or absent).
+    @inlinable @inline(__always)
+    public func peek<Result>(slot: Int?, orKey key: Key, _ read: (borrowing Value) throws -> Result) rethrows -> Result? {
+        guard let slot else { return try peek(key, read) }
+        return try slots.withUnsafeBufferPointer { buffer in try read(buffer[slot].unsafelyUnwrapped) }
+    }
+
     /// Changes the value for `key` in place (nil: absent; setting nil removes it), so a value
     /// holding arrays is not copied out and back (which would copy the arrays on write).
     @inlinable @discardableResult

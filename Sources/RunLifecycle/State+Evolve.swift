@@ -178,10 +178,16 @@ extension State {
     }
 
     /// Applies a checkpoint; `threadSlot`, when the caller found it, is the thread's window slot.
-    mutating func applyCheckpoint(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
+    /// `runSlot`, when the caller found it, is the run's window slot.
+    @inline(__always)
+    mutating func applyCheckpoint(_ checkpointed: Checkpointed, runSlot: Int? = nil, threadSlot: Int? = nil) {
         if let stepIndex = checkpointed.stepIndex {
             // Only the steps change: no waiter count to keep.
-            runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            if let runSlot {
+                runTable.updateSlot(runSlot) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            } else {
+                runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            }
         }
         if let step = checkpointed.checkpointStep {
             if let threadSlot {
@@ -214,6 +220,12 @@ extension State {
         } else {
             countExecutions(on: executions[index].threadID, by: -1)
         }
+        removeWorker(at: index)
+    }
+
+    /// ``removeExecution(at:threadSlot:)`` but for the thread's worker count, which the caller keeps.
+    @inline(__always)
+    mutating func removeWorker(at index: Int) {
         executions.withUnsafeMutableBufferPointer { workers in
             var position = index
             while position + 1 < workers.count {
@@ -228,7 +240,7 @@ extension State {
     /// list until the thread's next run is added (see ``StoredThread/inFlightRunIDs``):
     /// removing it at once was a third of the cost of ending, and most threads get no next run.
     @inline(__always)
-    private mutating func endRun(_ runID: RunID, status: RunStatus, at: Timestamp) {
+    mutating func endRun(_ runID: RunID, status: RunStatus, at: Timestamp) {
         // Only the status and the time change: no waiter count to keep.
         runTable.update(runID) { run in
             run.status = status

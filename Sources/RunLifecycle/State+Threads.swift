@@ -156,6 +156,7 @@ extension State {
     }
 
     /// ``appendCheckpoint(on:runID:step:hasNext:)`` on the thread in a slot already found.
+    @inline(__always)
     mutating func appendCheckpoint(inSlot slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
         changeThread(inSlot: slot) { thread, _, spanNodes in
             Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: hasNext, in: &spanNodes)
