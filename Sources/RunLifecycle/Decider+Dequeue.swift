@@ -26,7 +26,7 @@ extension State {
             let threadSlot = self.threadTable.occupiedSlot(of: threadID)
             let blocked =
                 if let threadSlot {
-                    isThreadBlocked(self.threadTable[slot: threadSlot])
+                    isThreadBlocked(self.threadTable[slot: threadSlot], starting: runID)
                 } else {
                     !self.threadTable.contains(threadID) || isThreadBlocked(threadID)
                 }
@@ -39,12 +39,16 @@ extension State {
         }
     }
 
-    /// ``isThreadBlocked(_:)-(ThreadID)`` on the thread already read.
+    /// ``isThreadBlocked(_:)-(ThreadID)`` on the thread already read, for starting `candidate`.
     @inline(__always)
-    func isThreadBlocked(_ thread: StoredThread) -> Bool {
-        // Both tests are pure; the count (no lookup) goes first.
+    func isThreadBlocked(_ thread: StoredThread, starting candidate: RunID) -> Bool {
+        // Both tests are pure; the count (no lookup) goes first. The candidate is queued, so
+        // pending (``State/structuralViolations()`` checks it), not running: it is not looked
+        // up (it is a fresh thread's only run).
         (!profile.has(.cancelledWorkerFreesThreadAtOnce) && thread.executionCount > 0)
-            || self.runIDNodes.contains(in: thread.inFlightRunIDs) { self.runTable.peek($0, { $0.status == .running }) == true }
+            || self.runIDNodes.contains(in: thread.inFlightRunIDs) {
+                $0 != candidate && self.runTable.peek($0, { $0.status == .running }) == true
+            }
     }
 
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the

@@ -68,6 +68,7 @@ extension State {
 
     /// `threadSlot`: the thread's window slot, when the caller found it.
     /// `runSlot`: the run's window slot, when the caller found it.
+    @inline(__always)  // Out of line, the fact was built in memory to be passed.
     mutating func emitCheckpointed(_ checkpointed: Checkpointed, runSlot: Int? = nil, threadSlot: Int? = nil) {
         self.applyCheckpoint(checkpointed, runSlot: runSlot, threadSlot: threadSlot)
         appendApplied(.checkpointed(checkpointed), at: checkpointed.at)

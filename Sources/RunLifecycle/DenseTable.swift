@@ -88,7 +88,7 @@ public struct DenseTable<Key: DenseKey, Value> {
     }
 
     /// Whether `key` has a value (nothing copied).
-    @inlinable
+    @inlinable @inline(__always)
     public func contains(_ key: Key) -> Bool {
         if let index = slotIndex(of: key) { return slots[index] != nil }
         return !outliers.isEmpty && outliers[key] != nil

@@ -30,15 +30,20 @@ public struct PendingOrder: RandomAccessCollection, Hashable, Sendable {
     @inlinable public func createdAt(at position: Int) -> Timestamp { entries[head + position].createdAt }
 
     /// Inserts a run at its place; a run already queued is left where it is.
+    // Inlined: the common insert is an append, and the call cost as much.
+    @inline(__always)
     mutating func insert(_ runID: RunID, createdAt: Timestamp) {
         let entry = Entry(createdAt: createdAt, runID: runID)
-        if let last = entries.last, !last.precedes(entry) {
-            let position = insertionPosition(of: entry)
-            if position < entries.count, entries[position].runID == runID { return }
-            entries.insert(entry, at: position)
-        } else {
-            entries.append(entry)
-        }
+        if let last = entries.last, !last.precedes(entry) { return insertBeforeLast(entry) }
+        entries.append(entry)
+    }
+
+    /// ``insert(_:createdAt:)`` of an entry that does not go last.
+    @inline(never)
+    private mutating func insertBeforeLast(_ entry: Entry) {
+        let position = insertionPosition(of: entry)
+        if position < entries.count, entries[position].runID == entry.runID { return }
+        entries.insert(entry, at: position)
     }
 
     /// Removes the run if it is queued; `createdAt` is its key, when known, for a binary search.
