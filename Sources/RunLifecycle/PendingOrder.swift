@@ -47,6 +47,8 @@ public struct PendingOrder: RandomAccessCollection, Hashable, Sendable {
     }
 
     /// Removes the run if it is queued; `createdAt` is its key, when known, for a binary search.
+    // Inlined: the common removal is the head's (the oldest run starts), and the call cost as much.
+    @inline(__always)
     mutating func remove(_ runID: RunID, createdAt: Timestamp?) {
         guard head < entries.count else { return }
         if entries[head].runID == runID {
@@ -54,6 +56,12 @@ public struct PendingOrder: RandomAccessCollection, Hashable, Sendable {
             compact()
             return
         }
+        removeBehindHead(runID, createdAt: createdAt)
+    }
+
+    /// ``remove(_:createdAt:)`` of a run that is not at the head.
+    @inline(never)
+    private mutating func removeBehindHead(_ runID: RunID, createdAt: Timestamp?) {
         var position: Int?
         if let createdAt {
             let candidate = insertionPosition(of: Entry(createdAt: createdAt, runID: runID))
