@@ -113,7 +113,7 @@ public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
     var inFlightNodes = PooledList<RunID>()
     /// Whether the in-flight list is ``runIDs`` itself. A run added to a thread with no run
     /// left is its only run, and in flight: then the two lists are one, and the thread's
-    /// single run costs one list node, not two. (Most threads only ever have one run.) The
+    /// single run is stored once, inline in ``runIDs``. (Most threads only ever have one run.) The
     /// next run added while runs remain gives the in-flight list its own nodes again; until
     /// then ``runIDs`` holds at most that one run, and every reader tests the status anyway.
     var inFlightSharesRunIDs = false
