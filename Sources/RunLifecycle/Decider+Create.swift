@@ -1,31 +1,49 @@
 // Creating a run and applying its multitask strategy (§4.1 of the reference).
 
 extension State {
-    mutating func createRun(_ request: borrowing CreateRun) {
+    // The request is consumed: its step list moves into the `created` event, so the request is
+    // neither copied (a value-witness call) nor its list retained and released.
+    mutating func createRun(_ request: consuming CreateRun) {
         let at = request.at
-        guard let (threadID, isFresh) = resolveThread(for: request) else { return }
-        // A thread created for this request is empty and already `busy`: nothing is in flight
-        // there and the status write would change nothing, so neither is looked up.
-        if !isFresh, self.hasInFlightRun(on: threadID) {
+        guard let threadID = request.threadID else {
+            // A stateless run, on a fresh temporary thread.
+            return createRunOnNewThread(request, self.nextThreadID, temporary: true, isAbsent: false)
+        }
+        guard self.threadTable.contains(threadID) else {
+            switch request.ifNotExists {
+            case .create:
+                return createRunOnNewThread(request, threadID, temporary: false, isAbsent: true)
+            case .reject:
+                return emit(.rejected(thread: threadID, strategy: request.strategy, reason: .threadNotFound, at: at))
+            }
+        }
+        if profile.has(.busyBeforeRejectCheck) { setThreadStatus(threadID, .busy, at: at) }
+        if self.hasInFlightRun(on: threadID) {
             return createRunOnBusyThread(request, threadID)
         }
-        if !isFresh { setThreadStatus(threadID, .busy, at: at) }
+        setThreadStatus(threadID, .busy, at: at)
         insertCreatedRun(request, threadID)
+    }
+
+    /// The create on a thread it creates: empty and already `busy`, so nothing is in flight
+    /// there and no status write would change anything.
+    private mutating func createRunOnNewThread(_ request: consuming CreateRun, _ threadID: ThreadID, temporary: Bool, isAbsent: Bool) {
+        emitThreadCreated(temporary: temporary, isAbsent: isAbsent, withFirstRun: createdEvent(request, threadID))
     }
 
     /// The create on a thread with runs in flight: rejected, or inserted and then cancelling
     /// them (kept apart so the common create builds no list of victims).
-    private mutating func createRunOnBusyThread(_ request: borrowing CreateRun, _ threadID: ThreadID) {
-        let at = request.at
+    private mutating func createRunOnBusyThread(_ request: consuming CreateRun, _ threadID: ThreadID) {
+        let at = request.at, strategy = request.strategy
         let inFlight = self.inFlightRuns(on: threadID).map(\.id)
-        if request.strategy == .reject, !inFlight.isEmpty {
+        if strategy == .reject, !inFlight.isEmpty {
             emit(.rejected(thread: threadID, strategy: .reject, reason: .threadBusy(inFlight: inFlight), at: at))
             return
         }
         setThreadStatus(threadID, .busy, at: at)
         let runID = insertCreatedRun(request, threadID)
         // The new run is inserted before the old ones are cancelled, as the server does.
-        if let action = request.strategy.cancelAction {
+        if let action = strategy.cancelAction {
             for victim in inFlight {
                 cancelInFlight(victim, action: action, cause: .supersededBy(runID), at: at)
             }
@@ -35,39 +53,18 @@ extension State {
     /// Emits `created` for the request on `threadID`, with the next run id; returns that id.
     @inline(__always)
     @discardableResult
-    private mutating func insertCreatedRun(_ request: borrowing CreateRun, _ threadID: ThreadID) -> RunID {
+    private mutating func insertCreatedRun(_ request: consuming CreateRun, _ threadID: ThreadID) -> RunID {
         let runID = self.nextRunID
-        // Only the step list is retained: the request is borrowed, so it is not copied whole
-        // (an owned request was copied through its value witness to get at the list).
-        let work = request.work
-        emitCreated(
-            RunCreated(
-                runID: runID, threadID: threadID, assistantID: request.assistantID,
-                strategy: request.strategy, requestedAt: request.at, after: request.after, work: work,
-                subscribed: request.subscribed))
+        emitCreated(createdEvent(request, threadID))
         return runID
     }
 
-    /// The thread the run goes to, creating it when needed, and whether it was created here;
-    /// nil after a 404 refusal.
-    private mutating func resolveThread(for request: borrowing CreateRun) -> (ThreadID, isFresh: Bool)? {
-        let at = request.at
-        guard let requested = request.threadID else {
-            let threadID = self.nextThreadID
-            emitThreadCreated(threadID, temporary: true, status: .busy, at: at)
-            return (threadID, true)
-        }
-        if self.threadTable.contains(requested) {
-            if profile.has(.busyBeforeRejectCheck) { setThreadStatus(requested, .busy, at: at) }
-            return (requested, false)
-        }
-        switch request.ifNotExists {
-        case .create:
-            emitThreadCreated(requested, temporary: false, status: .busy, isAbsent: true, at: at)
-            return (requested, true)
-        case .reject:
-            emit(.rejected(thread: requested, strategy: request.strategy, reason: .threadNotFound, at: at))
-            return nil
-        }
+    /// The `created` fact for the request on `threadID`, with the next run id.
+    @inline(__always)
+    private func createdEvent(_ request: consuming CreateRun, _ threadID: ThreadID) -> RunCreated {
+        RunCreated(
+            runID: self.nextRunID, threadID: threadID, assistantID: request.assistantID,
+            strategy: request.strategy, requestedAt: request.at, after: request.after, work: request.work,
+            subscribed: request.subscribed)
     }
 }

@@ -26,7 +26,7 @@ extension State {
             let threadSlot = self.threadTable.occupiedSlot(of: threadID)
             let blocked =
                 if let threadSlot {
-                    isThreadBlocked(self.threadTable[slot: threadSlot])
+                    isThreadBlocked(self.threadTable[slot: threadSlot], starting: runID)
                 } else {
                     !self.threadTable.contains(threadID) || isThreadBlocked(threadID)
                 }
@@ -39,12 +39,16 @@ extension State {
         }
     }
 
-    /// ``isThreadBlocked(_:)-(ThreadID)`` on the thread already read.
+    /// ``isThreadBlocked(_:)-(ThreadID)`` on the thread already read, for starting `candidate`.
     @inline(__always)
-    func isThreadBlocked(_ thread: StoredThread) -> Bool {
-        // Both tests are pure; the count (no lookup) goes first.
+    func isThreadBlocked(_ thread: StoredThread, starting candidate: RunID) -> Bool {
+        // Both tests are pure; the count (no lookup) goes first. The candidate is queued, so
+        // pending (``State/structuralViolations()`` checks it), not running: it is not looked
+        // up (it is a fresh thread's only run).
         (!profile.has(.cancelledWorkerFreesThreadAtOnce) && thread.executionCount > 0)
-            || self.runIDNodes.contains(in: thread.inFlightRunIDs) { self.runTable.peek($0, { $0.status == .running }) == true }
+            || self.runIDNodes.contains(in: thread.inFlightRunIDs) {
+                $0 != candidate && self.runTable.peek($0, { $0.status == .running }) == true
+            }
     }
 
     /// In the in-memory server a thread is blocked only by a run whose *status* is running; the
@@ -61,6 +65,16 @@ extension State {
     /// changes no slot's position, so the slot stays valid throughout.
     private mutating func start(_ runID: RunID, thread threadID: ThreadID, threadSlot: Int?, previousAttempt: UInt32, at: Timestamp) {
         let attempt = previousAttempt + 1
+        // The common start: a kept thread in the window, a run with no checkpoint yet. The
+        // thread read here is current (starting changes only its worker count).
+        if attempt <= self.maxRetries, let slot = threadSlot {
+            let thread = self.threadTable[slot: slot]
+            if !thread.isTemporary, !self.spanNodes.contains(in: thread.checkpoints, where: { $0.runID == runID }) {
+                return emitStarted(
+                    pending: runID, thread: threadID, attempt: attempt, inputCheckpointStep: self.nextCheckpointStep(of: thread),
+                    threadSlot: slot, at: at)
+            }
+        }
         emitStarted(pending: runID, thread: threadID, attempt: attempt, threadSlot: threadSlot, at: at)
         // The worker checks the attempt before running the graph.
         guard attempt <= self.maxRetries else {

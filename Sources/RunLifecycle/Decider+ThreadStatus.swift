@@ -48,20 +48,33 @@ extension State {
         of thread: StoredThread, inSlot slot: Int?, endingRun runID: RunID, base: ThreadStatus,
         valuesFrom valuesRunID: RunID?, at: Timestamp
     ) {
+        let write = finalThreadWrite(to: thread, endingRun: runID, base: base, valuesFrom: valuesRunID, workerLeft: true)
+        // `thread` is current: nothing changed it since it was read, so no second lookup.
+        emitFinalThreadWrite(thread.id, status: write.status, valuesFrom: write.valuesFrom, threadSlot: slot, at: at)
+    }
+
+    /// What the final write changes on `thread` (current, not temporary): its status and its
+    /// cached values, nil where unchanged. `workerLeft`: whether the ending run's worker already
+    /// left `executions` (else it is still there, and counted by the thread).
+    // `mutating`, though it changes nothing, so that the state is passed by reference: the
+    // compiler kept this out of line, and a non-mutating call first copied the whole state.
+    @inline(__always)
+    mutating func finalThreadWrite(
+        to thread: StoredThread, endingRun runID: RunID, base: ThreadStatus, valuesFrom valuesRunID: RunID?, workerLeft: Bool
+    ) -> (status: ThreadStatus?, valuesFrom: RunID?) {
         let threadID = thread.id
         let otherRunInFlight = self.runIDNodes.contains(in: thread.inFlightRunIDs) { inFlight in
             inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
         }
-        // The count says whether any worker executes on the thread; only then are they scanned.
+        // The count says whether any other worker executes on the thread; only then are they scanned.
         let otherWorkerExecuting =
-            !profile.has(.cancelledWorkerFreesThreadAtOnce) && thread.executionCount > 0
+            !profile.has(.cancelledWorkerFreesThreadAtOnce) && thread.executionCount > (workerLeft ? 0 : 1)
             && self.executions.contains { $0.threadID == threadID && $0.runID != runID }
-        // `thread` is current: nothing changed it since it was read, so no second lookup.
         let status = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
-        emitFinalThreadWrite(
-            threadID, status: thread.status != status ? status : nil,
-            valuesFrom: valuesRunID != nil && thread.valuesFromRunID != valuesRunID ? valuesRunID : nil,
-            threadSlot: slot, at: at)
+        return (
+            thread.status != status ? status : nil,
+            valuesRunID != nil && thread.valuesFromRunID != valuesRunID ? valuesRunID : nil
+        )
     }
 
     /// The documented intent: the status follows the runs. `busy` while anything is in flight

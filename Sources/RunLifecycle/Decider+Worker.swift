@@ -3,8 +3,10 @@
 
 extension State {
     mutating func checkpoint(_ runID: RunID, at: Timestamp) {
-        // Only the fields the step needs are read: the whole run is not copied out.
-        guard let (status, threadID, completedSteps, stepCount) = self.runTable.peek(runID, {
+        // The run is looked up once, for these fields and then the step count's update. Only
+        // the fields the step needs are read: the whole run is not copied out.
+        let runSlot = self.runTable.occupiedSlot(of: runID)
+        guard let (status, threadID, completedSteps, stepCount) = self.runTable.peek(slot: runSlot, orKey: runID, {
             ($0.status, $0.threadID, $0.completedSteps, $0.stepCount)
         }) else { return refuse(.checkpoint, runID, .notFound, at: at) }
         // A running run always has its worker, uncancelled (``State/structuralViolations()``
@@ -28,7 +30,7 @@ extension State {
             Checkpointed(
                 runID: runID, threadID: threadID, stepIndex: completedSteps,
                 checkpointStep: persistedStep, hasNext: completedSteps + 1 < stepCount, at: at),
-            threadSlot: slot)
+            runSlot: runSlot, threadSlot: slot)
     }
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
@@ -48,6 +50,23 @@ extension State {
         // The thread is looked up once, for the worker count and then the final write (the
         // worker runs on its run's thread; were it not so, the general lookups would answer).
         let threadSlot = self.executions[executionIndex].threadID == threadID ? self.threadTable.occupiedSlot(of: threadID) : nil
+        if let threadSlot, case let thread = self.threadTable[slot: threadSlot], !thread.isTemporary {
+            // The common end: a kept thread in the window. The end changes neither the thread's
+            // runs, checkpoints, status nor the other workers, so the final write is decided
+            // first and both change the thread at once.
+            let valuesRunID = self.spanNodes.contains(in: thread.checkpoints) { $0.runID == runID } ? runID : nil
+            // (The same event, run status and base status as below.)
+            let (ended, status, base): (Event, RunStatus, ThreadStatus) =
+                switch outcome {
+                case .success: (.succeeded(run: runID, thread: threadID, at: at), .success, lastCheckpointHasNext ? .interrupted : .idle)
+                case .error: (.failed(run: runID, thread: threadID, cause: .graphError, at: at), .error, .error)
+                case .timeout: (.timedOut(run: runID, thread: threadID, at: at), .timeout, .error)
+                }
+            let write = finalThreadWrite(to: thread, endingRun: runID, base: base, valuesFrom: valuesRunID, workerLeft: false)
+            return emitEnded(
+                ended, runID, thread: threadID, status: status, executionIndex: executionIndex, threadSlot: threadSlot,
+                threadWrite: write, at: at)
+        }
         let base: ThreadStatus
         switch outcome {
         case .success:

@@ -37,7 +37,7 @@ public enum Decider {
     /// its scratch copy pays a copy-on-write of every table it changes, which grows with the
     /// number of runs. Here every change happens in place and each event is applied once.
     @discardableResult
-    public static func handle(_ command: Command, _ state: inout State) -> [Event] {
+    public static func handle(_ command: consuming Command, _ state: inout State) -> [Event] {
         var events: [Event] = []
         handle(command, &state, into: &events)
         return events
@@ -47,7 +47,8 @@ public enum Decider {
     ///
     /// The same as ``handle(_:_:)``, for a hot loop: the caller keeps one buffer and empties it
     /// (keeping its capacity) between commands, so a decision allocates no array of its own.
-    public static func handle(_ command: Command, _ state: inout State, into events: inout [Event]) {
+    /// The command is consumed, so a create's step list moves into its `created` event.
+    public static func handle(_ command: consuming Command, _ state: inout State, into events: inout [Event]) {
         guard command.at >= state.latestEventAt else {
             events.append(contentsOf: decide(command, state))
             return
@@ -86,9 +87,9 @@ extension State {
     /// Decides `command` (its time already checked against the state's clock). Inlined into
     /// its two callers: the dispatch is per command, so its call frame was a measurable part.
     @inline(__always)
-    mutating func apply(_ command: Command) {
+    mutating func apply(_ command: consuming Command) {
         let at = command.at
-        switch command {
+        switch consume command {
         case .createRun(let request): createRun(request)
         case .dequeue(let snapshot, let limit, _): dequeue(snapshot: snapshot, limit: limit, at: at)
         case .checkpoint(let runID, _): checkpoint(runID, at: at)

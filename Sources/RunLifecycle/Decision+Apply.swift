@@ -20,6 +20,21 @@ extension State {
         appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: status, at: at), at: at)
     }
 
+    /// `threadCreated` (status `busy`) and then `created` for the new thread's first run, applied
+    /// together: the thread is stored with the run already in its lists (what ``addRun(_:to:)``
+    /// does to an empty thread), so it is not looked up and changed again. The run's id is
+    /// ``nextRunID``, which no run has.
+    mutating func emitThreadCreated(temporary: Bool, isAbsent: Bool, withFirstRun created: consuming RunCreated) {
+        let threadID = created.threadID, at = created.requestedAt
+        var thread = self.newThread(threadID, temporary: temporary, status: .busy)
+        Self.insert(created.runID, into: &thread, in: &runIDNodes)
+        self.storeThread(thread, isAbsent: isAbsent)
+        let run = self.storeRun(created)
+        self.pendingOrder.insert(run.id, createdAt: run.createdAt)
+        appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: .busy, at: at), at: at)
+        appendApplied(.created(created), at: at)
+    }
+
     mutating func emitCreated(_ created: consuming RunCreated) {
         self.insertRun(created)
         let at = created.requestedAt
@@ -33,9 +48,29 @@ extension State {
         appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
     }
 
+    /// `started` and then the run's input checkpoint (step `step`, with `next`) on the thread in
+    /// window slot `threadSlot`, applied together: the thread is changed once for its worker
+    /// count and its checkpoint history.
+    mutating func emitStarted(
+        pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, inputCheckpointStep step: Int64, threadSlot: Int,
+        at: Timestamp
+    ) {
+        self.startWorker(idleRun: runID, thread: threadID, attempt: attempt, at: at)
+        self.changeThread(inSlot: threadSlot) { thread, _, spanNodes in
+            thread.executionCount += 1
+            Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: true, in: &spanNodes)
+        }
+        appendApplied(.started(run: runID, thread: threadID, attempt: attempt, at: at), at: at)
+        appendApplied(
+            .checkpointed(Checkpointed(runID: runID, threadID: threadID, stepIndex: nil, checkpointStep: step, hasNext: true, at: at)),
+            at: at)
+    }
+
     /// `threadSlot`: the thread's window slot, when the caller found it.
-    mutating func emitCheckpointed(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
-        self.applyCheckpoint(checkpointed, threadSlot: threadSlot)
+    /// `runSlot`: the run's window slot, when the caller found it.
+    @inline(__always)  // Out of line, the fact was built in memory to be passed.
+    mutating func emitCheckpointed(_ checkpointed: Checkpointed, runSlot: Int? = nil, threadSlot: Int? = nil) {
+        self.applyCheckpoint(checkpointed, runSlot: runSlot, threadSlot: threadSlot)
         appendApplied(.checkpointed(checkpointed), at: checkpointed.at)
     }
 
@@ -56,6 +91,30 @@ extension State {
     mutating func emitTimedOut(_ runID: RunID, thread threadID: ThreadID, executionIndex: Int, threadSlot: Int? = nil, at: Timestamp) {
         self.endExecution(runID, executionIndex: executionIndex, threadSlot: threadSlot, status: .timeout, at: at)
         appendApplied(.timedOut(run: runID, thread: threadID, at: at), at: at)
+    }
+
+    /// A worker's own end (`ended`: `succeeded`, `failed` or `timedOut`, leaving the run with
+    /// `status`) and then its final write to its kept thread in window slot `threadSlot`
+    /// (``finalThreadWrite(to:endingRun:base:valuesFrom:workerLeft:)``, decided before the
+    /// end), applied together: the thread changes once, for its worker count and the write.
+    mutating func emitEnded(
+        _ ended: consuming Event, _ runID: RunID, thread threadID: ThreadID, status: RunStatus, executionIndex: Int,
+        threadSlot: Int, threadWrite: (status: ThreadStatus?, valuesFrom: RunID?), at: Timestamp
+    ) {
+        self.removeWorker(at: executionIndex)
+        self.endRun(runID, status: status, at: at)
+        self.threadTable.updateSlot(threadSlot) { thread in
+            thread.executionCount -= 1
+            if let status = threadWrite.status { thread.status = status }
+            if let runID = threadWrite.valuesFrom { thread.valuesFromRunID = runID }
+        }
+        appendApplied(ended, at: at)
+        if let status = threadWrite.status {
+            appendApplied(.threadStatusChanged(thread: threadID, status: status, at: at), at: at)
+        }
+        if let runID = threadWrite.valuesFrom {
+            appendApplied(.threadValuesCached(thread: threadID, fromRun: runID, at: at), at: at)
+        }
     }
 
     mutating func emitThreadStatusChanged(_ threadID: ThreadID, _ status: ThreadStatus, at: Timestamp) {

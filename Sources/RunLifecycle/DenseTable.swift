@@ -88,7 +88,7 @@ public struct DenseTable<Key: DenseKey, Value> {
     }
 
     /// Whether `key` has a value (nothing copied).
-    @inlinable
+    @inlinable @inline(__always)
     public func contains(_ key: Key) -> Bool {
         if let index = slotIndex(of: key) { return slots[index] != nil }
         return !outliers.isEmpty && outliers[key] != nil
@@ -105,6 +105,14 @@ public struct DenseTable<Key: DenseKey, Value> {
         }
         guard !outliers.isEmpty, let value = outliers[key] else { return nil }
         return try read(value)
+    }
+
+    /// ``peek(_:_:)`` through the slot the caller found for `key` (``occupiedSlot(of:)``), or
+    /// by `key` when that is nil (an outlier, or absent).
+    @inlinable @inline(__always)
+    public func peek<Result>(slot: Int?, orKey key: Key, _ read: (borrowing Value) throws -> Result) rethrows -> Result? {
+        guard let slot else { return try peek(key, read) }
+        return try slots.withUnsafeBufferPointer { buffer in try read(buffer[slot].unsafelyUnwrapped) }
     }
 
     /// Changes the value for `key` in place (nil: absent; setting nil removes it), so a value

@@ -30,18 +30,25 @@ public struct PendingOrder: RandomAccessCollection, Hashable, Sendable {
     @inlinable public func createdAt(at position: Int) -> Timestamp { entries[head + position].createdAt }
 
     /// Inserts a run at its place; a run already queued is left where it is.
+    // Inlined: the common insert is an append, and the call cost as much.
+    @inline(__always)
     mutating func insert(_ runID: RunID, createdAt: Timestamp) {
         let entry = Entry(createdAt: createdAt, runID: runID)
-        if let last = entries.last, !last.precedes(entry) {
-            let position = insertionPosition(of: entry)
-            if position < entries.count, entries[position].runID == runID { return }
-            entries.insert(entry, at: position)
-        } else {
-            entries.append(entry)
-        }
+        if let last = entries.last, !last.precedes(entry) { return insertBeforeLast(entry) }
+        entries.append(entry)
+    }
+
+    /// ``insert(_:createdAt:)`` of an entry that does not go last.
+    @inline(never)
+    private mutating func insertBeforeLast(_ entry: Entry) {
+        let position = insertionPosition(of: entry)
+        if position < entries.count, entries[position].runID == entry.runID { return }
+        entries.insert(entry, at: position)
     }
 
     /// Removes the run if it is queued; `createdAt` is its key, when known, for a binary search.
+    // Inlined: the common removal is the head's (the oldest run starts), and the call cost as much.
+    @inline(__always)
     mutating func remove(_ runID: RunID, createdAt: Timestamp?) {
         guard head < entries.count else { return }
         if entries[head].runID == runID {
@@ -49,6 +56,12 @@ public struct PendingOrder: RandomAccessCollection, Hashable, Sendable {
             compact()
             return
         }
+        removeBehindHead(runID, createdAt: createdAt)
+    }
+
+    /// ``remove(_:createdAt:)`` of a run that is not at the head.
+    @inline(never)
+    private mutating func removeBehindHead(_ runID: RunID, createdAt: Timestamp?) {
         var position: Int?
         if let createdAt {
             let candidate = insertionPosition(of: Entry(createdAt: createdAt, runID: runID))

@@ -103,22 +103,22 @@ public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
     public internal(set) var status: ThreadStatus
     public internal(set) var valuesFromRunID: RunID?
     /// Ids of the thread's runs that still exist, ascending.
-    public internal(set) var runIDs = PooledList()
+    public internal(set) var runIDs = PooledList<RunID>()
     /// The subset of ``runIDs`` whose status is pending or running, ascending, plus runs that
     /// ended (or were forgotten) since the thread's latest run was added: they leave lazily,
     /// when the next run is added or the thread goes, so every reader tests the run's status
     /// (``RunThread/inFlightRunIDs`` holds only the runs in flight).
-    public var inFlightRunIDs: PooledList { inFlightSharesRunIDs ? runIDs : inFlightNodes }
+    public var inFlightRunIDs: PooledList<RunID> { inFlightSharesRunIDs ? runIDs : inFlightNodes }
     /// The in-flight list's own nodes; empty while it shares ``runIDs``.
-    var inFlightNodes = PooledList()
+    var inFlightNodes = PooledList<RunID>()
     /// Whether the in-flight list is ``runIDs`` itself. A run added to a thread with no run
     /// left is its only run, and in flight: then the two lists are one, and the thread's
-    /// single run costs one list node, not two. (Most threads only ever have one run.) The
+    /// single run is stored once, inline in ``runIDs``. (Most threads only ever have one run.) The
     /// next run added while runs remain gives the in-flight list its own nodes again; until
     /// then ``runIDs`` holds at most that one run, and every reader tests the status anyway.
     var inFlightSharesRunIDs = false
     /// The checkpoint history, oldest first.
-    public internal(set) var checkpoints = PooledList()
+    public internal(set) var checkpoints = PooledList<CheckpointSpan>()
     public internal(set) var latestForgottenCheckpoint: ForgottenCheckpoint?
 
     /// Creates an empty thread.

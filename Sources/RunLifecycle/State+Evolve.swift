@@ -81,6 +81,12 @@ extension State {
 
     /// `isAbsent`: the caller knows no thread has this id, so none is looked for to replace.
     mutating func applyThreadCreated(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus, isAbsent: Bool = false) {
+        storeThread(newThread(threadID, temporary: temporary, status: status), isAbsent: isAbsent)
+    }
+
+    /// The empty thread a `threadCreated` event stores (not stored yet; the id counter moves).
+    @inline(__always)
+    mutating func newThread(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus) -> StoredThread {
         // A worker can name this id only if the thread existed before (its id is then below
         // `nextThreadID`) or after an odd journal started one on an unknown thread: otherwise
         // its worker count is 0 without a scan.
@@ -88,8 +94,14 @@ extension State {
         if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
         var thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
         if mayHaveWorkers { thread.executionCount = executionCount(on: threadID) }
+        return thread
+    }
+
+    /// Stores a new thread, replacing any with its id unless the caller knows there is none.
+    @inline(__always)
+    mutating func storeThread(_ thread: StoredThread, isAbsent: Bool) {
         if isAbsent {
-            threadTable.setValue(thread, forKey: threadID)
+            threadTable.setValue(thread, forKey: thread.id)
         } else {
             insertThread(thread)
         }
@@ -111,6 +123,17 @@ extension State {
     /// `workerStopped`/`serverRestarted` after a cancel), so the dequeue skips that scan.
     /// `threadSlot`: the thread's window slot, when the caller found it.
     mutating func applyStarted(idleRun runID: RunID, thread threadID: ThreadID, attempt: UInt32, threadSlot: Int? = nil, at: Timestamp) {
+        startWorker(idleRun: runID, thread: threadID, attempt: attempt, at: at)
+        if let threadSlot {
+            threadTable.updateSlot(threadSlot) { $0.executionCount += 1 }
+        } else {
+            countExecutions(on: threadID, by: 1)
+        }
+    }
+
+    /// ``applyStarted(idleRun:thread:attempt:threadSlot:at:)`` but for the thread's worker count.
+    @inline(__always)
+    mutating func startWorker(idleRun runID: RunID, thread threadID: ThreadID, attempt: UInt32, at: Timestamp) {
         // The waiter count does not change, so the total needs no update.
         let createdAt = runTable.update(runID) { run in
             run.status = .running
@@ -120,11 +143,6 @@ extension State {
         }
         pendingOrder.remove(runID, createdAt: createdAt)
         executions.append(Execution(runID: runID, threadID: threadID, startedAt: at, signal: nil))
-        if let threadSlot {
-            threadTable.updateSlot(threadSlot) { $0.executionCount += 1 }
-        } else {
-            countExecutions(on: threadID, by: 1)
-        }
     }
 
     /// Keeps ``StoredThread/executionCount`` of `threadID` (if it exists) as workers come and go.
@@ -136,14 +154,22 @@ extension State {
 
     mutating func insertRun(_ created: borrowing RunCreated) {
         guard !runTable.contains(created.runID) else { return }
+        let run = storeRun(created)
+        addRun(run.id, to: run.threadID)
+        pendingOrder.insert(run.id, createdAt: run.createdAt)
+    }
+
+    /// The run record a `created` event stores, stored (its id absent from the table), without
+    /// its thread's lists or the queue.
+    @inline(__always)
+    mutating func storeRun(_ created: borrowing RunCreated) -> Run {
         let run = Run(
             id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
             strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
             stepCount: created.work.count, subscriberCount: created.subscribed ? 1 : 0)
         runTable.setValue(run, forKey: run.id)  // (the subscript's setter was an out-of-line call)
         if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
-        addRun(run.id, to: run.threadID)
-        pendingOrder.insert(run.id, createdAt: run.createdAt)
+        return run
     }
 
     private mutating func enqueuePending(_ runID: RunID) {
@@ -152,10 +178,16 @@ extension State {
     }
 
     /// Applies a checkpoint; `threadSlot`, when the caller found it, is the thread's window slot.
-    mutating func applyCheckpoint(_ checkpointed: Checkpointed, threadSlot: Int? = nil) {
+    /// `runSlot`, when the caller found it, is the run's window slot.
+    @inline(__always)
+    mutating func applyCheckpoint(_ checkpointed: Checkpointed, runSlot: Int? = nil, threadSlot: Int? = nil) {
         if let stepIndex = checkpointed.stepIndex {
             // Only the steps change: no waiter count to keep.
-            runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            if let runSlot {
+                runTable.updateSlot(runSlot) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            } else {
+                runTable.update(checkpointed.runID) { $0.completedSteps = max($0.completedSteps, stepIndex + 1) }
+            }
         }
         if let step = checkpointed.checkpointStep {
             if let threadSlot {
@@ -188,6 +220,12 @@ extension State {
         } else {
             countExecutions(on: executions[index].threadID, by: -1)
         }
+        removeWorker(at: index)
+    }
+
+    /// ``removeExecution(at:threadSlot:)`` but for the thread's worker count, which the caller keeps.
+    @inline(__always)
+    mutating func removeWorker(at index: Int) {
         executions.withUnsafeMutableBufferPointer { workers in
             var position = index
             while position + 1 < workers.count {
@@ -202,7 +240,7 @@ extension State {
     /// list until the thread's next run is added (see ``StoredThread/inFlightRunIDs``):
     /// removing it at once was a third of the cost of ending, and most threads get no next run.
     @inline(__always)
-    private mutating func endRun(_ runID: RunID, status: RunStatus, at: Timestamp) {
+    mutating func endRun(_ runID: RunID, status: RunStatus, at: Timestamp) {
         // Only the status and the time change: no waiter count to keep.
         runTable.update(runID) { run in
             run.status = status

@@ -108,7 +108,7 @@ extension State {
     }
 
     @inline(__always)
-    private static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
+    static func insert(_ runID: RunID, into thread: inout StoredThread, in runIDNodes: inout ListPool<RunID>) {
         if thread.runIDs.isEmpty, thread.inFlightNodes.isEmpty {
             // The thread's only run: the in-flight list shares its node (see
             // ``StoredThread/inFlightSharesRunIDs``).
@@ -156,6 +156,7 @@ extension State {
     }
 
     /// ``appendCheckpoint(on:runID:step:hasNext:)`` on the thread in a slot already found.
+    @inline(__always)
     mutating func appendCheckpoint(inSlot slot: Int, runID: RunID, step: Int64, hasNext: Bool) {
         changeThread(inSlot: slot) { thread, _, spanNodes in
             Self.appendCheckpoint(to: &thread, runID: runID, step: step, hasNext: hasNext, in: &spanNodes)
@@ -163,13 +164,13 @@ extension State {
     }
 
     @inline(__always)
-    private static func appendCheckpoint(
+    static func appendCheckpoint(
         to thread: inout StoredThread, runID: RunID, step: Int64, hasNext: Bool, in spanNodes: inout ListPool<CheckpointSpan>
     ) {
         if var last = spanNodes.last(of: thread.checkpoints), last.runID == runID, last.lastStep + 1 == step {
             last.count += 1
             last.lastHasNext = hasNext
-            spanNodes.setLast(of: thread.checkpoints, to: last)
+            spanNodes.setLast(of: &thread.checkpoints, to: last)
             return
         }
         spanNodes.append(CheckpointSpan(runID: runID, firstStep: step, count: 1, lastHasNext: hasNext), to: &thread.checkpoints)

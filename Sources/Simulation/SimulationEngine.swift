@@ -125,7 +125,7 @@ struct SimulationEngine {
 
     /// Decides `command` at the current time, applies its events and reacts to each; the
     /// events stay in ``outbox`` for the sink.
-    mutating func execute(_ command: Command) {
+    mutating func execute(_ command: consuming Command) {
         integrateBusySlots()
         metrics.commands += 1
         lastCommandStarted = false
