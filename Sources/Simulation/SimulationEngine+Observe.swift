@@ -105,16 +105,18 @@ extension SimulationEngine {
             record.worker = nil
             return worker
         }
-        if let leaving {
-            cancelItems(of: leaving)
-            threads.workerLeft(thread, at: kernel.now.microsecondsSinceStart)
-        }
         queueMayMove = true
-        settleIfDone(runID, at: index)
+        guard let leaving else { return settleIfDone(runID, at: index) }
+        cancelItems(of: leaving)
+        // Ended with no worker left: it settles now, and its thread learns that the worker
+        // left and that the run settled in one access (two looked the thread up twice).
+        settleIfDone(runID, at: index, workerLeftThread: thread)
     }
 
-    /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds it.
-    mutating func settleIfDone(_ runID: RunID, at index: Int) {
+    /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds
+    /// it. `workerLeftThread`: the thread whose worker just left (what
+    /// ``ThreadSlots/workerLeft(_:at:)`` records), told here, as the run settles.
+    mutating func settleIfDone(_ runID: RunID, at index: Int, workerLeftThread: ThreadID? = nil) {
         // Read once: each field read through the slot table checked bounds and presence again.
         let record = runs[index]
         guard record.ended, record.worker == nil else { return }
@@ -122,7 +124,11 @@ extension SimulationEngine {
         if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
         metrics.count(record.outcome)
         runs.remove(at: index)
-        let threadSettled = threads.settleRun(on: threadID)
+        let threadSettled = if let workerLeftThread {
+            threads.workerLeft(workerLeftThread, at: kernel.now.microsecondsSinceStart, thenSettleRunOn: threadID)
+        } else {
+            threads.settleRun(on: threadID)
+        }
         if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
