@@ -4,51 +4,54 @@ import DiscreteEvent
 import RunLifecycle
 
 extension SimulationEngine {
-    /// Reacts to the event at `event` (by address: passing it by value copied every event).
+    /// What observing the outbox's event at `index` needs of it, read in place: only plain
+    /// fields, so nothing is retained, and the outbox stays where it is while the engine reacts
+    /// (taking it out and putting it back cost a release of the empty array per command).
+    @inline(__always)
+    func observation(at index: Int) -> Observation {
+        outbox.withUnsafeBufferPointer { events in Observation(of: events[index]) }
+    }
+
+    /// Reacts to `observation`, read from the outbox's event at `index`.
     // Inlined into the loop of `execute`, its only caller: half the events need nothing, and the
     // call cost more than the switch that says so.
     @inline(__always)
-    mutating func observe(_ event: UnsafePointer<Event>) {
-        switch event.pointee {
-        case .created(let created):
-            // Only plain fields are taken: touching the step array copied the whole payload,
-            // retaining and releasing the array for every run. A single step the engine drew
-            // itself is known already; other step lists are read from the event.
-            let run = CreatedRun(
-                runID: created.runID, threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch,
-                delayed: created.after.count > 0, stepCount: 1, firstStep: drawnSingleStep ?? .zero)
-            if drawnSingleStep != nil {
+    mutating func observe(_ observation: Observation, at index: Int) {
+        switch observation {
+        case .none:
+            break
+        case .created(var run):
+            // A single step the engine drew itself is known already; other step lists are read
+            // from the event (rarely: multi-step runs and scripted requests).
+            if let drawnSingleStep {
+                run.firstStep = drawnSingleStep
                 runCreated(run, laterSteps: nil)
             } else {
-                runCreated(run, readingStepsOf: event)
+                runCreated(run, readingStepsOfEventAt: index)
             }
         case .rejected:
             metrics.runsRejected += 1
             if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
-        case .started(let runID, let threadID, let attempt, _):
+        case .started(let runID, let threadID, let attempt):
             workerStarted(runID, thread: threadID, attempt: attempt)
-        case .succeeded(let runID, let threadID, _):
-            ended(runID, thread: threadID, outcome: .succeeded)
-        case .failed(let runID, let threadID, _, _):
-            ended(runID, thread: threadID, outcome: .failed)
-        case .timedOut(let runID, let threadID, _):
-            ended(runID, thread: threadID, outcome: .timedOut)
-        case .retried(let runID, let threadID, _, _):
+        case .ended(let runID, let threadID, let outcome):
+            ended(runID, thread: threadID, outcome: outcome)
+        case .retried(let runID, let threadID):
             metrics.retries += 1
             guard let index = runs.index(of: runID) else { break }
             runs[index].outcome = .pending
             workerLeft(at: index, thread: threadID)
-        case .interrupted(let runID, let threadID, let action, _, _):
+        case .interrupted(let runID, let threadID, let action):
             signalWorker(runID, rollback: action == .rollback)
             // A rollback deferred to the worker (inmem, subscriber) ends as rolled back later.
             ended(runID, thread: threadID, outcome: action == .rollback ? .rolledBack : .interrupted)
-        case .rolledBack(let runID, let threadID, let stage, _):
+        case .rolledBack(let runID, let threadID, let stage):
             if stage == .eager { signalWorker(runID, rollback: true) }
             ended(runID, thread: threadID, outcome: .rolledBack)
-        case .deleted(let runID, let threadID, _):
+        case .deleted(let runID, let threadID):
             // DELETE is not a cancel: the worker carries on until it ends on its own.
             if let index = runs.index(of: runID), !runs[index].ended { ended(runID, thread: threadID, outcome: .rolledBack) }
-        case .workerStopped(let runID, let threadID, _, _):
+        case .workerStopped(let runID, let threadID):
             guard let index = runs.index(of: runID) else { break }
             workerLeft(at: index, thread: threadID)
             settleIfDone(runID, at: index)
@@ -59,16 +62,13 @@ extension SimulationEngine {
                 cancelItems(of: worker)
                 queueMayMove = true
             }
-        case .threadCreated, .checkpointed, .subscribed, .unsubscribed, .joinAnswered, .threadStatusChanged,
-            .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused:
-            break
         }
     }
 
-    /// ``runCreated(_:laterSteps:)`` with the steps listed in the `created` event at `event`.
+    /// ``runCreated(_:laterSteps:)`` with the steps listed in the outbox's `created` event at `index`.
     @inline(never)
-    private mutating func runCreated(_ created: CreatedRun, readingStepsOf event: UnsafePointer<Event>) {
-        guard case .created(let payload) = event.pointee else { preconditionFailure("not a created event") }
+    private mutating func runCreated(_ created: CreatedRun, readingStepsOfEventAt index: Int) {
+        guard case .created(let payload) = outbox[index] else { preconditionFailure("not a created event") }
         var run = created
         let work = payload.work
         run.stepCount = work.count
@@ -105,16 +105,18 @@ extension SimulationEngine {
             record.worker = nil
             return worker
         }
-        if let leaving {
-            cancelItems(of: leaving)
-            threads.workerLeft(thread, at: kernel.now.microsecondsSinceStart)
-        }
         queueMayMove = true
-        settleIfDone(runID, at: index)
+        guard let leaving else { return settleIfDone(runID, at: index) }
+        cancelItems(of: leaving)
+        // Ended with no worker left: it settles now, and its thread learns that the worker
+        // left and that the run settled in one access (two looked the thread up twice).
+        settleIfDone(runID, at: index, workerLeftThread: thread)
     }
 
-    /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds it.
-    mutating func settleIfDone(_ runID: RunID, at index: Int) {
+    /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds
+    /// it. `workerLeftThread`: the thread whose worker just left (what
+    /// ``ThreadSlots/workerLeft(_:at:)`` records), told here, as the run settles.
+    mutating func settleIfDone(_ runID: RunID, at index: Int, workerLeftThread: ThreadID? = nil) {
         // Read once: each field read through the slot table checked bounds and presence again.
         let record = runs[index]
         guard record.ended, record.worker == nil else { return }
@@ -122,7 +124,11 @@ extension SimulationEngine {
         if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
         metrics.count(record.outcome)
         runs.remove(at: index)
-        let threadSettled = threads.settleRun(on: threadID)
+        let threadSettled = if let workerLeftThread {
+            threads.workerLeft(workerLeftThread, at: kernel.now.microsecondsSinceStart, thenSettleRunOn: threadID)
+        } else {
+            threads.settleRun(on: threadID)
+        }
         if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
@@ -183,4 +189,50 @@ struct CreatedRun {
     var delayed: Bool
     var stepCount: Int
     var firstStep: Microseconds
+}
+
+/// What the engine reacts to in an event: its plain fields, by the reaction they call for.
+enum Observation {
+    /// Nothing to do (thread and checkpoint bookkeeping, subscriptions, refusals).
+    case none
+    /// A run was created; `firstStep` is zero and `stepCount` 1 until the steps are read.
+    case created(CreatedRun)
+    case rejected
+    case started(run: RunID, thread: ThreadID, attempt: UInt32)
+    /// The run reached a terminal status (succeeded, failed, timed out).
+    case ended(run: RunID, thread: ThreadID, outcome: RunOutcome)
+    case retried(run: RunID, thread: ThreadID)
+    case interrupted(run: RunID, thread: ThreadID, action: CancelAction)
+    case rolledBack(run: RunID, thread: ThreadID, stage: RollbackStage)
+    case deleted(run: RunID, thread: ThreadID)
+    case workerStopped(run: RunID, thread: ThreadID)
+    case serverRestarted
+
+    /// The observation of `event`, borrowed: taking the event by value copied it, retaining
+    /// its arrays.
+    @inline(__always)
+    init(of event: borrowing Event) {
+        switch event {
+        case .created(let created):
+            // Only plain fields are taken: touching the step array copied the whole payload.
+            self = .created(CreatedRun(
+                runID: created.runID, threadID: created.threadID, createdAt: created.createdAt.microsecondsSinceEpoch,
+                delayed: created.after.count > 0, stepCount: 1, firstStep: Microseconds(0)))
+        case .rejected: self = .rejected
+        case .started(let runID, let threadID, let attempt, _): self = .started(run: runID, thread: threadID, attempt: attempt)
+        case .succeeded(let runID, let threadID, _): self = .ended(run: runID, thread: threadID, outcome: .succeeded)
+        case .failed(let runID, let threadID, _, _): self = .ended(run: runID, thread: threadID, outcome: .failed)
+        case .timedOut(let runID, let threadID, _): self = .ended(run: runID, thread: threadID, outcome: .timedOut)
+        case .retried(let runID, let threadID, _, _): self = .retried(run: runID, thread: threadID)
+        case .interrupted(let runID, let threadID, let action, _, _):
+            self = .interrupted(run: runID, thread: threadID, action: action)
+        case .rolledBack(let runID, let threadID, let stage, _): self = .rolledBack(run: runID, thread: threadID, stage: stage)
+        case .deleted(let runID, let threadID, _): self = .deleted(run: runID, thread: threadID)
+        case .workerStopped(let runID, let threadID, _, _): self = .workerStopped(run: runID, thread: threadID)
+        case .serverRestarted: self = .serverRestarted
+        case .threadCreated, .checkpointed, .subscribed, .unsubscribed, .joinAnswered, .threadStatusChanged,
+            .threadValuesCached, .threadDeleted, .cancelRefused, .commandRefused:
+            self = .none
+        }
+    }
 }

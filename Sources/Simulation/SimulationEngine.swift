@@ -131,16 +131,11 @@ struct SimulationEngine {
         lastCommandStarted = false
         let first = outbox.count
         Decider.handle(command, &state, into: &outbox)
-        eventSequence += UInt64(outbox.count - first)
-        // Observed in place: the outbox is taken out meanwhile, so reading an event while
-        // observing changes the engine copies nothing. Observing never executes a command.
-        var events: [Event] = []
-        swap(&events, &outbox)
-        events.withUnsafeBufferPointer { events in
-            for index in first..<events.count { observe(events.baseAddress! + index) }
-        }
-        precondition(outbox.isEmpty, "an event's observer executed a command")
-        swap(&events, &outbox)
+        let end = outbox.count
+        eventSequence += UInt64(end - first)
+        // Observing never executes a command: the events read stay where they are.
+        for index in first..<end { observe(observation(at: index), at: index) }
+        precondition(outbox.count == end, "an event's observer executed a command")
     }
 
     /// Busy slots only change inside commands, so integrating before each one is exact.

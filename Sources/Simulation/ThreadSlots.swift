@@ -105,6 +105,26 @@ struct ThreadSlots {
         return true
     }
 
+    /// ``workerLeft(_:at:)`` of `left`, then ``settleRun(on:)`` of `id`: one access when they
+    /// are the same thread (a run whose worker leaves as it ends), else the two.
+    mutating func workerLeft(_ left: ThreadID, at time: Int64, thenSettleRunOn id: ThreadID) -> Bool {
+        guard left == id, let index = slotIndex(of: id) else {
+            workerLeft(left, at: time)
+            return settleRun(on: id)
+        }
+        let unsettled = slots[index].unsettled - 1
+        guard unsettled == 0 else {
+            slots[index].unsettled = unsettled
+            slots[index].lastWorkerEndAt = time
+            return false
+        }
+        // Emptied: as ``settleRun(on:)`` leaves it (the worker's end is forgotten with it).
+        slots[index] = ThreadRecord()
+        windowCount -= 1
+        if index == head { trimFront() }
+        return true
+    }
+
     /// The (empty) slot for a new id, widening or moving the window; nil when the id is too
     /// far from it.
     private mutating func slotIndexCreatingRoom(for id: ThreadID) -> Int? {
