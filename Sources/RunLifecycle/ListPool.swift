@@ -201,12 +201,6 @@ public struct ListPool<Element: BitwiseCopyable & Hashable & Sendable>: Sendable
         list = PooledList()
     }
 
-    /// Frees every node of `list`, a list that is being dropped (it is left as it was).
-    @inline(__always)
-    mutating func freeNodes(of list: PooledList<Element>) {
-        if list.head >= 0 { freeNodes(from: list.head) }
-    }
-
     /// Frees the chain of nodes starting at `head`.
     @inline(never)
     private mutating func freeNodes(from head: Int32) {

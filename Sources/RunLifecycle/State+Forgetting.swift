@@ -13,16 +13,14 @@ extension State {
     public mutating func forgetSettledRun(_ runID: RunID) -> Bool {
         // One lookup: the slot found is read and then emptied (outliers take the general path).
         guard let slot = runTable.occupiedSlot(of: runID) else { return forgetSettledOutlierRun(runID) }
-        // Only the fields the test needs are read: the run is not copied out.
-        let status = runTable[slot: slot].status
+        let run = runTable[slot: slot]
         // Only an interrupted run can still have its (cancelled) worker: one that succeeded,
         // failed or timed out had it leave with that end (``structuralViolations()`` checks
         // it), so only then are the workers scanned.
-        guard status.isTerminal, runTable[slot: slot].subscriberCount == 0, status != .interrupted || execution(of: runID) == nil
+        guard run.status.isTerminal, run.subscriberCount == 0, run.status != .interrupted || execution(of: runID) == nil
         else { return false }
-        let threadID = runTable[slot: slot].threadID
         runTable.removeSlot(slot)
-        forgetRun(runID, on: threadID)
+        forgetRun(runID, on: run.threadID)
         return true
     }
 
@@ -41,13 +39,12 @@ extension State {
     @discardableResult
     public mutating func forgetIdleThread(_ threadID: ThreadID) -> Bool {
         guard let slot = threadTable.occupiedSlot(of: threadID) else { return forgetIdleOutlierThread(threadID) }
-        // Only the fields the test and the freeing need are read: the thread is not copied out.
-        guard threadTable[slot: slot].runIDs.isEmpty, threadTable[slot: slot].executionCount == 0 else { return false }
-        let inFlightNodes = threadTable[slot: slot].inFlightNodes, checkpoints = threadTable[slot: slot].checkpoints
-        // What dropThread does, on the slot already found (a list with no nodes frees nothing).
+        var thread = threadTable[slot: slot]
+        guard thread.runIDs.isEmpty, thread.executionCount == 0 else { return false }
+        // What dropThread does, on the slot already found.
         threadTable.removeSlot(slot)
-        runIDNodes.freeNodes(of: inFlightNodes)
-        spanNodes.freeNodes(of: checkpoints)
+        if !thread.inFlightNodes.isEmpty { runIDNodes.clear(&thread.inFlightNodes) }
+        spanNodes.clear(&thread.checkpoints)
         return true
     }
 

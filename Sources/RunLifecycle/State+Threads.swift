@@ -188,29 +188,6 @@ extension State {
     /// Drops a forgotten run from the thread: its id, and its spans while keeping the numbering
     /// they advanced.
     mutating func forgetRun(_ runID: RunID, on threadID: ThreadID) {
-        // The common thread holds its lists inline (one run, one span): then no pool is touched,
-        // only the few fields read below are, and the thread is not copied out and back.
-        guard let slot = threadTable.occupiedSlot(of: threadID), threadTable[slot: slot].runIDs.head < 0,
-            threadTable[slot: slot].checkpoints.head < 0
-        else { return forgetRunInGeneral(runID, on: threadID) }
-        // What the general path's removals do to lists of at most their inline element.
-        let removesRun = threadTable[slot: slot].runIDs.first == runID
-        guard let span = threadTable[slot: slot].checkpoints.first, span.runID == runID else {
-            if removesRun { threadTable.updateSlot(slot) { $0.runIDs = PooledList() } }
-            return
-        }
-        let latest = threadTable[slot: slot].latestForgottenCheckpoint
-        let forgotten = span.lastStep > latest?.step ?? .min ? ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext) : latest
-        threadTable.updateSlot(slot) { thread in
-            if removesRun { thread.runIDs = PooledList() }
-            thread.checkpoints = PooledList()
-            thread.latestForgottenCheckpoint = forgotten
-        }
-    }
-
-    /// ``forgetRun(_:on:)`` for an outlier thread or one whose lists have nodes.
-    @inline(never)
-    private mutating func forgetRunInGeneral(_ runID: RunID, on threadID: ThreadID) {
         changeThread(threadID) { thread, runIDNodes, spanNodes in
             runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
             var latest = thread.latestForgottenCheckpoint
