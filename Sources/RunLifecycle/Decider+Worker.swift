@@ -39,9 +39,11 @@ extension State {
             return refuse(.finish, runID, self.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.
-        // Only the fields the end needs are read: the whole run is not copied out.
+        // Only the fields the end needs are read: the whole run is not copied out. The run's
+        // slot is found once, for this read and then the end's update.
+        let runSlot = self.runTable.occupiedSlot(of: runID)
         guard self.executions[executionIndex].signal == nil,
-            let (threadID, lastCheckpointHasNext) = self.runTable.peek(runID, { run in
+            let (threadID, lastCheckpointHasNext) = self.runTable.peek(slot: runSlot, orKey: runID, { run in
                 run.status == .running ? (run.threadID, run.lastCheckpointHasNext) : nil
             }) ?? nil
         else {
@@ -50,11 +52,10 @@ extension State {
         // The thread is looked up once, for the worker count and then the final write (the
         // worker runs on its run's thread; were it not so, the general lookups would answer).
         let threadSlot = self.executions[executionIndex].threadID == threadID ? self.threadTable.occupiedSlot(of: threadID) : nil
-        if let threadSlot, case let thread = self.threadTable[slot: threadSlot], !thread.isTemporary {
-            // The common end: a kept thread in the window. The end changes neither the thread's
-            // runs, checkpoints, status nor the other workers, so the final write is decided
-            // first and both change the thread at once.
-            let valuesRunID = self.spanNodes.contains(in: thread.checkpoints) { $0.runID == runID } ? runID : nil
+        if let threadSlot, let runSlot, !self.threadTable[slot: threadSlot].isTemporary {
+            // The common end: a kept thread and a run in the windows. The end changes neither
+            // the thread's runs, checkpoints, status nor the other workers, so the final write
+            // is decided first and both change the thread at once.
             // (The same event, run status and base status as below.)
             let (ended, status, base): (Event, RunStatus, ThreadStatus) =
                 switch outcome {
@@ -62,10 +63,25 @@ extension State {
                 case .error: (.failed(run: runID, thread: threadID, cause: .graphError, at: at), .error, .error)
                 case .timeout: (.timedOut(run: runID, thread: threadID, at: at), .timeout, .error)
                 }
-            let write = finalThreadWrite(to: thread, endingRun: runID, base: base, valuesFrom: valuesRunID, workerLeft: false)
+            // What ``finalThreadWrite(to:endingRun:base:valuesFrom:workerLeft:)`` decides (its
+            // worker still counted, the run's own values when it wrote a checkpoint), spelled
+            // out on the few fields read in place: passing the 120-byte thread record to that
+            // function, which the compiler keeps out of line, copied it twice.
+            let otherRunInFlight = self.runIDNodes.contains(in: self.threadTable[slot: threadSlot].inFlightRunIDs) { inFlight in
+                inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
+            }
+            let otherWorkerExecuting =
+                !profile.has(.cancelledWorkerFreesThreadAtOnce) && self.threadTable[slot: threadSlot].executionCount > 1
+                && self.executions.contains { $0.threadID == threadID && $0.runID != runID }
+            let finalStatus = otherRunInFlight || otherWorkerExecuting ? ThreadStatus.busy : base
+            let wroteCheckpoint = self.spanNodes.contains(in: self.threadTable[slot: threadSlot].checkpoints) { $0.runID == runID }
+            let write: (status: ThreadStatus?, valuesFrom: RunID?) = (
+                self.threadTable[slot: threadSlot].status != finalStatus ? finalStatus : nil,
+                wroteCheckpoint && self.threadTable[slot: threadSlot].valuesFromRunID != runID ? runID : nil
+            )
             return emitEnded(
-                ended, runID, thread: threadID, status: status, executionIndex: executionIndex, threadSlot: threadSlot,
-                threadWrite: write, at: at)
+                ended, runID, runSlot: runSlot, thread: threadID, status: status, executionIndex: executionIndex,
+                threadSlot: threadSlot, threadWrite: write, at: at)
         }
         let base: ThreadStatus
         switch outcome {

@@ -97,12 +97,16 @@ extension State {
     /// `status`) and then its final write to its kept thread in window slot `threadSlot`
     /// (``finalThreadWrite(to:endingRun:base:valuesFrom:workerLeft:)``, decided before the
     /// end), applied together: the thread changes once, for its worker count and the write.
+    /// `runSlot`: the run's window slot, which the caller found (``endRun(_:status:at:)`` on it).
     mutating func emitEnded(
-        _ ended: consuming Event, _ runID: RunID, thread threadID: ThreadID, status: RunStatus, executionIndex: Int,
+        _ ended: consuming Event, _ runID: RunID, runSlot: Int, thread threadID: ThreadID, status: RunStatus, executionIndex: Int,
         threadSlot: Int, threadWrite: (status: ThreadStatus?, valuesFrom: RunID?), at: Timestamp
     ) {
         self.removeWorker(at: executionIndex)
-        self.endRun(runID, status: status, at: at)
+        self.runTable.updateSlot(runSlot) { run in
+            run.status = status
+            run.updatedAt = at
+        }
         self.threadTable.updateSlot(threadSlot) { thread in
             thread.executionCount -= 1
             if let status = threadWrite.status { thread.status = status }
