@@ -92,8 +92,10 @@ import TestSupport
         let records: [WrittenRecord]
         var next = 0
 
+        var remainingRecords: Int { records.count - next }
+
         mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
-            guard next < records.count else { return nil }
+            precondition(next < records.count, "asked for a record past the last")
             let record = records[next]
             next += 1
             record.bytes.withUnsafeBufferPointer { bytes in
