@@ -151,6 +151,27 @@ import TestSupport
         #expect(try LogFixtures.readAll(directory.path) == good + [WrittenRecord(bytes: [4], timestamp: 200)])
     }
 
+    // One long run in one batch: the side table's room ends the run's stretches again and again
+    // and grows inside it, and the entries take every shape (lengths of one and two bytes,
+    // deltas of one to four). The log is byte for byte the one appends write.
+    @Test func aLongEncodedRunWritesTheSameBytesAsAppends() throws {
+        let steps: [Int64] = [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 5]
+        var time: Int64 = 0
+        let records = (0..<6_000).map { index in
+            time += steps[index % steps.count]
+            return WrittenRecord(bytes: Array(repeating: UInt8(truncatingIfNeeded: index), count: index % 11 == 0 ? 200 : index % 4), timestamp: time)
+        }
+        let copied = TemporaryDirectory("copied")
+        let encoded = TemporaryDirectory("encoded")
+        try LogFixtures.write(records, to: copied.path, options: WriterOptions())
+        let writer = try LogWriter(directory: encoded.path)
+        var encoder = CopyingEncoder(records: records)
+        try writer.appendRecords(from: &encoder, maximumBytes: 200)
+        #expect(writer.nextSequence == UInt64(records.count))
+        try writer.close()
+        #expect(Self.files(encoded.path).map(\.1) == Self.files(copied.path).map(\.1))
+    }
+
     /// LEB128 as the format documents it, byte by byte: the reference the fast paths must match.
     static func reference(_ value: UInt64) -> [UInt8] {
         var bytes: [UInt8] = []
