@@ -4,8 +4,27 @@
 import EventLog
 
 extension ByteSink {
+    /// Appends an id (or other 32-bit value) as a varint: the bytes of ``appendVarint(_:)-UInt64``,
+    /// tested in another order. Ids count up, so most ids of a long journal take three bytes;
+    /// testing for two bytes or fewer first takes two comparisons to reach three bytes, not
+    /// three, and one more for a one-byte id.
     @inline(__always)
-    mutating func appendVarint(_ value: UInt32) { appendVarint(UInt64(value)) }
+    mutating func appendVarint(_ value: UInt32) {
+        if value < 1 << 14 {
+            if value < 1 << 7 {
+                append(UInt8(truncatingIfNeeded: value))
+            } else {
+                append(UInt8(truncatingIfNeeded: value) | 0x80)
+                append(UInt8(truncatingIfNeeded: value >> 7))
+            }
+        } else if value < 1 << 21 {
+            append(UInt8(truncatingIfNeeded: value) | 0x80)
+            append(UInt8(truncatingIfNeeded: value >> 7) | 0x80)
+            append(UInt8(truncatingIfNeeded: value >> 14))
+        } else {
+            appendLongVarint(UInt64(value))
+        }
+    }
 
     /// Appends `value` zigzagged, so small negative numbers stay short.
     @inline(__always)

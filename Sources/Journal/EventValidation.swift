@@ -31,6 +31,31 @@ extension JournalCodec {
 
     @inline(__always)
     static func problem(in created: RunCreated) -> String? {
+        passesCheck(created) ? nil : describeProblem(in: created)
+    }
+
+    /// Whether `created` passes its check (``problem(in:)`` is nil): the encoder's check, the
+    /// conditions alone. The message (string building, many blocks) is built out of line, so
+    /// that the encoder stays small enough to be inlined into the log's loop.
+    @inline(__always)
+    static func passesCheck(_ created: RunCreated) -> Bool {
+        let (sum, overflow) = created.requestedAt.microsecondsSinceEpoch.addingReportingOverflow(created.after.count)
+        var passes = created.runID.rawValue != 0 && created.threadID.rawValue != 0 && !overflow
+            && sum == created.createdAt.microsecondsSinceEpoch && created.work.count <= JournalFormat.maximumWorkSteps
+        for step in created.work where step.count < 0 { passes = false }
+        return passes
+    }
+
+    /// Why the event at `event` fails its check, for an event that does. Takes the event's
+    /// address: an event passed by value would be copied (its step list retained) every time.
+    @inline(never)
+    static func problem(ofEventAt event: UnsafePointer<Event>) -> String {
+        problem(in: event.pointee) ?? "the event failed its check"
+    }
+
+    /// Why `created` fails its check (nil when it passes).
+    @inline(never)
+    static func describeProblem(in created: RunCreated) -> String? {
         if created.runID.rawValue == 0 { return "run ids start at 1" }
         if created.threadID.rawValue == 0 { return "thread ids start at 1" }
         let (sum, overflow) = created.requestedAt.microsecondsSinceEpoch.addingReportingOverflow(created.after.count)
@@ -46,7 +71,8 @@ extension JournalCodec {
         return nil
     }
 
-    @inline(__always)
+    /// The check of a rejection's runs (out of line: rejections are rare, their check loops).
+    @inline(never)
     static func problem(inRejectedRuns inFlight: [RunID]) -> String? {
         if inFlight.count > JournalFormat.maximumRejectedRuns {
             return "a rejection lists \(inFlight.count) runs, above \(JournalFormat.maximumRejectedRuns)"
@@ -60,8 +86,13 @@ extension JournalCodec {
     @inline(__always)
     static func problem(in checkpointed: Checkpointed) -> String? {
         if let step = checkpointed.stepIndex, step < 0 || step >= JournalFormat.maximumWorkSteps {
-            return "run \(checkpointed.runID.rawValue): step index \(step) is outside 0..<\(JournalFormat.maximumWorkSteps)"
+            return describeProblem(inStep: step, of: checkpointed.runID)
         }
         return nil
+    }
+
+    @inline(never)
+    static func describeProblem(inStep step: Int, of run: RunID) -> String {
+        "run \(run.rawValue): step index \(step) is outside 0..<\(JournalFormat.maximumWorkSteps)"
     }
 }

@@ -65,7 +65,7 @@ extension JournalCodec {
             buffer.appendVarint(thread.rawValue)
             return at.microsecondsSinceEpoch
         case let .created(created):
-            if let problem = problem(in: created) { throw .invalidEvent(problem) }
+            if !passesCheck(created) { throw .invalidEvent(problem(ofEventAt: event)) }
             buffer.append(JournalFormat.tag(.created, (created.subscribed ? 1 : 0) | created.strategy.rawValue << 1))
             buffer.appendVarint(created.runID.rawValue)
             buffer.appendVarint(created.threadID.rawValue)

@@ -99,9 +99,11 @@ private struct EventEncoder: RecordEncoder {
     /// Why the encoder stopped before `end`.
     var failure: JournalError?
 
+    var remainingRecords: Int { end - next }
+
+    /// The log asks for at most ``remainingRecords`` records, so `next` is before `end`.
     @inline(__always)
     mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
-        guard next < end else { return nil }
         var writer = UncheckedByteWriter(room)
         do {
             let timestamp = try JournalCodec.appendBody(ofEventAt: next, to: &writer)

@@ -92,8 +92,10 @@ import TestSupport
         let records: [WrittenRecord]
         var next = 0
 
+        var remainingRecords: Int { records.count - next }
+
         mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
-            guard next < records.count else { return nil }
+            precondition(next < records.count, "asked for a record past the last")
             let record = records[next]
             next += 1
             record.bytes.withUnsafeBufferPointer { bytes in
@@ -147,6 +149,27 @@ import TestSupport
         var late = CopyingEncoder(records: [WrittenRecord(bytes: [5], timestamp: 300)])
         #expect(throws: EventLogError.closed) { try writer.appendRecords(from: &late, maximumBytes: 4) }
         #expect(try LogFixtures.readAll(directory.path) == good + [WrittenRecord(bytes: [4], timestamp: 200)])
+    }
+
+    // One long run in one batch: the side table's room ends the run's stretches again and again
+    // and grows inside it, and the entries take every shape (lengths of one and two bytes,
+    // deltas of one to four). The log is byte for byte the one appends write.
+    @Test func aLongEncodedRunWritesTheSameBytesAsAppends() throws {
+        let steps: [Int64] = [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 5]
+        var time: Int64 = 0
+        let records = (0..<6_000).map { index in
+            time += steps[index % steps.count]
+            return WrittenRecord(bytes: Array(repeating: UInt8(truncatingIfNeeded: index), count: index % 11 == 0 ? 200 : index % 4), timestamp: time)
+        }
+        let copied = TemporaryDirectory("copied")
+        let encoded = TemporaryDirectory("encoded")
+        try LogFixtures.write(records, to: copied.path, options: WriterOptions())
+        let writer = try LogWriter(directory: encoded.path)
+        var encoder = CopyingEncoder(records: records)
+        try writer.appendRecords(from: &encoder, maximumBytes: 200)
+        #expect(writer.nextSequence == UInt64(records.count))
+        try writer.close()
+        #expect(Self.files(encoded.path).map(\.1) == Self.files(copied.path).map(\.1))
     }
 
     /// LEB128 as the format documents it, byte by byte: the reference the fast paths must match.

@@ -26,6 +26,28 @@ import Testing
         #expect(try encoded(.created(created)).count == 11)
     }
 
+    // Ids are plain LEB128 at and around every size boundary (one to five bytes): the id writer
+    // tests sizes in its own order, and must write the bytes the format documents.
+    @Test func idsAreLEB128AtEverySize() throws {
+        func leb(_ value: UInt32) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var remaining = value
+            repeat {
+                let low = UInt8(remaining & 0x7F)
+                remaining >>= 7
+                bytes.append(remaining == 0 ? low : low | 0x80)
+            } while remaining != 0
+            return bytes
+        }
+        var ids: [UInt32] = [1, .max, .max - 1]
+        for bits in 1..<32 { ids += [(1 << bits) - 1, 1 << bits, (1 << bits) + 1] }
+        for id in ids {
+            let other = id == 1 ? UInt32.max : id - 1
+            let event = Event.succeeded(run: RunID(id), thread: ThreadID(other), at: at(9))
+            #expect(try encoded(event) == [5 << 3] + leb(id) + leb(other), "run \(id), thread \(other)")
+        }
+    }
+
     // Cutting any example's record short at any offset fails with a malformed-record error
     // naming the record's sequence number and an offset inside what was left.
     @Test func everyTruncationFailsCleanly() throws {
