@@ -84,7 +84,7 @@ extension SimulationEngine {
             threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
             firstStep: created.firstStep, user: user), for: created.runID)
         if let work { multiStepWork[created.runID] = work }
-        let unsettled = threads.addRun(on: created.threadID)
+        let unsettled = threadAddRun(on: created.threadID)
         metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)
         if created.delayed, eventDriven {
             schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
@@ -125,11 +125,7 @@ extension SimulationEngine {
         let threadID = run.threadID, user = run.user
         if run.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
         metrics.count(run.outcome)
-        let threadSettled = if let workerLeftThread {
-            threads.workerLeft(workerLeftThread, at: kernel.now.microsecondsSinceStart, thenSettleRunOn: threadID)
-        } else {
-            threads.settleRun(on: threadID)
-        }
+        let threadSettled = threadSettleRun(on: threadID, workerLeftThread: workerLeftThread)
         if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
@@ -152,6 +148,8 @@ extension SimulationEngine {
 
     /// Pool threads stay (clients pick them again); a fresh thread goes once nothing names it.
     mutating func forgetIfUnreferenced(_ threadID: ThreadID) {
+        // Only client actions and scripted commands lead here, and both keep the table on.
+        assert(!threadsHoldOneRun, "asked the thread table while it is off")
         guard !threads.contains(threadID) else { return }
         forgetIfSettledAndUnreferenced(threadID)
     }
