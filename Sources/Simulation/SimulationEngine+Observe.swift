@@ -156,6 +156,11 @@ extension SimulationEngine {
 
     /// ``forgetIfUnreferenced(_:)`` for a thread known to have no unsettled run.
     mutating func forgetIfSettledAndUnreferenced(_ threadID: ThreadID) {
+        // Threads holding one run each are fresh, and no double text names them.
+        if threadsHoldOneRun, forgetsSettledRuns {
+            _ = state.forgetIdleThread(threadID)
+            return
+        }
         guard forgetsSettledRuns, threadPopularity == nil,
             threadReferences.isEmpty || !threadReferences.contains(threadID)
         else { return }
