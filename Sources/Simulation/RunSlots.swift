@@ -82,6 +82,38 @@ struct RunSlots {
     /// record out cost more than reading the few fields the caller needs before.
     mutating func remove(at index: Int) {
         slots[index] = nil
+        didEmpty(index)
+    }
+
+    /// Marks the run at `index` (from ``index(of:)``) ended with `outcome`, takes its worker
+    /// away if `releasingWorker`, and removes it if it is then settled (no worker left), all in
+    /// one access: ending and then settling checked the table's uniqueness twice and copied
+    /// the whole record out to read four fields.
+    mutating func end(at index: Int, outcome: RunOutcome, releasingWorker: Bool) -> RunEnd {
+        let end = update(slot: index) { slot -> RunEnd in
+            slot!.ended = true
+            slot!.outcome = outcome
+            var leaving: Worker?
+            if releasingWorker, let worker = slot!.worker {
+                slot!.worker = nil
+                leaving = worker
+            }
+            guard slot!.worker == nil else { return RunEnd(leavingWorker: leaving, settled: nil) }
+            let settled = SettledRun(slot!)
+            slot = nil
+            return RunEnd(leavingWorker: leaving, settled: settled)
+        }
+        if end.settled != nil { didEmpty(index) }
+        return end
+    }
+
+    @inline(__always)
+    private mutating func update<Result>(slot index: Int, _ body: (inout RunRecord?) -> Result) -> Result {
+        body(&slots[index])
+    }
+
+    /// Counts the slot at `index`, just emptied, out, and slides the window past empty slots.
+    private mutating func didEmpty(_ index: Int) {
         count -= 1
         if count == 0 {
             slots.removeAll(keepingCapacity: true)
@@ -100,5 +132,28 @@ struct RunSlots {
     /// The indices of held runs, ascending by id.
     var occupiedIndices: [Int] {
         (head..<slots.count).filter { slots[$0] != nil }
+    }
+}
+
+/// What ``RunSlots/end(at:outcome:releasingWorker:)`` did: the worker it took away, and the
+/// run's fields the engine needs if the run settled (it then left the table).
+struct RunEnd {
+    var leavingWorker: Worker?
+    var settled: SettledRun?
+}
+
+/// The fields of a settled run that the engine still needs once its record is gone.
+struct SettledRun {
+    var threadID: ThreadID
+    var user: Int32
+    var stepCount: Int
+    var outcome: RunOutcome
+
+    @inline(__always)
+    init(_ record: RunRecord) {
+        threadID = record.threadID
+        user = record.user
+        stepCount = record.stepCount
+        outcome = record.outcome
     }
 }

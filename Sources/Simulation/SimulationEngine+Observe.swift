@@ -84,7 +84,7 @@ extension SimulationEngine {
             threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
             firstStep: created.firstStep, user: user), for: created.runID)
         if let work { multiStepWork[created.runID] = work }
-        let unsettled = threads.addRun(on: created.threadID)
+        let unsettled = threadAddRun(on: created.threadID)
         metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)
         if created.delayed, eventDriven {
             schedule(.becameDue, at: SimulatedTime(microsecondsSinceStart: created.createdAt))
@@ -96,21 +96,16 @@ extension SimulationEngine {
     /// The run reached a terminal status or was deleted; it settles once its worker is gone.
     private mutating func ended(_ runID: RunID, thread: ThreadID, outcome: RunOutcome) {
         guard let index = runs.index(of: runID) else { return }
-        // What ``workerLeft(at:thread:)`` does, with the record changed in one access.
+        // What ``workerLeft(at:thread:)`` and ``settleIfDone(_:at:workerLeftThread:)`` do, with
+        // the record changed (and removed, if it settles) in one access.
         let releasesWorker = outcome != .interrupted && outcome != .rolledBack
-        let leaving: Worker? = runs.update(at: index) { record in
-            record.ended = true
-            record.outcome = outcome
-            guard releasesWorker, let worker = record.worker else { return nil }
-            record.worker = nil
-            return worker
-        }
+        let end = runs.end(at: index, outcome: outcome, releasingWorker: releasesWorker)
         queueMayMove = true
-        guard let leaving else { return settleIfDone(runID, at: index) }
-        cancelItems(of: leaving)
-        // Ended with no worker left: it settles now, and its thread learns that the worker
-        // left and that the run settled in one access (two looked the thread up twice).
-        settleIfDone(runID, at: index, workerLeftThread: thread)
+        if let leaving = end.leavingWorker { cancelItems(of: leaving) }
+        guard let settled = end.settled else { return }
+        // Ended with no worker left: it settles now, and if its worker just left, its thread
+        // learns that and that the run settled in one access (two looked the thread up twice).
+        runSettled(runID, settled, workerLeftThread: end.leavingWorker == nil ? nil : thread)
     }
 
     /// Counts the run at `index` (of ``runs``) and forgets it once it ended and no worker holds
@@ -120,15 +115,17 @@ extension SimulationEngine {
         // Read once: each field read through the slot table checked bounds and presence again.
         let record = runs[index]
         guard record.ended, record.worker == nil else { return }
-        let threadID = record.threadID, user = record.user
-        if record.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
-        metrics.count(record.outcome)
         runs.remove(at: index)
-        let threadSettled = if let workerLeftThread {
-            threads.workerLeft(workerLeftThread, at: kernel.now.microsecondsSinceStart, thenSettleRunOn: threadID)
-        } else {
-            threads.settleRun(on: threadID)
-        }
+        runSettled(runID, SettledRun(record), workerLeftThread: workerLeftThread)
+    }
+
+    /// The run `runID`, just removed from ``runs``, settled: counts it, and forgets it unless a
+    /// scheduled action names it.
+    private mutating func runSettled(_ runID: RunID, _ run: SettledRun, workerLeftThread: ThreadID?) {
+        let threadID = run.threadID, user = run.user
+        if run.stepCount > 1 { multiStepWork.removeValue(forKey: runID) }
+        metrics.count(run.outcome)
+        let threadSettled = threadSettleRun(on: threadID, workerLeftThread: workerLeftThread)
         if user >= 0 { userDone(user) }
         // What forgetIfUnreferenced(_:thread:) checks, knowing the run just left `runs` and
         // whether its thread just left `threads`.
@@ -151,12 +148,19 @@ extension SimulationEngine {
 
     /// Pool threads stay (clients pick them again); a fresh thread goes once nothing names it.
     mutating func forgetIfUnreferenced(_ threadID: ThreadID) {
+        // Only client actions and scripted commands lead here, and both keep the table on.
+        assert(!threadsHoldOneRun, "asked the thread table while it is off")
         guard !threads.contains(threadID) else { return }
         forgetIfSettledAndUnreferenced(threadID)
     }
 
     /// ``forgetIfUnreferenced(_:)`` for a thread known to have no unsettled run.
     mutating func forgetIfSettledAndUnreferenced(_ threadID: ThreadID) {
+        // Threads holding one run each are fresh, and no double text names them.
+        if threadsHoldOneRun, forgetsSettledRuns {
+            _ = state.forgetIdleThread(threadID)
+            return
+        }
         guard forgetsSettledRuns, threadPopularity == nil,
             threadReferences.isEmpty || !threadReferences.contains(threadID)
         else { return }

@@ -31,6 +31,8 @@ extension SimulationEngine {
     /// any time, so from now on the state forgets nothing.
     mutating func keepScripted(_ command: Command) -> UInt64 {
         forgetsSettledRuns = false
+        // A scripted command may name any thread, even one of a generated run in flight.
+        trackThreads()
         let key = nextScriptedCommand
         nextScriptedCommand += 1
         scriptedCommands[key] = command

@@ -170,7 +170,7 @@ extension SimulationEngine {
     /// the rest (waiting for a slot or the poller).
     mutating func recordWait(createdAt: Int64, thread threadID: ThreadID, startedAt now: Int64) {
         let wait = now - createdAt
-        let ownEnd = threads.lastWorkerEnd(of: threadID)
+        let ownEnd = threadLastWorkerEnd(beforeFirstStartOn: threadID)
         let own = max(0, min(wait, ownEnd == .min ? 0 : ownEnd - createdAt))
         metrics.startWaits.record(wait: wait, own: own)
     }
@@ -181,7 +181,7 @@ extension SimulationEngine {
         guard let worker = runs[index].worker else { return }
         runs[index].worker = nil
         cancelItems(of: worker)
-        threads.workerLeft(thread, at: kernel.now.microsecondsSinceStart)
+        threadWorkerLeft(thread, at: kernel.now.microsecondsSinceStart)
         queueMayMove = true
     }
 

@@ -32,8 +32,14 @@ struct SimulationEngine {
     var multiStepWork = DenseTable<RunID, [Microseconds]>()
     /// The step arrays handed to create requests, reused.
     var workArrays = WorkArrayRing()
-    /// Threads with runs not yet settled.
+    /// Threads with runs not yet settled; off while ``threadsHoldOneRun``
+    /// (see SimulationEngine+SingleRunThreads.swift).
     var threads = ThreadSlots()
+    /// Whether every thread holds one run ever, so ``threads`` is not kept.
+    var threadsHoldOneRun: Bool
+    /// While ``threadsHoldOneRun``: when a worker last left each thread whose run is unsettled,
+    /// if one did (a retry), for ``trackThreads()``.
+    var untrackedWorkerEnds: [ThreadID: Int64] = [:]
     /// Scheduled client actions (cancels, joins) that will name a run, by run.
     var runReferences = DenseTable<RunID, Int32>()
     /// Scheduled double texts that will name a thread, by thread.
@@ -93,6 +99,7 @@ struct SimulationEngine {
         self.errorProbability = spec.server.errorProbability
         self.timeoutMilliseconds = spec.server.timeoutMilliseconds
         self.clientsAct = spec.doubleText != nil || spec.cancel != nil || spec.join != nil
+        self.threadsHoldOneRun = Self.threadsHoldOneRun(spec: spec, clientsAct: clientsAct)
         switch spec.threads.mode {
         case .fresh:
             threadPopularity = nil

@@ -184,6 +184,10 @@ struct StartWaitRecorder {
     private(set) var queueTotals = WaitTotals()
     private(set) var ownThreadTotals = WaitTotals()
     private(set) var slotTotals = WaitTotals()
+    /// Whether every start so far had no own-thread wait, so the slot column and totals are
+    /// the queue's and are not kept (always, with fresh threads): counting the same value twice
+    /// was a sixth of each start's bookkeeping.
+    private var slotMirrorsQueue = true
 
     /// Records a start after `wait`, `own` of which was behind the thread's own runs
     /// (`0 <= own`); the slot wait is the rest.
@@ -195,16 +199,18 @@ struct StartWaitRecorder {
             // Usual (always, for fresh threads): the slot wait is the queue wait, and the own
             // wait is 0, which changes only its count (see ``WaitRecorder/recordZero()``).
             reserveBuckets(through: waitIndex)
+            let mirrored = slotMirrorsQueue
             counts.withUnsafeMutableBufferPointer { counts in
                 counts[3 * waitIndex] &+= 1
                 counts[1] &+= 1
-                counts[3 * waitIndex + 2] &+= 1
+                if !mirrored { counts[3 * waitIndex + 2] &+= 1 }
             }
             queueTotals.add(waitValue)
             ownThreadTotals.count += 1
-            slotTotals.add(waitValue)
+            if !mirrored { slotTotals.add(waitValue) }
             return
         }
+        if slotMirrorsQueue { stopMirroring() }
         let ownValue = UInt64(own)
         let slotValue = UInt64(max(0, wait - own))
         let ownIndex = WaitBuckets.index(of: ownValue), slotIndex = WaitBuckets.index(of: slotValue)
@@ -217,6 +223,13 @@ struct StartWaitRecorder {
         queueTotals.add(waitValue)
         ownThreadTotals.add(ownValue)
         slotTotals.add(slotValue)
+    }
+
+    /// Gives the slot column and totals their own values (the queue's so far).
+    private mutating func stopMirroring() {
+        slotMirrorsQueue = false
+        slotTotals = queueTotals
+        for index in stride(from: 0, to: counts.count, by: 3) { counts[index + 2] = counts[index] }
     }
 
     /// Grows the table to hold bucket `index` of every column.
@@ -232,7 +245,9 @@ struct StartWaitRecorder {
 
     var queueWait: WaitRecorder { recorder(column: 0, totals: queueTotals) }
     var ownThreadWait: WaitRecorder { recorder(column: 1, totals: ownThreadTotals) }
-    var slotWait: WaitRecorder { recorder(column: 2, totals: slotTotals) }
+    var slotWait: WaitRecorder {
+        slotMirrorsQueue ? recorder(column: 0, totals: queueTotals) : recorder(column: 2, totals: slotTotals)
+    }
 }
 
 /// The bucket layout of a `Histogram<UInt64>` with three significant digits and a unit of 1
