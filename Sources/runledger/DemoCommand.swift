@@ -41,7 +41,7 @@ struct DemoCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         FileHandle.standardError.write(Data("wrote \(records) records to \(path) in \(formatDecimal(seconds, places: 3)) s\n".utf8))
-        var stat = try LogStatCommand.parse([path] + (json ? ["--json"] : []))
+        let stat = try LogStatCommand.parse([path] + (json ? ["--json"] : []))
         try stat.run()
     }
 }
