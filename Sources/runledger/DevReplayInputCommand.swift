@@ -55,8 +55,8 @@ struct DevReplayInputCommand: ParsableCommand {
         let period = Self.period(replay, lastRestart: grid.lastRestart, gap: Microseconds(Int64(gapSeconds * 1e6)))
         let copies = self.copies ?? max(1, Int((megabytes! * 1e6 / Double(max(1, data.count))).rounded(.up)))
 
-        FileManager.default.createFile(atPath: out, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: out) else { throw CommandFailure("\(out): cannot create", status: .badInput) }
+        guard FileManager.default.createFile(atPath: out, contents: nil),
+              let handle = FileHandle(forWritingAtPath: out) else { throw CommandFailure("\(out): cannot create", status: .badInput) }
         var buffer: [UInt8] = []
         var bytes = 0
         func write(_ line: [UInt8]) throws {
