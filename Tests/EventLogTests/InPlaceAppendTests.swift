@@ -172,18 +172,6 @@ import TestSupport
         #expect(Self.files(encoded.path).map(\.1) == Self.files(copied.path).map(\.1))
     }
 
-    /// LEB128 as the format documents it, byte by byte: the reference the fast paths must match.
-    static func reference(_ value: UInt64) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var remaining = value
-        repeat {
-            let low = UInt8(remaining & 0x7F)
-            remaining >>= 7
-            bytes.append(remaining == 0 ? low : low | 0x80)
-        } while remaining != 0
-        return bytes
-    }
-
     // Every size class of the varint writer (one to three bytes without a loop, the loop above),
     // at and around each boundary and at random, writes the reference bytes into an array and
     // through an unchecked writer alike.
@@ -202,7 +190,7 @@ import TestSupport
                 writer.appendVarint(value)
                 return writer.position - buffer.baseAddress!
             }
-            let expected = Self.reference(value)
+            let expected = referenceLEB128(value)
             #expect(array == expected, "\(value)")
             #expect(Array(memory.prefix(written)) == expected, "\(value)")
             #expect(memory[written...].allSatisfy { $0 == 0xEE }, "\(value) wrote past its bytes")

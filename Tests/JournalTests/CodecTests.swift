@@ -4,6 +4,7 @@
 import Journal
 import RunLifecycle
 import Testing
+import TestSupport
 
 @Suite struct CodecTests {
     // Every hand-written example decodes back to itself, and the examples cover all 22 cases.
@@ -29,16 +30,7 @@ import Testing
     // Ids are plain LEB128 at and around every size boundary (one to five bytes): the id writer
     // tests sizes in its own order, and must write the bytes the format documents.
     @Test func idsAreLEB128AtEverySize() throws {
-        func leb(_ value: UInt32) -> [UInt8] {
-            var bytes: [UInt8] = []
-            var remaining = value
-            repeat {
-                let low = UInt8(remaining & 0x7F)
-                remaining >>= 7
-                bytes.append(remaining == 0 ? low : low | 0x80)
-            } while remaining != 0
-            return bytes
-        }
+        func leb(_ value: UInt32) -> [UInt8] { referenceLEB128(UInt64(value)) }
         var ids: [UInt32] = [1, .max, .max - 1]
         for bits in 1..<32 { ids += [(1 << bits) - 1, 1 << bits, (1 << bits) + 1] }
         for id in ids {
