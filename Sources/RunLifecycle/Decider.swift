@@ -15,7 +15,7 @@ public enum Decider {
         scratch.decision = DecisionBuffer()
         scratch.apply(command)
         scratch.decision.vanishedWaiters.release()
-        return scratch.decision.events
+        return scratch.decision.events.moveAll()
     }
 
     /// Applies one event; see ``State/evolve(_:)``.
@@ -38,22 +38,27 @@ public enum Decider {
     /// number of runs. Here every change happens in place and each event is applied once.
     @discardableResult
     public static func handle(_ command: consuming Command, _ state: inout State) -> [Event] {
-        var events: [Event] = []
+        var events = EventOutbox()
         handle(command, &state, into: &events)
-        return events
+        return events.moveAll()
+    }
+
+    /// Decides `command`, applies its events to `state` and appends them to `events`.
+    public static func handle(_ command: consuming Command, _ state: inout State, into events: inout [Event]) {
+        events.append(contentsOf: handle(command, &state))
     }
 
     /// Decides `command`, applies its events to `state` and appends them to `events`.
     ///
-    /// The same as ``handle(_:_:)``, for a hot loop: the caller keeps one buffer and empties it
-    /// (keeping its capacity) between commands, so a decision allocates no array of its own.
+    /// The same as ``handle(_:_:)``, for a hot loop: the caller keeps one outbox and empties it
+    /// (keeping its capacity) between commands, so a decision allocates nothing of its own.
     /// The command is consumed, so a create's step list moves into its `created` event.
-    public static func handle(_ command: consuming Command, _ state: inout State, into events: inout [Event]) {
+    public static func handle(_ command: consuming Command, _ state: inout State, into events: inout EventOutbox) {
         guard command.at >= state.latestEventAt else {
-            events.append(contentsOf: decide(command, state))
+            for event in decide(command, state) { events.append(event) }
             return
         }
-        // The caller's buffer moves into the state's decision buffer and back (swaps of one
+        // The caller's outbox moves into the state's decision buffer and back (swaps of one
         // reference), and the decision runs on the caller's state in place.
         swap(&events, &state.decision.events)
         state.decision.firstEvent = state.decision.events.count
@@ -72,15 +77,16 @@ public enum Decider {
 /// bytes) in and out of it was about a fifth of a decision's cost. Outside a decision the
 /// buffer is empty; it is not part of the state's value (equality, hash and digest skip it).
 struct DecisionBuffer: Sendable {
-    /// The caller's buffer during a decision; this decision's events start at `firstEvent`.
-    /// (Appended to only by `emit` and the helpers in Decision+Apply.swift.)
-    var events: [Event] = []
+    /// The caller's outbox during a decision; this decision's events start at `firstEvent`.
+    /// (Appended to only by `emit` and the helpers in Decision+Apply.swift.) Outside a
+    /// decision, an empty outbox that is never written (copies of the state share it).
+    var events = EventOutbox()
     var firstEvent = 0
     /// Waiters of runs that vanished during this decision; they are answered "Run not found".
     var vanishedWaiters = VanishedWaiters()
 
-    /// The events decided so far.
-    var decided: ArraySlice<Event> { events[firstEvent...] }
+    /// The runs the events decided so far are about.
+    var decidedRunIDs: [RunID] { (firstEvent..<events.count).compactMap { events[$0].runID } }
 }
 
 extension State {
@@ -151,7 +157,7 @@ extension State {
     }
 
     private mutating func answerBlockedJoins(at: Timestamp) {
-        var touched = decision.decided.compactMap(\.runID) + decision.vanishedWaiters.runIDs
+        var touched = decision.decidedRunIDs + decision.vanishedWaiters.runIDs
         touched.sort()
         var previous: RunID?
         for runID in touched where runID != previous {

@@ -19,7 +19,7 @@ struct SimulationEngine {
     var state: State
     /// Events decided but not yet handed to the sink, oldest first; the last is number
     /// `eventSequence - 1`.
-    @usableFromInline var outbox: [Event] = []
+    @usableFromInline var outbox = EventOutbox(capacity: 512)
 
     var kernel = Kernel<Action>()
     var random: RandomStreams

@@ -76,8 +76,8 @@ public struct Simulator<Sink: EventSink> {
                 }
                 return false
             }
-            // Handed over in batches: each hand-over has a fixed cost (taking the outbox out,
-            // emptying it), about as much as an event's own when done after every item.
+            // Handed over in batches: each hand-over has a fixed cost (the sinks' calls, emptying
+            // the outbox), about as much as an event's own when done after every item.
             if engine.outbox.count >= Self.deliveryBatch { deliver() }
             processed += 1
         }
@@ -94,12 +94,9 @@ public struct Simulator<Sink: EventSink> {
         let count = engine.outbox.count
         guard count > 0 else { return }
         let firstSequence = engine.eventSequence - UInt64(count)
-        // Taken out while the sink reads it.
-        var events: [Event] = []
-        swap(&events, &engine.outbox)
-        events.withUnsafeMutableBufferPointer { sink.receive(contentsOf: $0, firstSequence: firstSequence) }
-        events.removeAll(keepingCapacity: true)
-        swap(&events, &engine.outbox)
+        // Read where they lie, then forgotten (only the events holding references are destroyed).
+        engine.outbox.withUnsafeMutableBufferPointer { sink.receive(contentsOf: $0, firstSequence: firstSequence) }
+        engine.outbox.removeAll()
     }
 
     /// Schedules a client command at its own time (`command.at`, which must not be in the
