@@ -79,7 +79,7 @@ extension InvariantChecker {
     }
 
     // `mutating` although it changes nothing: see the note in InvariantChecker+Dispatch.swift.
-    @inline(__always) private mutating func isSettledAndUnneeded(_ slot: Int) -> Bool {
+    @inline(__always) mutating func isSettledAndUnneeded(_ slot: Int) -> Bool {
         (runs[slot].deleted || runs[slot].status.isTerminal) && !runs[slot].executing && runs[slot].waiters == 0
             && runs[slot].obligation == nil
     }
@@ -87,7 +87,7 @@ extension InvariantChecker {
     /// Keeps the fate of the settled run in `slot` and stops tracking it; `thread` is its
     /// thread's slot, if held. Inlined: every run ends here, and the call cost about 20
     /// instructions.
-    @inline(__always) private mutating func forgetSettled(_ slot: Int, thread: Int?) {
+    @inline(__always) mutating func forgetSettled(_ slot: Int, thread: Int?) {
         let runID = runs[slot].id
         let deleted = runs[slot].deleted
         fates[runID] = deleted ? .deleted : RunFateTable.fate(of: runs[slot].status)
