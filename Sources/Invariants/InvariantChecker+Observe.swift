@@ -198,12 +198,17 @@ extension InvariantChecker {
             // Without a poll interval the stall clock stays empty, and a due oldest run whose
             // thread is free is the dispatch candidate at rank 0, so there is no block either
             // (the usual state just after a worker ends: its slot free, the next run due).
-            // ``afterStateChange(at:)`` finds the same, with a call and a walk.
+            // ``afterStateChange(at:)`` finds the same, with a call and a walk. Without a poll
+            // interval a block needs more pending runs than free slots, too: with no more (the
+            // usual state just after a worker ends at a busy server, one run waiting for the
+            // freed slot) the head's thread is not even looked at.
             let head = globalPending.head
             if stall.runID == nil && !stall.reported
                 && (head < 0 || executingCount >= configuration.slotCount
                     || runs[Int(head)].createdAt >= reference.at
-                    || (configuration.pollInterval == nil && !isThreadBlocked(ofRun: Int(head))))
+                    || (configuration.pollInterval == nil
+                        && (globalPending.count <= configuration.slotCount - executingCount
+                            || !isThreadBlocked(ofRun: Int(head)))))
             {
                 inHeadOfLineBlock = false
             } else {

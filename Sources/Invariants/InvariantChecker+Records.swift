@@ -79,7 +79,7 @@ extension InvariantChecker {
     }
 
     // `mutating` although it changes nothing: see the note in InvariantChecker+Dispatch.swift.
-    @inline(__always) private mutating func isSettledAndUnneeded(_ slot: Int) -> Bool {
+    @inline(__always) mutating func isSettledAndUnneeded(_ slot: Int) -> Bool {
         (runs[slot].deleted || runs[slot].status.isTerminal) && !runs[slot].executing && runs[slot].waiters == 0
             && runs[slot].obligation == nil
     }
@@ -87,7 +87,7 @@ extension InvariantChecker {
     /// Keeps the fate of the settled run in `slot` and stops tracking it; `thread` is its
     /// thread's slot, if held. Inlined: every run ends here, and the call cost about 20
     /// instructions.
-    @inline(__always) private mutating func forgetSettled(_ slot: Int, thread: Int?) {
+    @inline(__always) mutating func forgetSettled(_ slot: Int, thread: Int?) {
         let runID = runs[slot].id
         let deleted = runs[slot].deleted
         fates[runID] = deleted ? .deleted : RunFateTable.fate(of: runs[slot].status)
@@ -140,7 +140,7 @@ extension InvariantChecker {
     @inline(never) private mutating func restoredThreadSlot(_ id: ThreadID) -> Int? {
         guard let slot = threads.restore(id, atSequence: lastSequence ?? 0) else { return nil }
         // Restored threads are checked again at the next boundary, so they can be evicted again.
-        markDirty(id)
+        markDirty(id, slot: slot)
         return slot
     }
 
@@ -161,14 +161,29 @@ extension InvariantChecker {
     /// every run event ends with it.
     @inline(__always) mutating func commit(_ slot: Int, wasActive: Bool) {
         threads[slot].commit(wasActive: wasActive)
-        markDirty(threads[slot].id)
+        markDirty(threads[slot].id, slot: slot)
     }
 
-    /// Notes a thread to check at the next decision boundary. The boundary sorts the list and
-    /// skips repeats, so an id equal to the last one noted (the usual case: several events on
-    /// one thread in a row) is not added again.
-    @inline(__always) mutating func markDirty(_ threadID: ThreadID) {
-        if dirtyThreads.last != threadID { dirtyThreads.append(threadID) }
+    /// Notes a thread, held in `slot`, to check at the next decision boundary. The boundary
+    /// sorts the list and skips repeats, so an entry equal to the last one noted (the usual
+    /// case: several events on one thread in a row) is not added again.
+    @inline(__always) mutating func markDirty(_ threadID: ThreadID, slot: Int) {
+        let entry = DirtyThread(threadID, slot: slot)
+        if dirtyThreads.last != entry { dirtyThreads.append(entry) }
+    }
+
+    /// The slot of thread `id` when it is the thread noted last (the usual thread of the next
+    /// event: a run is created on the thread just created, a status is written on the thread
+    /// whose run just ended), read from the list rather than looked up.
+    @inline(__always) func lastNotedSlot(of id: ThreadID) -> Int? {
+        guard let last = dirtyThreads.last, last.threadID == id else { return nil }
+        return last.slot
+    }
+
+    /// Takes the entries of a thread whose record is being dropped out of the list of threads
+    /// to check (the boundary reads the slots they name).
+    mutating func unmarkDirty(_ threadID: ThreadID) {
+        dirtyThreads.removeAll { $0.threadID == threadID }
     }
 
     /// Frees the slot of the worker in `slot` (the caller checked that it was executing).

@@ -26,7 +26,7 @@ extension InvariantChecker {
                 threads: [created.threadID], expected: "a fresh run id", observed: "created(\(runID)) reuses \(runID)")
             return
         }
-        let thread = threadSlot(created.threadID)
+        let thread = lastNotedSlot(of: created.threadID) ?? threadSlot(created.threadID)
         // The thread's record through one pointer, one bounds check (no thread is held anew
         // below; runs are, which moves only the run records).
         let record = threads.record(thread)
@@ -66,7 +66,7 @@ extension InvariantChecker {
         runs.insertByPendingKey(slot, into: &globalPending, .globalPending)
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
-        markDirty(record.pointee.id)
+        markDirty(record.pointee.id, slot: thread)
     }
 
     mutating func observeRejected(
@@ -210,7 +210,7 @@ extension InvariantChecker {
         executingCount += 1
         if executingCount == configuration.slotCount { coverage.slotsFilled += 1 }
         record.pointee.commit(wasActive: wasActive)
-        markDirty(record.pointee.id)
+        markDirty(record.pointee.id, slot: thread)
     }
 
     // MARK: Checkpoints
@@ -280,7 +280,7 @@ extension InvariantChecker {
         record.pointee.interruptSinceCheckpoint = nil
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
-        markDirty(record.pointee.id)
+        markDirty(record.pointee.id, slot: thread)
     }
 
     /// A checkpoint step that does not continue the surviving history: after a rollback a
@@ -355,8 +355,10 @@ extension InvariantChecker {
         record.pointee.settlingHint = Quiescence(allowed: statusMask(base), cause: .other, event: reference)
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
-        markDirty(record.pointee.id)
-        forgetIfSettled(slot, thread: thread)
+        markDirty(record.pointee.id, slot: thread)
+        // ``forgetIfSettled(_:thread:)`` spelled out: called, it stayed a call (about 25
+        // instructions a run) although marked to be inlined.
+        if isSettledAndUnneeded(slot) { forgetSettled(slot, thread: thread) }
     }
 
     mutating func observeRetried(_ runID: RunID, _ reference: EventReference) {

@@ -15,23 +15,26 @@ extension InvariantChecker {
                 .legalTransition, events: [reference], threads: [threadID], expected: "\(threadID) created once",
                 observed: "threadCreated(\(threadID)) for an existing thread")
         }
-        if let old { dropThread(old) }
+        if let old {
+            dropThread(old)
+            unmarkDirty(threadID)
+        }
         let slot = evicted ? threads.insert(id: threadID, temporary: temporary) : threads.insertNew(id: threadID, temporary: temporary)
         let record = threads.record(slot)
         record.pointee.status = status
         record.pointee.statusEvent = reference
-        markDirty(threadID)
+        markDirty(threadID, slot: slot)
     }
 
     @inline(__always) mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
-        let slot = threadSlot(threadID)
+        let slot = lastNotedSlot(of: threadID) ?? threadSlot(threadID)
         threads[slot].previousStatus = threads[slot].status
         threads[slot].status = status
         threads[slot].statusEvent = reference
         // The run event just before the write is what made the writer write.
         threads[slot].statusWriteCause = threads[slot].lastCause
         threads[slot].lastCause = .none
-        markDirty(threadID)
+        markDirty(threadID, slot: slot)
     }
 
     @inline(__always) mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
@@ -84,7 +87,7 @@ extension InvariantChecker {
         }
         for runID in threads.settledTemporaryRuns(thread) { fates[runID] = .deleted }
         dropThread(thread)
-        dirtyThreads.removeAll { $0 == threadID }
+        unmarkDirty(threadID)
         // A worker outliving its thread keeps its slot; it can only report runMissing.
         for slot in owned where !runs[slot].executing {
             forgetIfSettled(slot)

@@ -134,6 +134,9 @@ struct ShadowThread {
     var quietPrevious: Int32 = -1
     var quietNext: Int32 = -1
     var isQuietListed = false
+    /// Whether the table holds this record: false once its slot is freed (see
+    /// ``ThreadTable/slot(of:hint:)``).
+    var isHeld = true
 
     // Inlined, so that a record is built in the slot that holds it.
     @inline(__always) init(id: ThreadID, temporary: Bool) {

@@ -10,8 +10,9 @@ import RunLifecycle
 
 /// Live threads by id, with the evicted ones' cells and the pools of their short lists.
 struct ThreadTable {
+    /// Slots, held or free (``ShadowThread/isHeld``: a flag in the record, not a buffer of
+    /// its own, so checking a run's remembered slot reads one record, one bounds check).
     private var records = UniqueBuffer<ShadowThread>()
-    private var live = UniqueBuffer<Bool>()
     private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
     private var evicted = PagedCells<UInt32>(provisional: 0)
@@ -32,7 +33,6 @@ struct ThreadTable {
     /// To be called before changes (see ``UniqueBuffer``).
     mutating func makeUnique() {
         records.makeUnique()
-        live.makeUnique()
         freeSlots.makeUnique()
         spans.makeUnique()
         temporaryRuns.makeUnique()
@@ -49,7 +49,10 @@ struct ThreadTable {
     /// The slot of a held thread, trying `hint` first: a slot that still holds a thread of
     /// that id is its record (a record lives in one slot until it is dropped).
     @inline(__always) func slot(of id: ThreadID, hint: Int32) -> Int? {
-        if hint >= 0, Int(hint) < records.count, live[Int(hint)], records[Int(hint)].id == id { return Int(hint) }
+        if hint >= 0, Int(hint) < records.count {
+            let record = records.pointer(to: Int(hint))
+            if record.pointee.isHeld && record.pointee.id == id { return Int(hint) }
+        }
         return map.slot(id.rawValue)
     }
 
@@ -97,12 +100,9 @@ struct ThreadTable {
 
     /// A slot for a new record: a freed one, or a new one at the end (holding a placeholder).
     @inline(__always) private mutating func claimSlot() -> Int {
-        if let free = freeSlots.popLast() {
-            live[Int(free)] = true
-            return Int(free)
-        }
+        // The record written in the slot next is held (``ShadowThread/isHeld`` starts true).
+        if let free = freeSlots.popLast() { return Int(free) }
         records.append(ShadowThread(id: ThreadID(0), temporary: false))
-        live.append(true)
         return records.count - 1
     }
 
@@ -142,13 +142,13 @@ struct ThreadTable {
             temporaryRuns.removeAll(from: &record.pointee.settledTemporaryRuns)
         }
         map.remove(record.pointee.id.rawValue)
-        live[slot] = false
+        record.pointee.isHeld = false
         freeSlots.append(Int32(slot))
     }
 
     /// Every held slot, ascending by thread id.
     var slotsByID: [Int] {
-        records.indices.filter { live[$0] }.sorted { records[$0].id < records[$1].id }
+        records.indices.filter { records[$0].isHeld }.sorted { records[$0].id < records[$1].id }
     }
 
     // MARK: Quiet threads
@@ -168,7 +168,10 @@ struct ThreadTable {
     }
 
     /// Evicts the least recently quiet threads until at most `budget` quiet ones are held.
-    mutating func evictQuiet(keeping budget: Int) {
+    // Inlined into the decision boundary, its one caller: it runs at almost every boundary of a
+    // fresh-thread workload (one thread per run falls quiet), and the call cost about 25
+    // instructions a run.
+    @inline(__always) mutating func evictQuiet(keeping budget: Int) {
         while quietCount > budget, quietHead >= 0 {
             let slot = Int(quietHead)
             unlinkQuiet(slot)
@@ -186,7 +189,7 @@ struct ThreadTable {
             // from the quiet list, and an evictable thread has no settled temporary runs.
             if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
             map.remove(id.rawValue)
-            live[slot] = false
+            record.pointee.isHeld = false
             freeSlots.append(Int32(slot))
             evicted[id.rawValue] = cell
             evictionCount += 1
