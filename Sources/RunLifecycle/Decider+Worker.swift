@@ -35,7 +35,7 @@ extension State {
 
     mutating func finish(_ runID: RunID, outcome: FinishOutcome, at: Timestamp) {
         // The worker's position, found once: ending the execution removes it from there.
-        guard let executionIndex = self.executions.firstIndex(where: { $0.runID == runID }) else {
+        guard let executionIndex = self.executionIndex(of: runID) else {
             return refuse(.finish, runID, self.runTable[runID] == nil ? .notFound : .notRunning, at: at)
         }
         // A worker that was cancelled (or whose run was deleted) ends through its cancel branch.

@@ -219,12 +219,24 @@ public struct DenseTable<Key: DenseKey, Value> {
         // past the window's end. This is what the general path below does for it, minus the
         // checks that cannot fail here and the second write of the slot. Only this test is
         // inlined into the caller.
-        if outliers.isEmpty, liveCount > 0, key.denseIndex >= base, Int(key.denseIndex - base) == slots.count {
-            slots.append(value)
-            liveCount += 1
-            return
-        }
+        if appendsAtEnd(key) { return appendAtEnd(value) }
         setValueInGeneral(value, forKey: key)
+    }
+
+    /// Whether a value for `key` would be appended at the window's end (the common insert
+    /// ``setValue(_:forKey:)`` makes in place). A caller that builds a large value can then
+    /// build it in each branch: built once before ``setValue(_:forKey:)``, it was stored in
+    /// memory for the general path and then again, field by field, in the window's new slot.
+    @inlinable @inline(__always)
+    func appendsAtEnd(_ key: Key) -> Bool {
+        outliers.isEmpty && liveCount > 0 && key.denseIndex >= base && Int(key.denseIndex - base) == slots.count
+    }
+
+    /// Stores the value of a key for which ``appendsAtEnd(_:)`` holds.
+    @inlinable @inline(__always)
+    mutating func appendAtEnd(_ value: Value) {
+        slots.append(value)
+        liveCount += 1
     }
 
     @inlinable @inline(never)

@@ -159,17 +159,27 @@ extension State {
         pendingOrder.insert(run.id, createdAt: run.createdAt)
     }
 
-    /// The run record a `created` event stores, stored (its id absent from the table), without
-    /// its thread's lists or the queue.
+    /// Stores the run record a `created` event makes (its id absent from the table), without
+    /// its thread's lists or the queue; returns the fields those need.
     @inline(__always)
-    mutating func storeRun(_ created: borrowing RunCreated) -> Run {
-        let run = Run(
+    mutating func storeRun(_ created: borrowing RunCreated) -> (id: RunID, threadID: ThreadID, createdAt: Timestamp) {
+        let id = created.runID
+        // The record is built in each branch, so the common append stores it once, in place.
+        if runTable.appendsAtEnd(id) {
+            runTable.appendAtEnd(Self.newRun(created))
+        } else {
+            runTable.setValueInGeneral(Self.newRun(created), forKey: id)  // (the subscript's setter was an out-of-line call)
+        }
+        if id >= nextRunID { nextRunID = RunID(id.rawValue + 1) }
+        return (id, created.threadID, created.requestedAt + created.after)
+    }
+
+    @inline(__always)
+    private static func newRun(_ created: borrowing RunCreated) -> Run {
+        Run(
             id: created.runID, threadID: created.threadID, assistantID: created.assistantID,
             strategy: created.strategy, requestedAt: created.requestedAt, after: created.after,
             stepCount: created.work.count, subscriberCount: created.subscribed ? 1 : 0)
-        runTable.setValue(run, forKey: run.id)  // (the subscript's setter was an out-of-line call)
-        if run.id >= nextRunID { nextRunID = RunID(run.id.rawValue + 1) }
-        return run
     }
 
     private mutating func enqueuePending(_ runID: RunID) {
@@ -257,11 +267,25 @@ extension State {
     /// The run's worker (there is at most one) leaves its slot. Found by a scan of the few
     /// slots; `removeAll(where:)` went through a generic partition each time.
     private mutating func removeExecution(of runID: RunID) {
-        if let index = executions.firstIndex(where: { $0.runID == runID }) { removeExecution(at: index) }
+        if let index = executionIndex(of: runID) { removeExecution(at: index) }
+    }
+
+    /// The position in ``executions`` of the run's worker (there is at most one). A plain scan
+    /// of the buffer: `firstIndex(where:)` checked each index and its overflow, twice the work.
+    @inline(__always)
+    func executionIndex(of runID: RunID) -> Int? {
+        executions.withUnsafeBufferPointer { workers in
+            var index = 0
+            while index < workers.count {
+                if workers[index].runID == runID { return index }
+                index &+= 1
+            }
+            return nil
+        }
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {
-        if let index = executions.firstIndex(where: { $0.runID == runID }) {
+        if let index = executionIndex(of: runID) {
             executions[index].signal = action
         }
     }

@@ -54,3 +54,44 @@ extension State {
         return true
     }
 }
+
+extension State {
+    /// ``forgetSettledRun(_:)`` and then, when `idleThreadID` is given, ``forgetIdleThread(_:)``
+    /// of that thread (the run's), in one pass. Most threads hold one run: once it settles, the
+    /// run and its thread both go, and the thread is then dropped whole instead of first having
+    /// the run taken out of its lists and being looked up again. Returns whether the run was
+    /// forgotten; the outcome is that of the two calls one after the other.
+    @discardableResult
+    public mutating func forgetSettledRun(_ runID: RunID, thenIdleThread idleThreadID: ThreadID?) -> Bool {
+        guard let slot = runTable.occupiedSlot(of: runID) else { return forgetApart(runID, thenIdleThread: idleThreadID) }
+        // Only the fields needed are read: the whole run is not copied out. An interrupted run
+        // may still have its worker: the general path scans for it.
+        let (threadID, settles) = runTable.peek(slot: slot, orKey: runID) { run in
+            (run.threadID, run.status.isTerminal && run.subscriberCount == 0 && run.status != .interrupted)
+        }.unsafelyUnwrapped
+        guard settles, idleThreadID == nil || idleThreadID == threadID, let threadSlot = threadTable.occupiedSlot(of: threadID)
+        else { return forgetApart(runID, thenIdleThread: idleThreadID) }
+        runTable.removeSlot(slot)
+        let thread = threadTable[slot: threadSlot]
+        // The run was the thread's only one (inline, no node) and nothing executes there: what
+        // forgetting the run leaves of the thread is dropped at once.
+        if idleThreadID != nil, thread.runIDs.count == 1, thread.runIDs.first == runID, thread.executionCount == 0 {
+            threadTable.removeSlot(threadSlot)
+            var inFlight = thread.inFlightNodes, checkpoints = thread.checkpoints
+            if !inFlight.isEmpty { runIDNodes.clear(&inFlight) }
+            spanNodes.clear(&checkpoints)
+            return true
+        }
+        forgetRun(runID, onThreadInSlot: threadSlot)
+        if let idleThreadID { forgetIdleThread(idleThreadID) }
+        return true
+    }
+
+    /// The two entry points one after the other (a run or thread outside the window, a run
+    /// that may not be settled, or one on another thread).
+    private mutating func forgetApart(_ runID: RunID, thenIdleThread idleThreadID: ThreadID?) -> Bool {
+        let forgotten = forgetSettledRun(runID)
+        if let idleThreadID { forgetIdleThread(idleThreadID) }
+        return forgotten
+    }
+}

@@ -188,18 +188,28 @@ extension State {
     /// Drops a forgotten run from the thread: its id, and its spans while keeping the numbering
     /// they advanced.
     mutating func forgetRun(_ runID: RunID, on threadID: ThreadID) {
-        changeThread(threadID) { thread, runIDNodes, spanNodes in
-            runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
-            var latest = thread.latestForgottenCheckpoint
-            spanNodes.removeAll(from: &thread.checkpoints) { span in
-                guard span.runID == runID else { return false }
-                if span.lastStep > latest?.step ?? .min {
-                    latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
-                }
-                return true
+        changeThread(threadID) { thread, runIDNodes, spanNodes in Self.forget(runID, on: &thread, runIDNodes: &runIDNodes, spanNodes: &spanNodes) }
+    }
+
+    /// ``forgetRun(_:on:)`` on the thread in a window slot already found.
+    mutating func forgetRun(_ runID: RunID, onThreadInSlot slot: Int) {
+        changeThread(inSlot: slot) { thread, runIDNodes, spanNodes in Self.forget(runID, on: &thread, runIDNodes: &runIDNodes, spanNodes: &spanNodes) }
+    }
+
+    @inline(__always)
+    private static func forget(
+        _ runID: RunID, on thread: inout StoredThread, runIDNodes: inout ListPool<RunID>, spanNodes: inout ListPool<CheckpointSpan>
+    ) {
+        runIDNodes.removeAll(from: &thread.runIDs) { $0 == runID }
+        var latest = thread.latestForgottenCheckpoint
+        spanNodes.removeAll(from: &thread.checkpoints) { span in
+            guard span.runID == runID else { return false }
+            if span.lastStep > latest?.step ?? .min {
+                latest = ForgottenCheckpoint(step: span.lastStep, hasNext: span.lastHasNext)
             }
-            thread.latestForgottenCheckpoint = latest
+            return true
         }
+        thread.latestForgottenCheckpoint = latest
     }
 
     /// Stores a new thread in place of any with its id.

@@ -132,8 +132,10 @@ extension SimulationEngine {
         // The reference tables stay empty unless clients cancel, join or double text: asking
         // an empty table was a call per run.
         guard forgetsSettledRuns, runReferences.isEmpty || !runReferences.contains(runID) else { return }
-        state.forgetSettledRun(runID)
-        if threadSettled { forgetIfSettledAndUnreferenced(threadID) }
+        // The run and, when it leaves it idle and unreferenced, its thread, in one pass of the
+        // state (what forgetSettledRun and then forgetIfSettledAndUnreferenced(_:) do).
+        let forgetsThread = threadSettled && mayForgetSettledThread(threadID)
+        state.forgetSettledRun(runID, thenIdleThread: forgetsThread ? threadID : nil)
     }
 
     // MARK: Forgetting (memory bounded by what is in flight)
@@ -156,15 +158,16 @@ extension SimulationEngine {
 
     /// ``forgetIfUnreferenced(_:)`` for a thread known to have no unsettled run.
     mutating func forgetIfSettledAndUnreferenced(_ threadID: ThreadID) {
-        // Threads holding one run each are fresh, and no double text names them.
-        if threadsHoldOneRun, forgetsSettledRuns {
-            _ = state.forgetIdleThread(threadID)
-            return
-        }
-        guard forgetsSettledRuns, threadPopularity == nil,
-            threadReferences.isEmpty || !threadReferences.contains(threadID)
-        else { return }
+        guard mayForgetSettledThread(threadID) else { return }
         state.forgetIdleThread(threadID)
+    }
+
+    /// Whether a thread with no unsettled run may be forgotten: no scheduled action names it.
+    @inline(__always)
+    func mayForgetSettledThread(_ threadID: ThreadID) -> Bool {
+        // Threads holding one run each are fresh, and no double text names them.
+        if threadsHoldOneRun, forgetsSettledRuns { return true }
+        return forgetsSettledRuns && threadPopularity == nil && (threadReferences.isEmpty || !threadReferences.contains(threadID))
     }
 
     /// A scheduled client action that named `runID` was performed.
