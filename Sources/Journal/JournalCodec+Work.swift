@@ -7,19 +7,22 @@ import RunLifecycle
 // chosen when that is shorter than listing them, as for [0, 0, 500ms, 500ms, 500ms].
 
 extension JournalCodec {
-    /// Inlined into the event encoder: the common list of one step then costs no call.
+    /// Inlined into the event encoder: the common list of one step then costs no call. Two steps
+    /// or more go out of line with the sink moved in and back out (not `inout`): a sink whose
+    /// address reached a function that is not inlined could not stay in registers, so the
+    /// encoder's write position was stored and reloaded at every event.
     @inline(__always)
     static func encodeWork(_ work: [Microseconds], into buffer: inout some ByteSink) {
         guard work.count > 1 else {
             encodeWork(single: work.first, into: &buffer)
             return
         }
-        encodeWork(several: work, into: &buffer)
+        buffer = encodeWork(several: work, appendingTo: consume buffer)
     }
 
     /// Two steps or more: whole milliseconds or not, listed or run-length coded.
     @inline(never)
-    private static func encodeWork(several work: [Microseconds], into buffer: inout some ByteSink) {
+    private static func encodeWork<Sink: ByteSink>(several work: [Microseconds], appendingTo buffer: consuming Sink) -> Sink {
         var wholeMilliseconds = true
         for step in work where step.count % 1_000 != 0 {
             wholeMilliseconds = false
@@ -51,6 +54,7 @@ extension JournalCodec {
         } else {
             for step in work { buffer.appendVarint(UInt64(step.count / divisor)) }
         }
+        return buffer
     }
 
     /// No step or one, the common case, without the run-length analysis: a single value is never

@@ -151,6 +151,32 @@ import TestSupport
         #expect(try LogFixtures.readAll(directory.path) == good + [WrittenRecord(bytes: [4], timestamp: 200)])
     }
 
+    // A batch's first record has delta 0 whatever the gap to the record before: after a flush,
+    // after a first record refused for its time, and in a reopened log. Read back, every record
+    // keeps its own time (a first entry holding the gap would shift the whole batch).
+    @Test func aBatchStartsWithItsFirstRecordsTimeAfterAnyGap() throws {
+        let directory = TemporaryDirectory("first")
+        let first = [WrittenRecord(bytes: [1], timestamp: 100), WrittenRecord(bytes: [2, 2], timestamp: 5_000)]
+        let second = [WrittenRecord(bytes: [4], timestamp: 90_000), WrittenRecord(bytes: [5], timestamp: 90_001)]
+        let third = [WrittenRecord(bytes: [6, 6, 6], timestamp: 10_000_000_000)]
+        let writer = try LogWriter(directory: directory.path)
+        var encoder = CopyingEncoder(records: first)
+        try writer.appendRecords(from: &encoder, maximumBytes: 4)
+        try writer.flush()
+        var early = CopyingEncoder(records: [WrittenRecord(bytes: [3], timestamp: 4_999)])
+        #expect(throws: EventLogError.timestampWentBackwards(previous: 5_000, given: 4_999)) {
+            try writer.appendRecords(from: &early, maximumBytes: 4)
+        }
+        encoder = CopyingEncoder(records: second)
+        try writer.appendRecords(from: &encoder, maximumBytes: 4)
+        try writer.close()
+        let reopened = try LogWriter(directory: directory.path)
+        encoder = CopyingEncoder(records: third)
+        try reopened.appendRecords(from: &encoder, maximumBytes: 4)
+        try reopened.close()
+        #expect(try LogFixtures.readAll(directory.path) == first + second + third)
+    }
+
     // One long run in one batch: the side table's room ends the run's stretches again and again
     // and grows inside it, and the entries take every shape (lengths of one and two bytes,
     // deltas of one to four). The log is byte for byte the one appends write.
