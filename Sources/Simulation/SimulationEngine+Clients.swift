@@ -47,7 +47,7 @@ extension SimulationEngine {
 
     private mutating func drawMilliseconds(mean: Double) -> Int64 {
         let uniform = random.arrivals.nextDouble()
-        return Int64((-mean * 1_000 * log1pNegative(uniform)).rounded())
+        return roundedToInt64(-mean * 1_000 * log1pNegative(uniform))
     }
 
     /// The next open-loop arrival time, per process.
