@@ -13,6 +13,6 @@ extension Distribution {
         let milliseconds = sample(using: &generator)
         guard milliseconds > 0 else { return 0 }
         // Clamp absurd tails (a Pareto draw) to about 3 years, far beyond any simulation.
-        return Int64(min(milliseconds * 1_000, 1e14).rounded())
+        return roundedToInt64(min(milliseconds * 1_000, 1e14))
     }
 }

@@ -85,6 +85,8 @@ struct SimulationEngine {
     let timeoutMilliseconds: Int64?
     /// Whether clients ever double text, cancel or join (else a new run needs no decision).
     let clientsAct: Bool
+    /// Whether every strategy mix has a single strategy, so no strategy is drawn.
+    let strategiesAreFixed: Bool
 
     /// Prepares a simulation of `spec`; `seed` overrides the spec's seed.
     init(spec: WorkloadSpec, seed: UInt64?) {
@@ -100,6 +102,9 @@ struct SimulationEngine {
         self.timeoutMilliseconds = spec.server.timeoutMilliseconds
         self.clientsAct = spec.doubleText != nil || spec.cancel != nil || spec.join != nil
         self.threadsHoldOneRun = Self.threadsHoldOneRun(spec: spec, clientsAct: clientsAct)
+        self.strategiesAreFixed = [spec.strategyMix, spec.doubleText?.strategyMix].allSatisfy { mix in
+            mix.map { $0.strategies.count == 1 && $0.choice.count == 1 } ?? true
+        }
         switch spec.threads.mode {
         case .fresh:
             threadPopularity = nil
@@ -154,6 +159,9 @@ struct SimulationEngine {
 
     /// After each agenda item: the event-driven queue dequeues at once; the poller, if it was
     /// waiting for a slot, starts its next iteration.
+    // Inlined into `perform`, its only caller, as `perform` is into `step`: each call's
+    // prologue and epilogue were paid twice per customer.
+    @inline(__always)
     mutating func afterAction() {
         if nextRestart != nil { cancelRestartsOnceOver() }
         if eventDriven {
@@ -166,6 +174,7 @@ struct SimulationEngine {
     }
 
     /// Performs one agenda item.
+    @inline(__always)
     mutating func perform(_ action: Action) {
         switch action {
         case .arrival: arrive()

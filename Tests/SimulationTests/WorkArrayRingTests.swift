@@ -26,4 +26,18 @@ import Testing
         #expect(held == [Microseconds(42)])
         #expect(latest == [Microseconds(1_000)])
     }
+
+    @Test func oneStepAndSeveralStepsShareTheSlots() {
+        // Proves the one-step path and the split path hand out the right values when they
+        // take over each other's slots, lap after lap (a slot's array changes length).
+        var ring = WorkArrayRing()
+        for round in 0..<600 {
+            let steps = round % 3 == 0 ? 1 : 1 + round % 4
+            let total = Int64(round * 7 + 3)
+            let each = total / Int64(steps)
+            var expected = [Microseconds](repeating: Microseconds(each), count: steps)
+            expected[steps - 1] = Microseconds(total - each * Int64(steps - 1))
+            #expect(ring.work(total: total, steps: steps) == expected, "round \(round)")
+        }
+    }
 }
