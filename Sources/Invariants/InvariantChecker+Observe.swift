@@ -47,21 +47,27 @@ extension InvariantChecker {
         // registers before the jump (about 60 instructions); this way a case reads its fields.
         switch event.pointee {
         case .threadCreated:
+            freeHeadRun = -1
             guard case .threadCreated(let threadID, let temporary, let status, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadCreated(threadID, temporary: temporary, status: status, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .created:
+            freeHeadRun = -1
             guard let facts = CreatedFacts(event) else { return }
             let reference = enter(event, at: facts.requestedAt, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeCreated(facts, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rejected:
+            freeHeadRun = -1
             guard case .rejected(let threadID, let strategy, let reason, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             observeRejected(threadID, strategy: strategy, reason: reason, reference)
-            leave(reference, isRefusal: true, previous: .rejected(thread: threadID, reference: reference))
+            previousEventThread = threadID
+            previousEventReference = reference
+            leave(reference, isRefusal: true, previous: .rejected)
         case .started:
+            freeHeadRun = -1
             guard case .started(let runID, let threadID, let attempt, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeStarted(runID, threadID, attempt: attempt, reference)
@@ -87,41 +93,49 @@ extension InvariantChecker {
             observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .retried:
+            freeHeadRun = -1
             guard case .retried(let runID, _, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeRetried(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .interrupted:
+            freeHeadRun = -1
             guard case .interrupted(let runID, _, let action, let cause, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeInterrupted(runID, action: action, cause: cause, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rolledBack:
+            freeHeadRun = -1
             guard case .rolledBack(let runID, _, let stage, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeRolledBack(runID, stage: stage, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .deleted:
+            freeHeadRun = -1
             guard case .deleted(let runID, let threadID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeDeleted(runID, threadID: threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .workerStopped:
+            freeHeadRun = -1
             guard case .workerStopped(let runID, _, let finalWrite, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeWorkerStopped(runID, finalWrite: finalWrite, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .subscribed:
+            freeHeadRun = -1
             guard case .subscribed(let runID, _, let waits, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeSubscribed(runID, waits: waits, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .unsubscribed:
+            freeHeadRun = -1
             guard case .unsubscribed(let runID, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeUnsubscribed(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .joinAnswered:
+            freeHeadRun = -1
             guard case .joinAnswered(let runID, let answer, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeJoinAnswered(runID, answer: answer, reference)
@@ -130,27 +144,35 @@ extension InvariantChecker {
             guard case .threadStatusChanged(let threadID, let status, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadStatusChanged(threadID, status: status, reference)
-            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite(thread: threadID, reference: reference) : .other)
+            if status == .busy {
+                previousEventThread = threadID
+                previousEventReference = reference
+            }
+            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite : .other)
         case .threadValuesCached:
             guard case .threadValuesCached(let threadID, let runID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeValuesCached(threadID, runID: runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .threadDeleted:
+            freeHeadRun = -1
             guard case .threadDeleted(let threadID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadDeleted(threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .cancelRefused:
+            freeHeadRun = -1
             guard case .cancelRefused(let runID, let reason, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             observeCancelRefused(runID, reason: reason, reference)
             leave(reference, isRefusal: true, previous: .other)
         case .commandRefused:
+            freeHeadRun = -1
             guard case .commandRefused(_, _, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             leave(reference, isRefusal: true, previous: .other)
         case .serverRestarted:
+            freeHeadRun = -1
             guard case .serverRestarted(let attemptCountersReset, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             queueDownUntil = at + configuration.restartDowntime
@@ -188,7 +210,7 @@ extension InvariantChecker {
 
     /// After an event's observer: the stall clock and head-of-line coverage, and what the next
     /// event may need of this one.
-    @inline(__always) private mutating func leave(_ reference: EventReference, isRefusal: Bool, previous: PreviousEvent) {
+    @inline(__always) private mutating func leave(_ reference: EventReference, isRefusal: Bool, previous: PreviousEventKind) {
         if !isRefusal {
             // No stall clock running, and nothing pending, no free slot, or the oldest pending
             // run not due yet (most events, below saturation and above): there is no candidate
@@ -208,13 +230,21 @@ extension InvariantChecker {
                     || runs[Int(head)].createdAt >= reference.at
                     || (configuration.pollInterval == nil
                         && (globalPending.count <= configuration.slotCount - executingCount
-                            || !isThreadBlocked(ofRun: Int(head)))))
+                            || head == freeHeadRun || isThreadFreeRemembered(ofRun: head))))
             {
                 inHeadOfLineBlock = false
             } else {
                 afterStateChange(at: reference.at)
             }
         }
-        previousEvent = previous
+        previousEventKind = previous
+    }
+
+    /// Whether the thread of the pending run in `run` is free, remembering the run when it is
+    /// (see ``freeHeadRun``).
+    @inline(__always) private mutating func isThreadFreeRemembered(ofRun run: Int32) -> Bool {
+        if isThreadBlocked(ofRun: Int(run)) { return false }
+        freeHeadRun = run
+        return true
     }
 }
