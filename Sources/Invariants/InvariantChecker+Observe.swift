@@ -16,14 +16,17 @@ extension InvariantChecker {
     /// it lies: taking each by value cost a move out of the batch and back (or a copy) per
     /// event, and the uniqueness check and the count are done once for the batch.
     public mutating func observe(contentsOf events: UnsafeBufferPointer<Event>, firstSequence: UInt64) {
-        guard let base = events.baseAddress else { return }
+        guard let base = events.baseAddress, !events.isEmpty else { return }
         observedEventCount += events.count
         makeTablesUnique()
         // Only the first event can break the sequence: each later one follows the one before
         // by construction, so its test (about 8 instructions per event) is done here once.
-        if let last = lastSequence, firstSequence != last &+ 1, !events.isEmpty {
+        if let last = lastSequence, firstSequence != last &+ 1 {
             reportBatchSequenceGap(after: last, firstEvent: base, firstSequence: firstSequence)
         }
+        // Each event writes only the sequence (see ``lastSequenceValue``); the first one's
+        // `enter` writes it before anything reads it.
+        hasLastSequence = true
         var sequence = firstSequence
         for index in 0..<events.count {
             observeInPlace(base + index, sequence: sequence, checksSequence: false)
@@ -188,8 +191,11 @@ extension InvariantChecker {
     ) -> EventReference {
         let reference = EventReference(sequence: sequence, at: at)
         // The checks below are inlined tests; only a failure leaves for a call.
-        if checksSequence, let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
-        lastSequence = sequence
+        if checksSequence {
+            if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
+            hasLastSequence = true
+        }
+        lastSequenceValue = sequence
         // Only the rare paths below need the whole event: with one call site for both, the
         // event is rebuilt in memory only there (with two, every event paid for building it).
         var wentBack = false
@@ -225,7 +231,7 @@ extension InvariantChecker {
             // usual state just after a worker ends at a busy server, one run waiting for the
             // freed slot) the head's thread is not even looked at.
             let head = globalPending.head
-            if stall.runID == nil && !stall.reported
+            if stallIdle
                 && (head < 0 || executingCount >= configuration.slotCount
                     || runs[Int(head)].createdAt >= reference.at
                     || (configuration.pollInterval == nil

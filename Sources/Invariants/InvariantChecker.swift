@@ -32,7 +32,12 @@ public struct InvariantChecker: Sendable {
     var globalPending = RunList()
     var executingCount = 0
 
-    var lastSequence: UInt64?
+    /// The sequence of the latest record, event or not, when ``hasLastSequence``: two fields,
+    /// so that each event of a batch writes one word (the optional's flag byte cost an
+    /// instruction an event; a batch sets the flag once).
+    var lastSequenceValue: UInt64 = 0
+    var hasLastSequence = false
+    @inline(__always) var lastSequence: UInt64? { hasLastSequence ? lastSequenceValue : nil }
     var latestTime: Timestamp?
     /// What the previous event was, for the two rules that look one event back (see
     /// ``previousEvent``). Every event writes this byte; only a refused create and a `busy`
@@ -48,7 +53,13 @@ public struct InvariantChecker: Sendable {
     var openObligations = ReusableList<RunID>()
     /// A run started with `attempt > maximumRetries`: the next event must fail it.
     var awaitingMaximumAttemptFailure: (runID: RunID, event: EventReference)?
-    var stall = StallClock()
+    var stall = StallClock() {
+        // Kept beside the clock: the end of every event asks whether it is idle, one test
+        // rather than two. The clock changes only with a poll interval, and seldom.
+        didSet { stallIdle = stall.runID == nil && !stall.reported }
+    }
+    /// No run's stall clock running and none reported (see ``stall``).
+    var stallIdle = true
     /// When the queue comes back after the latest restart: no dispatch is owed before.
     var queueDownUntil: Timestamp?
     var inHeadOfLineBlock = false
@@ -81,7 +92,8 @@ public struct InvariantChecker: Sendable {
     /// Accounts for a record at `sequence` that is not an event (a journal's header or name
     /// definition), so that the event sequence numbers the checker reports are the log's own.
     public mutating func observeNonEvent(sequence: UInt64) {
-        lastSequence = sequence
+        lastSequenceValue = sequence
+        hasLastSequence = true
     }
 
     /// Ends the stream: settles pending checks and, when `drained` (the producer ran out of
