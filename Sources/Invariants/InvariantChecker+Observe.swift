@@ -16,14 +16,17 @@ extension InvariantChecker {
     /// it lies: taking each by value cost a move out of the batch and back (or a copy) per
     /// event, and the uniqueness check and the count are done once for the batch.
     public mutating func observe(contentsOf events: UnsafeBufferPointer<Event>, firstSequence: UInt64) {
-        guard let base = events.baseAddress else { return }
+        guard let base = events.baseAddress, !events.isEmpty else { return }
         observedEventCount += events.count
         makeTablesUnique()
         // Only the first event can break the sequence: each later one follows the one before
         // by construction, so its test (about 8 instructions per event) is done here once.
-        if let last = lastSequence, firstSequence != last &+ 1, !events.isEmpty {
+        if let last = lastSequence, firstSequence != last &+ 1 {
             reportBatchSequenceGap(after: last, firstEvent: base, firstSequence: firstSequence)
         }
+        // Each event writes only the sequence (see ``lastSequenceValue``); the first one's
+        // `enter` writes it before anything reads it.
+        hasLastSequence = true
         var sequence = firstSequence
         for index in 0..<events.count {
             observeInPlace(base + index, sequence: sequence, checksSequence: false)
@@ -47,21 +50,27 @@ extension InvariantChecker {
         // registers before the jump (about 60 instructions); this way a case reads its fields.
         switch event.pointee {
         case .threadCreated:
+            freeHeadRun = -1
             guard case .threadCreated(let threadID, let temporary, let status, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadCreated(threadID, temporary: temporary, status: status, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .created:
+            freeHeadRun = -1
             guard let facts = CreatedFacts(event) else { return }
             let reference = enter(event, at: facts.requestedAt, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeCreated(facts, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rejected:
+            freeHeadRun = -1
             guard case .rejected(let threadID, let strategy, let reason, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             observeRejected(threadID, strategy: strategy, reason: reason, reference)
-            leave(reference, isRefusal: true, previous: .rejected(thread: threadID, reference: reference))
+            previousEventThread = threadID
+            previousEventReference = reference
+            leave(reference, isRefusal: true, previous: .rejected)
         case .started:
+            freeHeadRun = -1
             guard case .started(let runID, let threadID, let attempt, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeStarted(runID, threadID, attempt: attempt, reference)
@@ -87,41 +96,49 @@ extension InvariantChecker {
             observeWorkerEnded(runID, status: .timeout, cause: nil, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .retried:
+            freeHeadRun = -1
             guard case .retried(let runID, _, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeRetried(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .interrupted:
+            freeHeadRun = -1
             guard case .interrupted(let runID, _, let action, let cause, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeInterrupted(runID, action: action, cause: cause, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .rolledBack:
+            freeHeadRun = -1
             guard case .rolledBack(let runID, _, let stage, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeRolledBack(runID, stage: stage, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .deleted:
+            freeHeadRun = -1
             guard case .deleted(let runID, let threadID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeDeleted(runID, threadID: threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .workerStopped:
+            freeHeadRun = -1
             guard case .workerStopped(let runID, _, let finalWrite, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeWorkerStopped(runID, finalWrite: finalWrite, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .subscribed:
+            freeHeadRun = -1
             guard case .subscribed(let runID, _, let waits, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeSubscribed(runID, waits: waits, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .unsubscribed:
+            freeHeadRun = -1
             guard case .unsubscribed(let runID, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeUnsubscribed(runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .joinAnswered:
+            freeHeadRun = -1
             guard case .joinAnswered(let runID, let answer, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeJoinAnswered(runID, answer: answer, reference)
@@ -130,27 +147,35 @@ extension InvariantChecker {
             guard case .threadStatusChanged(let threadID, let status, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadStatusChanged(threadID, status: status, reference)
-            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite(thread: threadID, reference: reference) : .other)
+            if status == .busy {
+                previousEventThread = threadID
+                previousEventReference = reference
+            }
+            leave(reference, isRefusal: false, previous: status == .busy ? .busyWrite : .other)
         case .threadValuesCached:
             guard case .threadValuesCached(let threadID, let runID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeValuesCached(threadID, runID: runID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .threadDeleted:
+            freeHeadRun = -1
             guard case .threadDeleted(let threadID, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             observeThreadDeleted(threadID, reference)
             leave(reference, isRefusal: false, previous: .other)
         case .cancelRefused:
+            freeHeadRun = -1
             guard case .cancelRefused(let runID, let reason, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             observeCancelRefused(runID, reason: reason, reference)
             leave(reference, isRefusal: true, previous: .other)
         case .commandRefused:
+            freeHeadRun = -1
             guard case .commandRefused(_, _, _, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: true, checksSequence: checksSequence)
             leave(reference, isRefusal: true, previous: .other)
         case .serverRestarted:
+            freeHeadRun = -1
             guard case .serverRestarted(let attemptCountersReset, let at) = event.pointee else { return }
             let reference = enter(event, at: at, sequence: sequence, isRefusal: false, checksSequence: checksSequence)
             queueDownUntil = at + configuration.restartDowntime
@@ -166,8 +191,11 @@ extension InvariantChecker {
     ) -> EventReference {
         let reference = EventReference(sequence: sequence, at: at)
         // The checks below are inlined tests; only a failure leaves for a call.
-        if checksSequence, let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
-        lastSequence = sequence
+        if checksSequence {
+            if let last = lastSequence, sequence != last &+ 1 { reportSequenceGap(after: last, reference) }
+            hasLastSequence = true
+        }
+        lastSequenceValue = sequence
         // Only the rare paths below need the whole event: with one call site for both, the
         // event is rebuilt in memory only there (with two, every event paid for building it).
         var wentBack = false
@@ -188,7 +216,7 @@ extension InvariantChecker {
 
     /// After an event's observer: the stall clock and head-of-line coverage, and what the next
     /// event may need of this one.
-    @inline(__always) private mutating func leave(_ reference: EventReference, isRefusal: Bool, previous: PreviousEvent) {
+    @inline(__always) private mutating func leave(_ reference: EventReference, isRefusal: Bool, previous: PreviousEventKind) {
         if !isRefusal {
             // No stall clock running, and nothing pending, no free slot, or the oldest pending
             // run not due yet (most events, below saturation and above): there is no candidate
@@ -203,18 +231,26 @@ extension InvariantChecker {
             // usual state just after a worker ends at a busy server, one run waiting for the
             // freed slot) the head's thread is not even looked at.
             let head = globalPending.head
-            if stall.runID == nil && !stall.reported
+            if stallIdle
                 && (head < 0 || executingCount >= configuration.slotCount
                     || runs[Int(head)].createdAt >= reference.at
                     || (configuration.pollInterval == nil
                         && (globalPending.count <= configuration.slotCount - executingCount
-                            || !isThreadBlocked(ofRun: Int(head)))))
+                            || head == freeHeadRun || isThreadFreeRemembered(ofRun: head))))
             {
                 inHeadOfLineBlock = false
             } else {
                 afterStateChange(at: reference.at)
             }
         }
-        previousEvent = previous
+        previousEventKind = previous
+    }
+
+    /// Whether the thread of the pending run in `run` is free, remembering the run when it is
+    /// (see ``freeHeadRun``).
+    @inline(__always) private mutating func isThreadFreeRemembered(ofRun run: Int32) -> Bool {
+        if isThreadBlocked(ofRun: Int(run)) { return false }
+        freeHeadRun = run
+        return true
     }
 }

@@ -39,9 +39,14 @@ extension InvariantChecker {
 
     @inline(__always) mutating func observeValuesCached(_ threadID: ThreadID, runID: RunID, _ reference: EventReference) {
         // A tracked run's fate is `tracked`, so the fate is read only for an untracked one.
+        // The usual run settled just before (two events back): its fate is the one written
+        // last, and it is untracked, so neither the run table nor the fate pages are asked.
         let deleted: Bool
         let unseen: Bool
-        if let slot = runs.slot(of: runID) {
+        if let fate = fates.lastWritten(runID) {
+            deleted = fate == .deleted
+            unseen = fate == .unseen
+        } else if let slot = runs.slot(of: runID) {
             deleted = runs[slot].deleted
             unseen = false
         } else {

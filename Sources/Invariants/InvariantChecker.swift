@@ -32,9 +32,20 @@ public struct InvariantChecker: Sendable {
     var globalPending = RunList()
     var executingCount = 0
 
-    var lastSequence: UInt64?
+    /// The sequence of the latest record, event or not, when ``hasLastSequence``: two fields,
+    /// so that each event of a batch writes one word (the optional's flag byte cost an
+    /// instruction an event; a batch sets the flag once).
+    var lastSequenceValue: UInt64 = 0
+    var hasLastSequence = false
+    @inline(__always) var lastSequence: UInt64? { hasLastSequence ? lastSequenceValue : nil }
     var latestTime: Timestamp?
-    var previousEvent: PreviousEvent = .none
+    /// What the previous event was, for the two rules that look one event back (see
+    /// ``previousEvent``). Every event writes this byte; only a refused create and a `busy`
+    /// write fill the two fields below (the whole enum written per event cost about 5
+    /// instructions).
+    var previousEventKind: PreviousEventKind = .none
+    var previousEventThread: ThreadID?
+    var previousEventReference = EventReference(sequence: 0, at: .zero)
     /// Threads touched since the last time advance (with repeats), each with its slot (see
     /// ``DirtyThread``); their status is checked, in id order, when time moves.
     var dirtyThreads = ReusableList<DirtyThread>()
@@ -42,10 +53,23 @@ public struct InvariantChecker: Sendable {
     var openObligations = ReusableList<RunID>()
     /// A run started with `attempt > maximumRetries`: the next event must fail it.
     var awaitingMaximumAttemptFailure: (runID: RunID, event: EventReference)?
-    var stall = StallClock()
+    var stall = StallClock() {
+        // Kept beside the clock: the end of every event asks whether it is idle, one test
+        // rather than two. The clock changes only with a poll interval, and seldom.
+        didSet { stallIdle = stall.runID == nil && !stall.reported }
+    }
+    /// No run's stall clock running and none reported (see ``stall``).
+    var stallIdle = true
     /// When the queue comes back after the latest restart: no dispatch is owed before.
     var queueDownUntil: Timestamp?
     var inHeadOfLineBlock = false
+    /// The pending run whose thread the end of an event last found free, or -1. While runs
+    /// wait and a slot has just freed, each of the three events ending a run asked the same
+    /// question of the same head run (about 40 instructions each). Only the events that cannot
+    /// make a free thread busy, nor move a run out of the pending queue, keep it: worker ends,
+    /// checkpoints, status writes and cached values (see the dispatch); every other event
+    /// forgets it.
+    var freeHeadRun: Int32 = -1
     var finished = false
 
     /// The profile's quirks, a bit per raw value: asked on hot paths, where copying the profile
@@ -68,7 +92,8 @@ public struct InvariantChecker: Sendable {
     /// Accounts for a record at `sequence` that is not an event (a journal's header or name
     /// definition), so that the event sequence numbers the checker reports are the log's own.
     public mutating func observeNonEvent(sequence: UInt64) {
-        lastSequence = sequence
+        lastSequenceValue = sequence
+        hasLastSequence = true
     }
 
     /// Ends the stream: settles pending checks and, when `drained` (the producer ran out of
@@ -257,6 +282,23 @@ public struct InvariantChecker: Sendable {
 
 /// An identity whose reference count tells whether a checker was copied.
 final class TableOwner: Sendable {}
+
+/// The kind of the previous event, as far as the rules that look one event back care.
+enum PreviousEventKind: UInt8 {
+    case none, rejected, busyWrite, other
+}
+
+extension InvariantChecker {
+    /// The previous event as those rules read it, from ``previousEventKind`` and its fields.
+    @inline(__always) var previousEvent: PreviousEvent {
+        switch previousEventKind {
+        case .none: .none
+        case .other: .other
+        case .rejected: .rejected(thread: previousEventThread, reference: previousEventReference)
+        case .busyWrite: .busyWrite(thread: previousEventThread ?? ThreadID(0), reference: previousEventReference)
+        }
+    }
+}
 
 /// What the two rules that look one event back need of it: a refused create, or a `busy` write,
 /// with the event's reference (kept only for these two: every event stored one before).

@@ -14,6 +14,10 @@ struct RunFateTable {
     }
 
     private var cells = PagedCells<UInt8>(provisional: Fate.tracked.rawValue)
+    /// The run whose fate was written last, and that fate (see ``lastWritten(_:)``); the id is
+    /// above every 32-bit id until a write.
+    private var lastWrittenID = UInt64.max
+    private var lastWrittenFate = Fate.unseen
 
     /// To be called before changes (see ``UniqueBuffer``).
     mutating func makeUnique() { cells.makeUnique() }
@@ -21,7 +25,20 @@ struct RunFateTable {
     subscript(runID: RunID) -> Fate {
         @inline(__always) get { Self.decode(cells[runID.rawValue]) }
         // Inlined: a call per settled run cost about 20 instructions around the page write.
-        @inline(__always) set { cells[runID.rawValue] = newValue.rawValue }
+        @inline(__always) set {
+            cells[runID.rawValue] = newValue.rawValue
+            lastWrittenID = UInt64(runID.rawValue)
+            lastWrittenFate = newValue
+        }
+    }
+
+    /// The fate of `runID` when it is the run whose fate was written last (the run that
+    /// settled just before: its thread's values are cached two events later), read without
+    /// the page lookup; nil for any other run. A fate is written only for a run the run table
+    /// no longer tracks, and never `unseen`, so a run answered here is not tracked either (a
+    /// `created` naming it again is refused).
+    @inline(__always) func lastWritten(_ runID: RunID) -> Fate? {
+        UInt64(runID.rawValue) == lastWrittenID ? lastWrittenFate : nil
     }
 
     /// `Fate(rawValue:)`, inlined (the initializer was a call on every read).
