@@ -63,7 +63,7 @@ public enum Decider {
         swap(&events, &state.decision.events)
         state.decision.firstEvent = state.decision.events.count
         state.apply(command)
-        state.decision.vanishedWaiters.release()
+        // (`answerBlockedJoins` frees the vanished waiters: a decision that has any goes there.)
         swap(&events, &state.decision.events)
     }
 }
@@ -171,6 +171,8 @@ extension State {
                 for _ in 0..<count { emit(.joinAnswered(run: runID, answer: .runNotFound, at: at)) }
             }
         }
+        // The decision's last use of them (answering emits no vanishing event).
+        decision.vanishedWaiters.release()
     }
 }
 

@@ -26,9 +26,18 @@ extension State {
     /// ``nextRunID``, which no run has.
     mutating func emitThreadCreated(temporary: Bool, isAbsent: Bool, withFirstRun created: consuming RunCreated) {
         let threadID = created.threadID, at = created.requestedAt
-        var thread = self.newThread(threadID, temporary: temporary, status: .busy)
-        Self.insert(created.runID, into: &thread, in: &runIDNodes)
-        self.storeThread(thread, isAbsent: isAbsent)
+        let executionCount = self.newThreadExecutionCount(threadID)
+        // The record is built in each branch, so the common append stores it once, in place
+        // (built before the branch, it was stored on the stack and then copied into its slot).
+        // A key appended at the window's end has no value, so none needs replacing.
+        if self.threadTable.appendsAtEnd(threadID) {
+            self.threadTable.appendAtEnd(
+                StoredThread(id: threadID, isTemporary: temporary, status: .busy, executionCount: executionCount, onlyRun: created.runID))
+        } else {
+            self.storeThread(
+                StoredThread(id: threadID, isTemporary: temporary, status: .busy, executionCount: executionCount, onlyRun: created.runID),
+                isAbsent: isAbsent)
+        }
         let run = self.storeRun(created)
         self.pendingOrder.insert(run.id, createdAt: run.createdAt)
         appendApplied(.threadCreated(thread: threadID, temporary: temporary, status: .busy, at: at), at: at)

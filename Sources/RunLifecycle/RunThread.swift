@@ -129,6 +129,22 @@ public struct StoredThread: Hashable, Sendable, BitwiseCopyable {
         self.valuesFromRunID = nil
         self.latestForgottenCheckpoint = nil
     }
+
+    /// A new thread holding one run, in flight: what ``State/insert(_:into:in:)`` makes of an
+    /// empty thread (the run inline in ``runIDs``, shared by the in-flight list), spelled out
+    /// so that the record can be built directly in its table slot.
+    @inline(__always)
+    init(id: ThreadID, isTemporary: Bool, status: ThreadStatus, executionCount: Int32, onlyRun runID: RunID) {
+        self.id = id
+        self.executionCount = executionCount
+        self.isTemporary = isTemporary
+        self.status = status
+        self.valuesFromRunID = nil
+        self.runIDs.first = runID
+        self.runIDs.count = 1
+        self.inFlightSharesRunIDs = true
+        self.latestForgottenCheckpoint = nil
+    }
 }
 
 /// A worker occupying a slot. It outlives its run's `running` status: after a cancel the run

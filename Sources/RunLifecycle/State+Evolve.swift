@@ -87,14 +87,20 @@ extension State {
     /// The empty thread a `threadCreated` event stores (not stored yet; the id counter moves).
     @inline(__always)
     mutating func newThread(_ threadID: ThreadID, temporary: Bool, status: ThreadStatus) -> StoredThread {
+        var thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
+        thread.executionCount = newThreadExecutionCount(threadID)
+        return thread
+    }
+
+    /// The worker count of a thread about to be created with this id (the id counter moves).
+    @inline(__always)
+    mutating func newThreadExecutionCount(_ threadID: ThreadID) -> Int32 {
         // A worker can name this id only if the thread existed before (its id is then below
         // `nextThreadID`) or after an odd journal started one on an unknown thread: otherwise
         // its worker count is 0 without a scan.
         let mayHaveWorkers = !executions.isEmpty && (threadID < nextThreadID || hasWorkersOnUnknownThreads)
         if threadID >= nextThreadID { nextThreadID = ThreadID(threadID.rawValue + 1) }
-        var thread = StoredThread(id: threadID, isTemporary: temporary, status: status)
-        if mayHaveWorkers { thread.executionCount = executionCount(on: threadID) }
-        return thread
+        return mayHaveWorkers ? executionCount(on: threadID) : 0
     }
 
     /// Stores a new thread, replacing any with its id unless the caller knows there is none.
