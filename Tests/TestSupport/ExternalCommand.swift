@@ -18,7 +18,7 @@ public enum ExternalCommand {
         // we drain standard output.
         let errorFile = TemporaryDirectory("stderr")
         let errorPath = errorFile.child("stderr")
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        precondition(FileManager.default.createFile(atPath: errorPath, contents: nil), "cannot create \(errorPath)")
         let errorHandle = FileHandle(forWritingAtPath: errorPath)!
         let output = Pipe()
         process.standardOutput = output

@@ -25,14 +25,14 @@ public enum TestFiles {
     }
 
     public static func write(_ bytes: [UInt8], to path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "cannot write \(path)")
     }
 
     /// Appends `bytes` to the file at `path` in place (same inode), creating it if needed, as a
     /// writer would: a reader holding the file open sees it grow.
     public static func append(_ bytes: [UInt8], to path: String) {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            precondition(FileManager.default.createFile(atPath: path, contents: nil), "cannot create \(path)")
         }
         let handle = FileHandle(forWritingAtPath: path)!
         handle.seekToEndOfFile()
