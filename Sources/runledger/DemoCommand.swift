@@ -8,7 +8,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Write a demo event log and print `runledger log stat` of it.")
 
-    @Option(help: "Where to write the log (must not exist). Default: a new temporary directory.")
+    @Option(help: "Where to write the log (must not exist). Default: demo.rlog in a new temporary directory.")
     var log: String?
     @Option(help: "How many records to write.") var records: Int = 2_000_000
     @Option(help: "Seed of the synthetic records.") var seed: UInt64 = 1
@@ -23,7 +23,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = log ?? NSTemporaryDirectory() + "runledger-demo-\(getpid()).rlog"
+        let path = try log ?? Self.logInNewTemporaryDirectory()
         if FileManager.default.fileExists(atPath: path) {
             throw CommandFailure("\(path) already exists; the demo writes a new log", status: .badInput)
         }
@@ -43,5 +43,16 @@ struct DemoCommand: ParsableCommand {
         FileHandle.standardError.write(Data("wrote \(records) records to \(path) in \(formatDecimal(seconds, places: 3)) s\n".utf8))
         let stat = try LogStatCommand.parse([path] + (json ? ["--json"] : []))
         try stat.run()
+    }
+
+    /// `demo.rlog` in a directory made for this run. A name made of the process id alone could
+    /// be left from an earlier process that had the same id, and the demo then refused to run.
+    static func logInNewTemporaryDirectory() throws -> String {
+        let temporary = NSTemporaryDirectory()
+        var template = Array((temporary + "runledger-demo-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw CommandFailure("cannot create a directory in \(temporary): \(String(cString: strerror(errno)))", status: .badInput)
+        }
+        return String(cString: made) + "/demo.rlog"
     }
 }

@@ -95,4 +95,21 @@ import TestSupport
         let again = try run(["demo", "--log", directory.child("demo"), "--records", "10"])
         #expect(again.status == 2)
     }
+
+    /// Without `--log`, each run writes to a directory of its own (a name from the process id
+    /// alone could be left over from an earlier process and make the demo refuse to run).
+    @Test func demoWithoutALogPathWritesEachRunToANewDirectory() throws {
+        var paths: [String] = []
+        for _ in 0..<2 {
+            let result = try run(["demo", "--records", "10"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let wrote = result.standardError.split(separator: "\n").first { $0.hasPrefix("wrote 10 records to ") }
+            let path = try #require(wrote.map { String($0.dropFirst("wrote 10 records to ".count).prefix { $0 != " " }) })
+            #expect(path.hasSuffix("/demo.rlog"))
+            #expect(FileManager.default.fileExists(atPath: path))
+            paths.append(path)
+        }
+        #expect(paths[0] != paths[1])
+        for path in paths { try FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    }
 }
