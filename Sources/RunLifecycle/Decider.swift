@@ -44,11 +44,6 @@ public enum Decider {
     }
 
     /// Decides `command`, applies its events to `state` and appends them to `events`.
-    public static func handle(_ command: consuming Command, _ state: inout State, into events: inout [Event]) {
-        events.append(contentsOf: handle(command, &state))
-    }
-
-    /// Decides `command`, applies its events to `state` and appends them to `events`.
     ///
     /// The same as ``handle(_:_:)``, for a hot loop: the caller keeps one outbox and empties it
     /// (keeping its capacity) between commands, so a decision allocates nothing of its own.
