@@ -142,7 +142,8 @@ struct OpenBatch: ~Copyable {
     /// as keep the batch under its record limit, and as surely fit the side table's room (20
     /// bytes each). Inside it a record costs two comparisons: the byte limit (the batch's, or
     /// the room's if that comes first, which it only does before the room first grows) and the
-    /// stretch's last record. The encoder need not check that it has a record left. The counters
+    /// encoder's own stop at the stretch's end. The encoder need not check that it has a record
+    /// left. The counters
     /// are locals, in registers: through `self` they would be reloaded and stored around every
     /// byte the encoder stores (a byte store may alias them). Positions are pointers, so a
     /// record's end is the next one's start.
@@ -153,26 +154,22 @@ struct OpenBatch: ~Copyable {
         reservedBytes = 0
         while true {
             let left = encoder.remainingRecords
-            if left <= 0 { return .exhausted }
-            if recordBytes > recordCapacity &- maximumBytes { growRecords(toFit: maximumBytes) }
-            if sideTableBytes > sideTableCapacity &- Self.sideTableEntryBytes { growSideTable() }
+            let (stretch, byteStopOffset) = planStretch(recordsLeft: left, maximumBytes: maximumBytes)
+            if stretch == 0 { return .exhausted }
+            // The encoder stops itself after the stretch (one comparison of its own position):
+            // a record counter here, kept for the stop, cost three instructions per record more.
+            // The records added are counted once, after the stretch, from what the encoder has left.
+            encoder.stop(afterRecords: stretch)
             let records = self.records
             var position = records + recordBytes
-            // Stop where the batch is full or the room must grow first, whichever comes first.
-            let byteStop = records + min(sealBytes, recordCapacity &- maximumBytes &+ 1)
+            let byteStop = records + byteStopOffset
             let sideTable = self.sideTable
             var side = sideTable + sideTableBytes
-            let sideRoom = (sideTableCapacity &- Self.sideTableEntryBytes &- sideTableBytes) / Self.sideTableEntryBytes &+ 1
-            var count = self.count
-            // A batch's first record has delta 0, not the gap to the previous batch: rather than
-            // test for it at every record, an empty batch takes a stretch of one record, whose
-            // entry is rewritten after it (``rewriteFirstSideEntry()``).
-            let startsBatch = count == 0
-            let countStop = count &+ (startsBatch ? 1 : min(left, sealRecords &- count, sideRoom))
             var lastTimestamp = self.lastTimestamp
-            // Set when the stretch stops at a record that is not added: 1 when the encoder had
-            // none, 2 when its time went back (to `refusedTimestamp`). Plain values, set only
-            // where the loop breaks: an optional outcome cost two instructions at every record.
+            // Set when the stretch stops at a record that is not added: 1 when the encoder
+            // returned none (at its stop, or failed), 2 when its time went back (to
+            // `refusedTimestamp`). Plain values, set only where the loop breaks: an optional
+            // outcome cost two instructions at every record.
             var refusal: UInt8 = 0
             var refusedTimestamp: Int64 = 0
             while true {
@@ -200,37 +197,76 @@ struct OpenBatch: ~Copyable {
                     UnsafeMutableRawPointer(side).storeBytes(
                         of: UInt16(truncatingIfNeeded: lengthBits | delta << 8).littleEndian, as: UInt16.self)
                     side += 2
-                } else if lengthBits >> 7 | delta >> 21 == 0 {
-                    let threeBytes = delta >> 14 != 0 ? 1 as UInt64 : 0
-                    let entry = lengthBits | (delta & 0x7F | 0x80) << 8
-                        | (delta >> 7 & 0x7F | threeBytes << 7) << 16 | (delta >> 14) << 24
+                } else if lengthBits | delta >> 14 < 0x80 {
+                    // Below 2^21, the delta is three bytes exactly when adding 2^21 - 2^14 carries
+                    // into bit 21: that bit, moved to bit 23, is the second byte's continuation.
+                    let carry = delta &+ 0x1F_C000
+                    let entry = lengthBits | 0x8000 | (delta << 8 & 0x7F00) | (delta << 9 & 0x7F_0000)
+                        | (delta << 10 & 0xFF00_0000) | (carry << 2 & 0x80_0000)
                     UnsafeMutableRawPointer(side).storeBytes(
                         of: UInt32(truncatingIfNeeded: entry).littleEndian, as: UInt32.self)
-                    side += 3 &+ Int(truncatingIfNeeded: threeBytes)
+                    side += 3 &+ Int(truncatingIfNeeded: carry >> 21)
                 } else {
                     side = Self.appendSideEntry(length: lengthBits, delta: delta, at: side)
                 }
                 position = end
                 lastTimestamp = timestamp
-                count &+= 1
-                if position >= byteStop || count == countStop { break }
+                if position >= byteStop { break }
             }
-            (recordBytes, sideTableBytes, self.count) = (position - records, side - sideTable, count)
-            self.lastTimestamp = lastTimestamp
-            if startsBatch { rewriteFirstSideEntry() }
-            if refusal == 1 { return .exhausted }
-            if refusal == 2 { return .timestampWentBackwards(previous: lastTimestamp, given: refusedTimestamp) }
-            if recordBytes >= sealBytes || count >= sealRecords { return .full }
-            // Otherwise the stretch ended for room, or with the encoder's records: go on.
+            if let outcome = endStretch(
+                recordBytes: position - records, sideTableBytes: side - sideTable, lastTimestamp: lastTimestamp,
+                encoded: left &- encoder.remainingRecords, stretch: stretch,
+                refusal: refusal, refusedTimestamp: refusedTimestamp)
+            {
+                return outcome
+            }
+            // Otherwise the stretch ended for room, or at the encoder's stop: go on.
         }
+    }
+
+    /// Before a stretch of ``fill(from:maximumBytes:)``: grows the room if needed and returns
+    /// how many records the stretch takes (0 when the encoder has none left) and the offset in
+    /// the records where it must stop. The stretch takes at most as many records as the encoder
+    /// has left, as keep the batch under its record limit, and as surely fit the side table's
+    /// room (20 bytes each); it stops where the batch is full or the room must grow first,
+    /// whichever comes first. A batch's first record has delta 0, not the gap to the previous
+    /// batch: rather than test for it at every record, an empty batch takes a stretch of one
+    /// record, whose entry ``endStretch`` rewrites. Out of line, as is ``endStretch``: once per
+    /// stretch, and the loop of ``fill(from:maximumBytes:)`` has few blocks to spare.
+    @usableFromInline @inline(never)
+    mutating func planStretch(recordsLeft left: Int, maximumBytes: Int) -> (records: Int, byteStop: Int) {
+        if left <= 0 { return (0, 0) }
+        if recordBytes > recordCapacity &- maximumBytes { growRecords(toFit: maximumBytes) }
+        if sideTableBytes > sideTableCapacity &- Self.sideTableEntryBytes { growSideTable() }
+        let byteStop = min(sealBytes, recordCapacity &- maximumBytes &+ 1)
+        let sideRoom = (sideTableCapacity &- Self.sideTableEntryBytes &- sideTableBytes) / Self.sideTableEntryBytes &+ 1
+        return (count == 0 ? 1 : min(left, sealRecords &- count, sideRoom), byteStop)
+    }
+
+    /// After a stretch of ``fill(from:maximumBytes:)`` that wrote `encoded` records (the refused
+    /// one too, refusal 2) of the `stretch` asked for: stores the loop's counters and returns
+    /// what the fill stops at, or nil to go on.
+    @usableFromInline @inline(never)
+    mutating func endStretch(
+        recordBytes: Int, sideTableBytes: Int, lastTimestamp: Int64, encoded: Int, stretch: Int,
+        refusal: UInt8, refusedTimestamp: Int64
+    ) -> FillOutcome? {
+        let added = refusal == 2 ? encoded &- 1 : encoded
+        let startsBatch = count == 0
+        (self.recordBytes, self.sideTableBytes, count) = (recordBytes, sideTableBytes, count &+ added)
+        self.lastTimestamp = lastTimestamp
+        if startsBatch { rewriteFirstSideEntry() }
+        // The encoder returned none before its stop: it had no more, or could not encode one.
+        if refusal == 1 && added != stretch { return .exhausted }
+        if refusal == 2 { return .timestampWentBackwards(previous: lastTimestamp, given: refusedTimestamp) }
+        if recordBytes >= sealBytes || count >= sealRecords { return .full }
+        return nil
     }
 
     /// After a stretch that started an empty batch: the batch holds at most one record, and
     /// its side-table entry was written with the gap to the previous batch's last record. It is
     /// rewritten as a batch's first entry must be, with delta 0, and the record's time becomes
-    /// the batch's first. Once per batch, out of line: the loop of ``fill(from:maximumBytes:)``
-    /// has few blocks to spare.
-    @usableFromInline @inline(never)
+    /// the batch's first. Once per batch.
     mutating func rewriteFirstSideEntry() {
         guard count == 1 else { return }
         firstTimestamp = lastTimestamp
@@ -295,12 +331,19 @@ struct OpenBatch: ~Copyable {
 /// A protocol rather than a closure, so that the encoder is inlined into the batch's loop;
 /// public, as generic code that `@inlinable` code names must be.
 public protocol RecordEncoder {
-    /// How many records are left to write. The log asks for at most that many before it asks
-    /// again, so ``encodeNext(at:)`` need not check that one is left.
+    /// How many records are left to write (the refused one counts as written, see ``encodeNext(at:)``).
+    /// The log asks for at most that many before it asks again.
     var remainingRecords: Int { get }
 
-    /// Writes the next record (one is left) at `room` (at most the `maximumBytes` given to the
-    /// log) and returns where it ends and its timestamp, or nil when it cannot be encoded (the
-    /// encoder keeps why): nothing written after the previous record then counts.
+    /// Makes ``encodeNext(at:)`` return nil, writing nothing, once it has written `count` more
+    /// records (`count` is at least 1 and at most ``remainingRecords``). The log stops each
+    /// stretch of records this way, so that its loop counts no records.
+    mutating func stop(afterRecords count: Int)
+
+    /// At the stop set by ``stop(afterRecords:)``, returns nil. Otherwise writes the next record
+    /// at `room` (at most the `maximumBytes` given to the log) and returns where it ends and its
+    /// timestamp, the record then counting as written; or returns nil when it cannot be encoded
+    /// (the encoder keeps why, and the record does not count as written): nothing written after
+    /// the previous record then counts.
     mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)?
 }

@@ -96,14 +96,24 @@ public final class JournalWriter {
 private struct EventEncoder: RecordEncoder {
     var next: UnsafePointer<Event>
     let end: UnsafePointer<Event>
+    /// Where the log's current stretch of records ends (at or before `end`).
+    var stop: UnsafePointer<Event>
     /// Why the encoder stopped before `end`.
     var failure: JournalError?
 
+    init(next: UnsafePointer<Event>, end: UnsafePointer<Event>) {
+        (self.next, self.end, stop) = (next, end, next)
+    }
+
     var remainingRecords: Int { end - next }
 
-    /// The log asks for at most ``remainingRecords`` records, so `next` is before `end`.
+    /// The log stops at most ``remainingRecords`` ahead, so `next` stays within `end`.
+    @inline(__always)
+    mutating func stop(afterRecords count: Int) { stop = next + count }
+
     @inline(__always)
     mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
+        if next == stop { return nil }
         var writer = UncheckedByteWriter(room)
         do {
             let timestamp = try JournalCodec.appendBody(ofEventAt: next, to: &writer)

@@ -92,9 +92,17 @@ import TestSupport
         let records: [WrittenRecord]
         var next = 0
 
+        var stop = 0
+
         var remainingRecords: Int { records.count - next }
 
+        mutating func stop(afterRecords count: Int) {
+            precondition(count >= 1 && count <= remainingRecords, "stop outside the records left")
+            stop = next + count
+        }
+
         mutating func encodeNext(at room: UnsafeMutablePointer<UInt8>) -> (end: UnsafeMutablePointer<UInt8>, timestamp: Int64)? {
+            if next == stop { return nil }
             precondition(next < records.count, "asked for a record past the last")
             let record = records[next]
             next += 1
