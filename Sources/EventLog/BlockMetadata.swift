@@ -29,28 +29,47 @@ public struct BlockMetadata: Equatable, Sendable {
     /// Bytes the whole block (metadata frame and data frame) occupies on disk.
     public var blockBytes: Int { frameBytes + Int(dataFrameBytes) }
 
+    /// Bytes of a metadata frame before its stored side table: the skippable-frame header and
+    /// the fixed prefix with its checksum.
+    static var headBytes: Int { LogFormat.frameHeaderBytes + LogFormat.blockMetadataFixedBytes }
+
     /// Appends the metadata frame: the fixed prefix with its own checksum, the stored side table,
     /// and the side table's checksum.
     func encodeFrame(storedSideTable: [UInt8], appendingTo output: inout [UInt8]) {
         precondition(storedSideTable.count == Int(sideTableStoredBytes), "side table length mismatch")
-        output.appendLittleEndian(LogFormat.blockMetadataMagic)
-        output.appendLittleEndian(UInt32(LogFormat.blockMetadataFixedBytes + storedSideTable.count + 4))
-        let prefixStart = output.count
-        output.appendLittleEndian(firstSequence)
-        output.appendLittleEndian(recordCount)
-        output.appendLittleEndian(firstTimestamp)
-        output.appendLittleEndian(lastTimestamp)
-        output.appendLittleEndian(uncompressedBytes)
-        output.appendLittleEndian(dataFrameBytes)
-        output.appendLittleEndian(dataFrameChecksum)
-        output.appendLittleEndian(sideTableRawBytes)
-        output.appendLittleEndian(sideTableStoredBytes)
-        output.appendLittleEndian(UInt8(LogFormat.version))
-        output.appendLittleEndian(UInt8(0))  // flags
-        output.appendLittleEndian(UInt16(0))  // reserved
-        output.appendLittleEndian(CRC32C.checksum(output[prefixStart...]))
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: Self.headBytes))
+        output.withUnsafeMutableBytes { encodeHead(at: $0.baseAddress! + start) }
         output.append(contentsOf: storedSideTable)
         output.appendLittleEndian(CRC32C.checksum(storedSideTable))
+    }
+
+    /// Writes the first ``headBytes`` of the metadata frame at `head`: the skippable-frame header
+    /// (its size counts the stored side table and its checksum, which the caller writes after)
+    /// and the fixed prefix with its own checksum.
+    func encodeHead(at head: UnsafeMutableRawPointer) {
+        var cursor = head
+        func put<T: FixedWidthInteger>(_ value: T) {
+            cursor.storeBytes(of: value.littleEndian, as: T.self)
+            cursor += MemoryLayout<T>.size
+        }
+        put(LogFormat.blockMetadataMagic)
+        put(UInt32(LogFormat.blockMetadataFixedBytes + Int(sideTableStoredBytes) + 4))
+        let prefixStart = cursor
+        put(firstSequence)
+        put(recordCount)
+        put(firstTimestamp)
+        put(lastTimestamp)
+        put(uncompressedBytes)
+        put(dataFrameBytes)
+        put(dataFrameChecksum)
+        put(sideTableRawBytes)
+        put(sideTableStoredBytes)
+        put(UInt8(LogFormat.version))
+        put(UInt8(0))  // flags
+        put(UInt16(0))  // reserved
+        put(CRC32C.checksum(prefixStart, count: cursor - prefixStart))
+        precondition(cursor - head == Self.headBytes, "metadata head size mismatch")
     }
 
     /// Outcome of reading the fixed part of a metadata frame.

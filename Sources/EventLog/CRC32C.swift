@@ -14,6 +14,11 @@ public enum CRC32C {
         bytes.withUnsafeBytes { runledger_crc32c_update(0, $0.baseAddress, $0.count) }
     }
 
+    /// The checksum of the `count` bytes at `start`.
+    static func checksum(_ start: UnsafeRawPointer, count: Int) -> UInt32 {
+        runledger_crc32c_update(0, start, count)
+    }
+
     /// Whether the hardware instruction is in use on this machine.
     public static var isHardwareAccelerated: Bool { runledger_crc32c_is_hardware() != 0 }
 }

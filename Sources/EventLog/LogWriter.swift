@@ -24,10 +24,8 @@ public final class LogWriter {
     /// for ``commitRecord(byteCount:timestamp:reservingNext:)``.
     @usableFromInline @exclusivity(unchecked) var batch: OpenBatch
 
-    /// Scratch buffer for one block's metadata frame, reused for every batch.
-    private var metadataFrame: [UInt8] = []
     // Blocks sealed but not yet written (durability `none`), and the sync bookkeeping.
-    private var pendingOutput: [UInt8] = []
+    private var pendingOutput: BlockOutput
     private var unsyncedSinceNanoseconds: UInt64?
     /// With durability `none`, blocks collect until they reach this size, then are written.
     private static let pendingWriteBytes = 1 << 20
@@ -54,6 +52,9 @@ public final class LogWriter {
         recovery = opened.report
         batch = OpenBatch(nextSequence: opened.nextSequence, lastTimestamp: opened.lastTimestamp ?? Int64.min,
                           sealBytes: options.batchBytes, sealRecords: options.batchRecords)
+        // Room for what collects before a write, so that the output rarely grows by copying.
+        let collected = options.durability == .none ? Self.pendingWriteBytes : 0
+        pendingOutput = BlockOutput(capacity: collected + compressor.frameBound(sourceCount: options.batchBytes) + 4096)
         if let tail = opened.openTail {
             segment = OpenSegment(file: tail.file, firstSequence: tail.firstSequence, size: tail.size,
                                   index: tail.index, recordCount: tail.recordCount)
@@ -64,6 +65,7 @@ public final class LogWriter {
         // A writer dropped without close() still gets its data written; errors cannot surface here.
         if !isClosed { try? close() }
         batch.deallocate()
+        pendingOutput.deallocate()
     }
 
     /// Appends one record and returns its sequence number.
@@ -216,49 +218,39 @@ public final class LogWriter {
         }
     }
 
-    /// Appends the open batch to `pendingOutput` as one block, building it in place: room for
-    /// the metadata frame (whose size only the stored side table decides, so it is compressed
-    /// first), the data frame compressed straight after it, then the metadata, which needs the
-    /// data frame's size and checksum, written into the room. Only the metadata is copied.
+    /// Appends the open batch to `pendingOutput` as one block, built where it goes: the stored
+    /// side table is compressed straight after room for the metadata's head, its checksum after
+    /// it, then the data frame; the head, which needs both sizes and the data frame's checksum,
+    /// is written last into its room. Nothing is zeroed or copied.
     private func appendBlock() throws -> BlockMetadata {
-        if pendingOutput.capacity == 0 {
-            // Room for what collects before a write, so that the output never grows by copying.
-            let collected = options.durability == .none ? Self.pendingWriteBytes : 0
-            pendingOutput.reserveCapacity(collected + compressor.frameBound(sourceCount: options.batchBytes) + 4096)
-        }
-        let storedSide = try SideTable.store(batch.sideTableBuffer)
-        let blockStart = pendingOutput.count
-        let metadataBytes = BlockMetadata.frameBytes(sideTableStoredBytes: storedSide.count)
-        pendingOutput.append(contentsOf: repeatElement(0, count: metadataBytes))
-        let dataStart = pendingOutput.count
-        do {
-            try compressor.compress(batch.recordBuffer, appendingTo: &pendingOutput)
-        } catch {
-            pendingOutput.removeLast(pendingOutput.count - blockStart)
-            throw error
-        }
+        let side = batch.sideTableBuffer
+        let records = batch.recordBuffer
+        let headBytes = BlockMetadata.headBytes
+        let sideBound = try BlockCodec.compressBound(sourceCount: side.count)
+        let dataBound = compressor.frameBound(sourceCount: records.count)
+        let head = pendingOutput.room(headBytes + sideBound + 4 + dataBound)
+        let storedSide = head + headBytes
+        let storedSideBytes = try BlockCodec.compress(side, into: UnsafeMutableRawBufferPointer(start: storedSide, count: sideBound))
+        (storedSide + storedSideBytes).storeBytes(
+            of: CRC32C.checksum(storedSide, count: storedSideBytes).littleEndian, as: UInt32.self)
+        let data = storedSide + storedSideBytes + 4
+        let dataBytes = try compressor.compress(records, into: UnsafeMutableRawBufferPointer(start: data, count: dataBound))
         let metadata = BlockMetadata(
             firstSequence: batch.firstSequence, recordCount: UInt32(batch.count),
             firstTimestamp: batch.firstTimestamp, lastTimestamp: batch.lastTimestamp,
-            uncompressedBytes: UInt32(batch.recordBytes), dataFrameBytes: UInt32(pendingOutput.count - dataStart),
-            dataFrameChecksum: CRC32C.checksum(pendingOutput[dataStart...]),
-            sideTableRawBytes: UInt32(batch.sideTableBytes), sideTableStoredBytes: UInt32(storedSide.count))
-        metadataFrame.removeAll(keepingCapacity: true)
-        metadata.encodeFrame(storedSideTable: storedSide, appendingTo: &metadataFrame)
-        precondition(metadataFrame.count == metadataBytes, "metadata frame size mismatch")
-        pendingOutput.withUnsafeMutableBytes { output in
-            metadataFrame.withUnsafeBytes { frame in
-                (output.baseAddress! + blockStart).copyMemory(from: frame.baseAddress!, byteCount: frame.count)
-            }
-        }
+            uncompressedBytes: UInt32(batch.recordBytes), dataFrameBytes: UInt32(dataBytes),
+            dataFrameChecksum: CRC32C.checksum(data, count: dataBytes),
+            sideTableRawBytes: UInt32(batch.sideTableBytes), sideTableStoredBytes: UInt32(storedSideBytes))
+        metadata.encodeHead(at: head)
+        pendingOutput.extend(by: data + dataBytes - head)
         return metadata
     }
 
     private func writePending() throws {
         guard !pendingOutput.isEmpty, segment != nil else { return }
-        try segment!.file.write(pendingOutput, at: segment!.size)
+        try segment!.file.write(pendingOutput.bytes, at: segment!.size)
         segment!.size += UInt64(pendingOutput.count)
-        pendingOutput.removeAll(keepingCapacity: true)
+        pendingOutput.removeAll()
     }
 
     private func synchronize() throws {

@@ -65,16 +65,18 @@ final class SegmentFile {
     }
 
     func write(_ bytes: [UInt8], at offset: UInt64) throws {
-        try bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(offset) + off_t(written))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw EventLogError.io(path: path, operation: "write", errno: errno)
-                }
-                written += result
+        try bytes.withUnsafeBytes { raw in try write(raw, at: offset) }
+    }
+
+    func write(_ raw: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        var written = 0
+        while written < raw.count {
+            let result = pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(offset) + off_t(written))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw EventLogError.io(path: path, operation: "write", errno: errno)
             }
+            written += result
         }
     }
 

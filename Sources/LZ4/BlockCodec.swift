@@ -18,24 +18,44 @@ public enum BlockCodec {
     /// Appends the compressed form of `source` to `output`; returns the compressed length.
     @discardableResult
     public static func compress(_ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) throws -> Int {
-        guard source.count <= LZ4.maximumBlockInputSize else {
-            throw LZ4Error.contentTooLarge(declared: source.count, limit: LZ4.maximumBlockInputSize)
-        }
-        let bound = Int(LZ4_compressBound(Int32(source.count)))
+        let bound = try compressBound(sourceCount: source.count)
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: bound))
-        let written = output.withUnsafeMutableBytes { all in
-            let destination = UnsafeMutableRawBufferPointer(rebasing: all[start...])
-            return Int(LZ4_compress_default(
-                source.baseAddress?.assumingMemoryBound(to: CChar.self),
-                destination.baseAddress!.assumingMemoryBound(to: CChar.self),
-                Int32(source.count), Int32(bound)))
-        }
-        guard written > 0 || source.isEmpty else {
+        do {
+            let written = try output.withUnsafeMutableBytes { all in
+                try compress(source, into: UnsafeMutableRawBufferPointer(rebasing: all[start...]))
+            }
+            output.removeLast(bound - written)
+            return written
+        } catch {
             output.removeLast(bound)
+            throw error
+        }
+    }
+
+    /// The most bytes the compressed form of `sourceCount` bytes can take; throws for a source
+    /// larger than the block format allows.
+    public static func compressBound(sourceCount: Int) throws -> Int {
+        guard sourceCount <= LZ4.maximumBlockInputSize else {
+            throw LZ4Error.contentTooLarge(declared: sourceCount, limit: LZ4.maximumBlockInputSize)
+        }
+        return Int(LZ4_compressBound(Int32(sourceCount)))
+    }
+
+    /// Writes the compressed form of `source` at the start of `destination`, which must hold
+    /// exactly ``compressBound(sourceCount:)`` bytes (liblz4 is given that much room, so the
+    /// block is the same wherever it goes); returns the compressed length. For a caller that
+    /// builds its output in place, with no zeroed room and no copy.
+    public static func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        let bound = try compressBound(sourceCount: source.count)
+        precondition(destination.count == bound, "block room is not the bound")
+        let written = Int(LZ4_compress_default(
+            source.baseAddress?.assumingMemoryBound(to: CChar.self),
+            destination.baseAddress!.assumingMemoryBound(to: CChar.self),
+            Int32(source.count), Int32(bound)))
+        guard written > 0 || source.isEmpty else {
             throw LZ4Error.library(operation: "compress_default", name: "returned 0")
         }
-        output.removeLast(bound - written)
         return written
     }
 

@@ -57,26 +57,34 @@ public final class FrameCompressor {
         let start = output.count
         let bound = frameBound(sourceCount: source.count)
         output.append(contentsOf: repeatElement(0, count: bound))
-        var prefs = preferences
-        prefs.frameInfo.contentSize = UInt64(source.count)
         let written = try output.withUnsafeMutableBytes { (all) throws -> Int in
-            let destination = UnsafeMutableRawBufferPointer(rebasing: all[start...])
-            var used = try checkFrameResult(
-                LZ4F_compressBegin(context, destination.baseAddress, destination.count, &prefs),
-                "compressBegin")
-            if source.count > 0 {
-                used += try checkFrameResult(
-                    LZ4F_compressUpdate(context, destination.baseAddress! + used,
-                                        destination.count - used, source.baseAddress,
-                                        source.count, nil),
-                    "compressUpdate")
-            }
-            used += try checkFrameResult(
-                LZ4F_compressEnd(context, destination.baseAddress! + used, destination.count - used, nil),
-                "compressEnd")
-            return used
+            try compress(source, into: UnsafeMutableRawBufferPointer(rebasing: all[start...]))
         }
         output.removeLast(bound - written)
         return written
+    }
+
+    /// Writes one complete frame holding `source` at the start of `destination`, which must
+    /// hold exactly ``frameBound(sourceCount:)`` bytes (liblz4 is given that much room, so the
+    /// frame is the same wherever it goes), and returns the frame's length. For a caller that
+    /// builds its output in place, with no zeroed room and no copy.
+    public func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        precondition(destination.count == frameBound(sourceCount: source.count), "frame room is not the bound")
+        var prefs = preferences
+        prefs.frameInfo.contentSize = UInt64(source.count)
+        var used = try checkFrameResult(
+            LZ4F_compressBegin(context, destination.baseAddress, destination.count, &prefs),
+            "compressBegin")
+        if source.count > 0 {
+            used += try checkFrameResult(
+                LZ4F_compressUpdate(context, destination.baseAddress! + used,
+                                    destination.count - used, source.baseAddress,
+                                    source.count, nil),
+                "compressUpdate")
+        }
+        used += try checkFrameResult(
+            LZ4F_compressEnd(context, destination.baseAddress! + used, destination.count - used, nil),
+            "compressEnd")
+        return used
     }
 }
