@@ -37,13 +37,18 @@ extension JournalCodec {
     /// Whether `created` passes its check (``problem(in:)`` is nil): the encoder's check, the
     /// conditions alone. The message (string building, many blocks) is built out of line, so
     /// that the encoder stays small enough to be inlined into the log's loop.
+    /// One test and branch per condition, each almost never taken: folded into one value with
+    /// no branch, the conditions cost eight instructions more per event (callgrind, 100k customers).
     @inline(__always)
     static func passesCheck(_ created: RunCreated) -> Bool {
+        if created.runID.rawValue == 0 { return false }
+        if created.threadID.rawValue == 0 { return false }
         let (sum, overflow) = created.requestedAt.microsecondsSinceEpoch.addingReportingOverflow(created.after.count)
-        var passes = created.runID.rawValue != 0 && created.threadID.rawValue != 0 && !overflow
-            && sum == created.createdAt.microsecondsSinceEpoch && created.work.count <= JournalFormat.maximumWorkSteps
-        for step in created.work where step.count < 0 { passes = false }
-        return passes
+        if overflow { return false }
+        if sum != created.createdAt.microsecondsSinceEpoch { return false }
+        if created.work.count > JournalFormat.maximumWorkSteps { return false }
+        for step in created.work where step.count < 0 { return false }
+        return true
     }
 
     /// Why the event at `event` fails its check, for an event that does. Takes the event's

@@ -112,7 +112,8 @@ extension JournalCodec {
                 | (checkpointed.checkpointStep != nil ? 4 : 0)
             buffer.append(JournalFormat.tag(.checkpointed, UInt8(flags)))
             appendRunThread(checkpointed.runID, checkpointed.threadID, &buffer)
-            if let step = checkpointed.stepIndex { buffer.appendVarint(UInt64(step)) }
+            // In 0 ..< maximumWorkSteps (checked above): its bits are the value, with no trap.
+            if let step = checkpointed.stepIndex { buffer.appendVarint(UInt64(truncatingIfNeeded: step)) }
             if let checkpointStep = checkpointed.checkpointStep { buffer.appendZigzag(checkpointStep) }
             return checkpointed.at.microsecondsSinceEpoch
         case .succeeded:

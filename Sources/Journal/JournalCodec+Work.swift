@@ -68,7 +68,8 @@ extension JournalCodec {
         let wholeMilliseconds = step.count % 1_000 == 0
         let header: UInt64 = 1 << 2 | (wholeMilliseconds ? 1 : 0)
         buffer.appendVarint(header)
-        buffer.appendVarint(UInt64(wholeMilliseconds ? step.count / 1_000 : step.count))
+        // Not negative (every step passed the check before encoding): its bits are the value.
+        buffer.appendVarint(UInt64(truncatingIfNeeded: wholeMilliseconds ? step.count / 1_000 : step.count))
     }
 
     static func decodeWork(_ cursor: inout RecordCursor) throws(JournalError) -> [Microseconds] {
