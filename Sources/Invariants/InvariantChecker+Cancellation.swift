@@ -49,18 +49,19 @@ extension InvariantChecker {
         runs[slot].status = .interrupted
         runs[slot].endEvent = reference
         runs.remove(slot, from: &threads[thread].inFlight, .inFlight)
-        threads[thread].interruptSinceCheckpoint = reference
+        threads.noteInterrupt(thread, reference)
+        var hint: Quiescence?
         if wasPending {
             runs.remove(slot, from: &threads[thread].pending, .threadPending)
             runs.remove(slot, from: &globalPending, .globalPending)
             threads[thread].lastCause = .pendingCancel
-            threads[thread].settlingHint = recomputedStatus(thread, cause: .pendingCancel, reference)
+            hint = recomputedStatus(thread, cause: .pendingCancel, reference)
         } else {
             if threads[thread].running == runID { threads[thread].running = nil }
             runs[slot].signal = action
             threads[thread].lastCause = .other
         }
-        commit(thread, wasActive: wasActive)
+        commit(thread, wasActive: wasActive, settling: hint)
         forgetIfSettled(slot)
     }
 
@@ -134,17 +135,18 @@ extension InvariantChecker {
         runs.remove(slot, from: &threads[thread].inFlight, .inFlight)
         if threads[thread].running == runID { threads[thread].running = nil }
         threads.removeCheckpoints(thread, of: runID, createdAt: runs[slot].createdEvent.sequence)
-        if rollback { threads[thread].rollbackSinceCheckpoint = reference }
+        if rollback { threads.noteRollback(thread, reference) }
         runs[slot].deleted = true
         runs[slot].persistedCheckpoints = 0
         runs[slot].endEvent = reference
+        var hint: Quiescence?
         if runs[slot].executing {
             threads[thread].lastCause = .other
         } else {
             threads[thread].lastCause = .eagerDeletion
-            threads[thread].settlingHint = recomputedStatus(thread, cause: .eagerDeletion, reference)
+            hint = recomputedStatus(thread, cause: .eagerDeletion, reference)
         }
-        commit(thread, wasActive: wasActive)
+        commit(thread, wasActive: wasActive, settling: hint)
         forgetIfSettled(slot)
     }
 
@@ -187,24 +189,25 @@ extension InvariantChecker {
             return
         }
         let wasActive = threads[thread].isActive
-        if let cancel = runs[slot].endEvent, let start = threads[thread].lastStart, start.sequence > cancel.sequence {
+        if let cancel = runs[slot].endEvent, threads[thread].lastStartSequence > cancel.sequence {
             coverage.staleFinalWrites += 1
         }
         runs[slot].executing = false
         stopExecuting(slot, thread: thread)
+        let hint: Quiescence
         switch finalWrite {
         case .interrupted:
             let base: ThreadStatus = runs[slot].persistedCheckpoints > 0 && runs[slot].hasStepsLeft ? .interrupted : .idle
-            threads[thread].settlingHint = Quiescence(allowed: statusMask(base), cause: .cancelledWorkerStop, event: reference)
+            hint = Quiescence(allowed: statusMask(base), cause: .cancelledWorkerStop, event: reference)
             threads[thread].lastCause = .cancelledWorkerStop
         case .rolledBack:
-            threads[thread].settlingHint = Quiescence(allowed: statusMask(.idle), cause: .cancelledWorkerStop, event: reference)
+            hint = Quiescence(allowed: statusMask(.idle), cause: .cancelledWorkerStop, event: reference)
             threads[thread].lastCause = .cancelledWorkerStop
         case .runMissing:
-            threads[thread].settlingHint = recomputedStatus(thread, cause: .eagerDeletion, reference)
+            hint = recomputedStatus(thread, cause: .eagerDeletion, reference)
             threads[thread].lastCause = .eagerDeletion
         }
-        commit(thread, wasActive: wasActive)
+        commit(thread, wasActive: wasActive, settling: hint)
         forgetIfSettled(slot)
     }
 }

@@ -157,10 +157,10 @@ extension InvariantChecker {
         threads.remove(slot)
     }
 
-    /// Marks a thread changed, noting when it fell quiet and what §3 expects then. Inlined:
-    /// every run event ends with it.
-    @inline(__always) mutating func commit(_ slot: Int, wasActive: Bool) {
-        threads[slot].commit(wasActive: wasActive)
+    /// Marks a thread changed, noting when it fell quiet and what §3 expects then (`hint`, the
+    /// settled status the event implies, if any). Inlined: every run event ends with it.
+    @inline(__always) mutating func commit(_ slot: Int, wasActive: Bool, settling hint: Quiescence? = nil) {
+        threads[slot].commit(wasActive: wasActive, settling: hint)
         markDirty(threads[slot].id, slot: slot)
     }
 

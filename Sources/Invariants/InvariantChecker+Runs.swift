@@ -103,7 +103,7 @@ extension InvariantChecker {
             if againstDelayed { coverage.rejectsAgainstDelayedPendingRun += 1 }
             // A 409 changes nothing, so a status write just before it on the same thread broke that.
             if case .busyWrite(let written, let previous) = previousEvent, written == threadID, previous.at == reference.at,
-                thread.flatMap({ threads[$0].previousStatus }) != .busy
+                statusBeforeBusyWrite != .busy
             {
                 let quirk: Quirk? = allows(.busyBeforeRejectCheck) ? .busyBeforeRejectCheck : nil
                 report(
@@ -205,7 +205,7 @@ extension InvariantChecker {
         // The thread's record through one pointer too, once its lists are updated.
         let record = threads.record(thread)
         record.pointee.running = runID
-        record.pointee.lastStart = reference
+        record.pointee.lastStartSequence = reference.sequence
         record.pointee.lastCause = .other
         executingCount += 1
         if executingCount == configuration.slotCount { coverage.slotsFilled += 1 }
@@ -276,8 +276,7 @@ extension InvariantChecker {
                 expected: "a persisted checkpoint step on \(record.pointee.id)", observed: "none")
         }
         if let stepIndex = checkpointed.stepIndex { run.pointee.completedSteps = max(run.pointee.completedSteps, stepIndex + 1) }
-        record.pointee.rollbackSinceCheckpoint = nil
-        record.pointee.interruptSinceCheckpoint = nil
+        record.pointee.cancelMarks = 0
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
         markDirty(record.pointee.id, slot: thread)
@@ -290,12 +289,12 @@ extension InvariantChecker {
         _ step: Int64, expected: Int64, thread slot: Int, runID: RunID, _ reference: EventReference
     ) {
         let thread = threads[slot]
-        if step > expected, let rollback = thread.rollbackSinceCheckpoint {
+        if step > expected, let rollback = threads.rollbackSinceCheckpoint(slot) {
             report(
                 .rollbackDeletesInFlight, events: [rollback, reference], runs: [runID], threads: [thread.id],
                 expected: "step \(expected) after the rollback deleted the victim's checkpoints",
                 observed: "step \(step) (the rolled-back run's checkpoints were kept)")
-        } else if step < expected, let interrupt = thread.interruptSinceCheckpoint {
+        } else if step < expected, let interrupt = threads.interruptSinceCheckpoint(slot) {
             report(
                 .interruptCancelsInFlight, events: [interrupt, reference], runs: [runID], threads: [thread.id],
                 expected: "step \(expected): an interrupt keeps the victim's checkpoints",
@@ -352,9 +351,9 @@ extension InvariantChecker {
         // The thread's record through one pointer too, once its lists are updated.
         let record = threads.record(thread)
         if record.pointee.running == runID { record.pointee.running = nil }
-        record.pointee.settlingHint = Quiescence(allowed: statusMask(base), cause: .other, event: reference)
         record.pointee.lastCause = .other
-        record.pointee.commit(wasActive: wasActive)
+        record.pointee.commit(
+            wasActive: wasActive, settling: Quiescence(allowed: statusMask(base), cause: .other, event: reference))
         markDirty(record.pointee.id, slot: thread)
         // ``forgetIfSettled(_:thread:)`` spelled out: called, it stayed a call (about 25
         // instructions a run) although marked to be inlined.

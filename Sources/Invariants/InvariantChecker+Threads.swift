@@ -28,7 +28,8 @@ extension InvariantChecker {
 
     @inline(__always) mutating func observeThreadStatusChanged(_ threadID: ThreadID, status: ThreadStatus, _ reference: EventReference) {
         let slot = lastNotedSlot(of: threadID) ?? threadSlot(threadID)
-        threads[slot].previousStatus = threads[slot].status
+        // Only a refused create right after a `busy` write asks what the status was before.
+        if status == .busy { statusBeforeBusyWrite = threads[slot].status }
         threads[slot].status = status
         threads[slot].statusEvent = reference
         // The run event just before the write is what made the writer write.

@@ -46,6 +46,9 @@ public struct InvariantChecker: Sendable {
     var previousEventKind: PreviousEventKind = .none
     var previousEventThread: ThreadID?
     var previousEventReference = EventReference(sequence: 0, at: .zero)
+    /// The thread's status before the latest `busy` write (set by that write only: a refused
+    /// create right after it is the one reader, and asks about that write's thread).
+    var statusBeforeBusyWrite: ThreadStatus?
     /// Threads touched since the last time advance (with repeats), each with its slot (see
     /// ``DirtyThread``); their status is checked, in id order, when time moves.
     var dirtyThreads = ReusableList<DirtyThread>()

@@ -93,50 +93,56 @@ func statusMask(_ statuses: ThreadStatus...) -> UInt8 {
 /// What the checker remembers about a live thread. Its run lists are links through the
 /// ``RunTable`` and its short lists live in the ``ThreadTable``'s pools, so the record holds
 /// plain values only and is updated in place.
+///
+/// Only what every thread uses is here, ordered so that the small fields fill the tail padding
+/// of the optionals before them (176 bytes, where 312 were): a fresh thread's record is written
+/// whole, and read at decision boundaries and at its eviction. What only rarer workloads need
+/// (restores, rollbacks and interrupts, temporary threads' settled runs) lives in
+/// ``ThreadExtras``, beside the table's records; the settled expectation an event hints at is an
+/// argument of ``commit(wasActive:settling:)``, not a field.
 struct ShadowThread {
     let id: ThreadID
+    /// Links in the table's list of quiet threads, least recently quiet first.
+    var quietPrevious: Int32 = -1
+    var quietNext: Int32 = -1
+    var running: RunID?
     var temporary: Bool
     /// The cached status; nil until the stream says it (a thread first seen through a run).
     var status: ThreadStatus?
-    var previousStatus: ThreadStatus?
-    var statusEvent: EventReference?
-    /// Pending and running runs, ascending by id.
-    var inFlight = RunList()
-    /// Pending runs in queue order.
-    var pending = RunList()
-    var running: RunID?
-    /// Runs whose workers hold slots, cancelled ones included, in start order.
-    var executing = RunList()
-    /// The checkpoint history (recent spans only; see `historyTruncated`): the latest span
-    /// here, the earlier ones in the table's span pool.
-    var tipSpan: Span?
-    var spans = PoolList()
+    var lastCause: ThreadCause = .none
+    var statusWriteCause: ThreadCause = .none
+    var mismatchReported = false
+    /// Whether the checkpoint history is known only in part (see `tipSpan`).
     var historyTruncated = false
     /// After a restore from eviction, whether the checkpoint that was the tip then had `next`:
     /// the history below every span recorded since. Dropped when its run's checkpoints may
     /// have been deleted (that run is not known, only that it existed before the restore).
     var restoredTipHasNext: Bool?
-    /// The sequence number of the event that restored the thread.
-    var restoredAtSequence: UInt64 = 0
-    /// Since the last checkpoint: the latest rollback and interrupt on the thread.
-    var rollbackSinceCheckpoint: EventReference?
-    var interruptSinceCheckpoint: EventReference?
-    /// Settled runs of a temporary thread (deleted with it), in the run-id pool.
-    var settledTemporaryRuns = PoolList()
-    var lastCause: ThreadCause = .none
-    var statusWriteCause: ThreadCause = .none
-    var settlingHint: Quiescence?
-    var quiescence: Quiescence?
-    var mismatchReported = false
-    /// The latest `started` on the thread.
-    var lastStart: EventReference?
-    /// Links in the table's list of quiet threads, least recently quiet first.
-    var quietPrevious: Int32 = -1
-    var quietNext: Int32 = -1
+    /// Pending and running runs, ascending by id.
+    var inFlight = RunList()
+    /// Pending runs in queue order.
+    var pending = RunList()
+    /// Runs whose workers hold slots, cancelled ones included, in start order.
+    var executing = RunList()
+    var statusEvent: EventReference?
     var isQuietListed = false
     /// Whether the table holds this record: false once its slot is freed (see
     /// ``ThreadTable/slot(of:hint:)``).
     var isHeld = true
+    /// Whether the table's ``ThreadExtras`` entry in this record's slot is this thread's (a
+    /// fresh record has none: whatever an earlier thread of the slot left there is ignored).
+    var hasExtras = false
+    /// Which of the rollback and interrupt marks in ``ThreadExtras`` are set (bits 0 and 1):
+    /// every checkpoint clears both, one byte written rather than two optionals.
+    var cancelMarks: UInt8 = 0
+    /// The checkpoint history (recent spans only; see `historyTruncated`): the latest span
+    /// here, the earlier ones in the table's span pool.
+    var tipSpan: Span?
+    var spans = PoolList()
+    var quiescence: Quiescence?
+    /// The sequence number of the latest `started` on the thread, 0 for none (only ever
+    /// compared as later than a cancel, which a start at sequence 0 never is either).
+    var lastStartSequence: UInt64 = 0
 
     // Inlined, so that a record is built in the slot that holds it.
     @inline(__always) init(id: ThreadID, temporary: Bool) {
@@ -147,15 +153,15 @@ struct ShadowThread {
     // Inlined: calling a getter on a record in an array otherwise copies the whole record.
     @inline(__always) var isActive: Bool { !inFlight.isEmpty || !executing.isEmpty }
 
-    /// After a change: a thread that fell quiet takes the settled status its last event hinted
-    /// at. One mutating call, so the record is reached (and its storage checked unique) once.
-    @inline(__always) mutating func commit(wasActive: Bool) {
+    /// After a change: a thread that fell quiet takes the settled status its event hinted at
+    /// (`hint`, nil when the event hints none). One mutating call, so the record is reached (and
+    /// its storage checked unique) once.
+    @inline(__always) mutating func commit(wasActive: Bool, settling hint: Quiescence? = nil) {
         if isActive {
             quiescence = nil
         } else if wasActive {
-            quiescence = settlingHint
+            quiescence = hint
         }
-        settlingHint = nil
     }
 
     /// One of the thread's run lists.
@@ -171,12 +177,24 @@ struct ShadowThread {
     /// Whether the table may drop the record and keep only ``EvictedThread``: nothing in
     /// flight or executing, a settled status that was checked (found right, or its mismatch
     /// already reported: a quirk can leave a thread `busy` with nothing in flight for good, and
-    /// a replay of a long recording holds thousands of them), and nothing a later event of a
-    /// temporary thread could need.
+    /// a replay of a long recording holds thousands of them), and not temporary (a later event
+    /// of a temporary thread may need its settled runs, which only temporary threads keep).
     @inline(__always) var isEvictable: Bool {
         !temporary && !isActive && pending.isEmpty && running == nil && (status != .busy || mismatchReported)
-            && settledTemporaryRuns.isEmpty
     }
 
     static let maximumSpans = 16
+}
+
+/// What only some threads need, kept by the ``ThreadTable`` in the slot of their record and
+/// valid while the record says ``ShadowThread/hasExtras`` (created on first use).
+struct ThreadExtras {
+    /// The sequence number of the event that restored the thread from its eviction.
+    var restoredAtSequence: UInt64 = 0
+    /// Since the last checkpoint: the latest rollback and interrupt on the thread (valid per
+    /// ``ShadowThread/cancelMarks``).
+    var rollbackSinceCheckpoint = EventReference(sequence: 0, at: .zero)
+    var interruptSinceCheckpoint = EventReference(sequence: 0, at: .zero)
+    /// Settled runs of a temporary thread (deleted with it), in the run-id pool.
+    var settledTemporaryRuns = PoolList()
 }

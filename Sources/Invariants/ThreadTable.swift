@@ -13,6 +13,9 @@ struct ThreadTable {
     /// Slots, held or free (``ShadowThread/isHeld``: a flag in the record, not a buffer of
     /// its own, so checking a run's remembered slot reads one record, one bounds check).
     private var records = UniqueBuffer<ShadowThread>()
+    /// The rare fields of the records in the same slots (see ``ThreadExtras``), grown only as
+    /// far as the highest slot that needed them.
+    private var extras = UniqueBuffer<ThreadExtras>()
     private var freeSlots = UniqueBuffer<Int32>()
     private var map = IDSlotMap()
     private var evicted = PagedCells<UInt32>(provisional: 0)
@@ -33,6 +36,7 @@ struct ThreadTable {
     /// To be called before changes (see ``UniqueBuffer``).
     mutating func makeUnique() {
         records.makeUnique()
+        extras.makeUnique()
         freeSlots.makeUnique()
         spans.makeUnique()
         temporaryRuns.makeUnique()
@@ -72,7 +76,8 @@ struct ThreadTable {
     /// The record in `slot`, like ``RunTable/record(_:)``: valid until a thread is next held.
     @inline(__always) func record(_ slot: Int) -> UnsafeMutablePointer<ShadowThread> { records.pointer(to: slot) }
 
-    /// Holds `thread`, replacing an evicted cell of the same id; the id must not be held.
+    /// Holds `thread` (without extras), replacing an evicted cell of the same id; the id must
+    /// not be held.
     mutating func insert(_ thread: ShadowThread) -> Int {
         let slot = claimSlot()
         records.pointer(to: slot).pointee = thread
@@ -128,9 +133,46 @@ struct ThreadTable {
     mutating func restore(_ id: ThreadID, atSequence sequence: UInt64) -> Int? {
         let cell = evicted[id.rawValue]
         guard cell != 0 else { return nil }
-        var thread = EvictedThread(cell: cell).restored(id: id)
-        thread.restoredAtSequence = sequence
-        return insert(thread)
+        let slot = insert(EvictedThread(cell: cell).restored(id: id))
+        makeExtras(slot).pointee.restoredAtSequence = sequence
+        return slot
+    }
+
+    // MARK: Extras
+
+    /// The extras of the record in `slot`, created (empty) if it has none. A call: only the
+    /// rarer workloads come here.
+    @inline(never) mutating func makeExtras(_ slot: Int) -> UnsafeMutablePointer<ThreadExtras> {
+        let record = records.pointer(to: slot)
+        if !record.pointee.hasExtras {
+            if extras.count <= slot { extras.append(repeating: ThreadExtras(), count: slot + 1 - extras.count) }
+            extras[slot] = ThreadExtras()
+            record.pointee.hasExtras = true
+        }
+        return extras.pointer(to: slot)
+    }
+
+    /// The extras of the record in `slot`, or the empty ones.
+    func extrasOrEmpty(_ slot: Int) -> ThreadExtras { records[slot].hasExtras ? extras[slot] : ThreadExtras() }
+
+    /// The latest rollback on the thread in `slot` since its last checkpoint.
+    func rollbackSinceCheckpoint(_ slot: Int) -> EventReference? {
+        records[slot].cancelMarks & 1 != 0 ? extras[slot].rollbackSinceCheckpoint : nil
+    }
+
+    /// The latest interrupt on the thread in `slot` since its last checkpoint.
+    func interruptSinceCheckpoint(_ slot: Int) -> EventReference? {
+        records[slot].cancelMarks & 2 != 0 ? extras[slot].interruptSinceCheckpoint : nil
+    }
+
+    mutating func noteRollback(_ slot: Int, _ reference: EventReference) {
+        makeExtras(slot).pointee.rollbackSinceCheckpoint = reference
+        records[slot].cancelMarks |= 1
+    }
+
+    mutating func noteInterrupt(_ slot: Int, _ reference: EventReference) {
+        makeExtras(slot).pointee.interruptSinceCheckpoint = reference
+        records[slot].cancelMarks |= 2
     }
 
     /// Drops a held thread with its lists (its runs' links must already be detached).
@@ -138,8 +180,8 @@ struct ThreadTable {
         unlinkQuiet(slot)
         let record = records.pointer(to: slot)
         if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
-        if !record.pointee.settledTemporaryRuns.isEmpty {
-            temporaryRuns.removeAll(from: &record.pointee.settledTemporaryRuns)
+        if record.pointee.hasExtras && !extras[slot].settledTemporaryRuns.isEmpty {
+            temporaryRuns.removeAll(from: &extras[slot].settledTemporaryRuns)
         }
         map.remove(record.pointee.id.rawValue)
         record.pointee.isHeld = false
@@ -186,7 +228,8 @@ struct ThreadTable {
             let id = record.pointee.id
             if record.pointee.status == .busy { evictedBusy.insert(id) }
             // ``remove(_:)`` without what is already known here: the thread was just unlinked
-            // from the quiet list, and an evictable thread has no settled temporary runs.
+            // from the quiet list, and an evictable thread is not temporary, so it has no
+            // settled temporary runs.
             if !record.pointee.spans.isEmpty { spans.removeAll(from: &record.pointee.spans) }
             map.remove(id.rawValue)
             record.pointee.isHeld = false
@@ -213,14 +256,16 @@ struct ThreadTable {
     // MARK: Settled runs of temporary threads
 
     mutating func appendSettledTemporaryRun(_ slot: Int, _ runID: RunID) {
-        temporaryRuns.append(runID, to: &records[slot].settledTemporaryRuns)
+        let extras = makeExtras(slot)
+        temporaryRuns.append(runID, to: &extras.pointee.settledTemporaryRuns)
     }
 
     mutating func removeSettledTemporaryRun(_ slot: Int, _ runID: RunID) {
-        temporaryRuns.removeAll(from: &records[slot].settledTemporaryRuns) { $0 == runID }
+        guard records[slot].hasExtras else { return }
+        temporaryRuns.removeAll(from: &extras[slot].settledTemporaryRuns) { $0 == runID }
     }
 
-    func settledTemporaryRuns(_ slot: Int) -> [RunID] { temporaryRuns.values(of: records[slot].settledTemporaryRuns) }
+    func settledTemporaryRuns(_ slot: Int) -> [RunID] { temporaryRuns.values(of: extrasOrEmpty(slot).settledTemporaryRuns) }
 
     // MARK: Checkpoint history
 
@@ -277,7 +322,7 @@ struct ThreadTable {
     /// Deletes the checkpoints of `runID`, created at event `createdAt` (nil when unknown).
     mutating func removeCheckpoints(_ slot: Int, of runID: RunID, createdAt: UInt64?) {
         // A run created after the restore cannot own the restored tip; any other might.
-        if createdAt.map({ $0 <= records[slot].restoredAtSequence }) ?? true {
+        if createdAt.map({ $0 <= extrasOrEmpty(slot).restoredAtSequence }) ?? true {
             records[slot].restoredTipHasNext = nil
         }
         spans.removeAll(from: &records[slot].spans) { $0.runID == runID }

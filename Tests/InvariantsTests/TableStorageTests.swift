@@ -37,6 +37,35 @@ import Testing
         #expect(original.finish(drained: false).isEmpty, "the original saw its copies' starts")
     }
 
+    // A fresh thread's record is written whole and read at every boundary: its rare fields
+    // live beside it, so the record must stay small.
+    @Test func threadRecordStaysSmall() {
+        #expect(MemoryLayout<ShadowThread>.stride <= 176)
+    }
+
+    // The rare fields live in a side table by slot: a thread that reuses a slot must not see
+    // what the slot's earlier thread left there (cancel marks, settled temporary runs).
+    @Test func slotReuseStartsWithoutExtras() {
+        var table = ThreadTable()
+        table.makeUnique()
+        let at = EventReference(sequence: 7, at: .zero)
+        let old = table.insert(id: T(1), temporary: true)
+        table.noteRollback(old, at)
+        table.noteInterrupt(old, at)
+        table.appendSettledTemporaryRun(old, R(5))
+        #expect(table.rollbackSinceCheckpoint(old) == at)
+        #expect(table.interruptSinceCheckpoint(old) == at)
+        #expect(table.settledTemporaryRuns(old) == [R(5)])
+        table.remove(old)
+        let new = table.insert(id: T(2), temporary: true)
+        #expect(new == old, "the freed slot is reused")
+        #expect(table.rollbackSinceCheckpoint(new) == nil)
+        #expect(table.interruptSinceCheckpoint(new) == nil)
+        #expect(table.settledTemporaryRuns(new).isEmpty)
+        table.appendSettledTemporaryRun(new, R(6))
+        #expect(table.settledTemporaryRuns(new) == [R(6)], "the old thread's runs went back to the pool")
+    }
+
     // Dense increasing ids with stragglers, ids far ahead and behind, and removals in any
     // order: every lookup agrees with a dictionary.
     @Test func idSlotMapAgreesWithDictionary() async {
