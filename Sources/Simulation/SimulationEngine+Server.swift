@@ -102,17 +102,19 @@ extension SimulationEngine {
         }
         let nextStep = duration(of: runID, stepCount: steps.count, firstStep: steps.first, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
+        guard let nextStep else {
+            // The last step: its checkpoint and the worker's end are decided in one execute
+            // (one prologue, one integration, one pass over the events), as nothing the
+            // engine observes comes of a checkpoint.
+            return execute(.checkpoint(run: runID, at: kernel.now.timestamp), thenSucceed: runID)
+        }
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))
-        if let nextStep {
-            let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
-            // Looked up again: the checkpoint's events may have moved the run's slot.
-            guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
-            runs.update(at: index) { record in
-                record.worker!.stepStartedAt = now
-                record.worker!.stepItem = item
-            }
-        } else {
-            execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
+        let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
+        // Looked up again: the checkpoint's events may have moved the run's slot.
+        guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
+        runs.update(at: index) { record in
+            record.worker!.stepStartedAt = now
+            record.worker!.stepItem = item
         }
     }
 
@@ -132,7 +134,10 @@ extension SimulationEngine {
         let token = nextWorkerToken
         nextWorkerToken &+= 1
         var worker = Worker(token: token, stepStartedAt: now)
-        if let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
+        // A run's first start has no completed step (a checkpoint needs a running run), so the
+        // state's run table is asked only on later starts (after a retry or a restart).
+        assert(!firstStart || state.runTable.peek(runID, { $0.completedSteps }) == 0, "a first start with completed steps")
+        if let stepIndex = firstStart ? 0 : state.runTable.peek(runID, { $0.completedSteps }),
             let step = duration(of: runID, record: record, step: stepIndex)
         {
             worker.stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)

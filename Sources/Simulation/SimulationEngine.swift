@@ -136,13 +136,22 @@ struct SimulationEngine {
     // MARK: The fold
 
     /// Decides `command` at the current time, applies its events and reacts to each; the
-    /// events stay in ``outbox`` for the sink.
-    mutating func execute(_ command: consuming Command) {
+    /// events stay in ``outbox`` for the sink. With `succeeding`, the worker of that run then
+    /// finishes with success in the same execute: `command` must be one whose events the engine
+    /// does not react to (a checkpoint), so reacting to them after the finish is the same.
+    mutating func execute(_ command: consuming Command, thenSucceed succeeding: RunID? = nil) {
         integrateBusySlots()
         metrics.commands += 1
         lastCommandStarted = false
         let first = outbox.count
         Decider.handle(command, &state, into: &outbox)
+        if let succeeding {
+            // Busy slots and the time are unchanged: integrating again would add 0.
+            assert((first..<outbox.count).allSatisfy { if case .none = observation(at: $0) { true } else { false } },
+                   "a command followed by a finish produced an event the engine reacts to")
+            metrics.commands += 1
+            Decider.handle(.finish(run: succeeding, outcome: .success, at: kernel.now.timestamp), &state, into: &outbox)
+        }
         let end = outbox.count
         eventSequence += UInt64(end - first)
         // Observing never executes a command: the events read stay where they are.
