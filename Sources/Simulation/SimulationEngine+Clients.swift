@@ -163,7 +163,7 @@ extension SimulationEngine {
         // a step's, so no tie between them changes). A double text forgets a thread first.
         var firstText = false
         if case .firstText = origin { firstText = true }
-        execute(.createRun(request), thenDequeue: firstText)
+        execute(.createRun(request), thenDequeue: firstText && chainsFollowUps)
         drawnSingleStep = nil
         currentCreate = nil
     }

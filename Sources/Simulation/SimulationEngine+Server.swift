@@ -116,6 +116,10 @@ extension SimulationEngine {
             // takes its slot are decided in one execute (one prologue, one integration), as
             // nothing the engine observes comes of a checkpoint and `perform` goes straight on
             // to ``afterAction()``.
+            guard chainsFollowUps else {
+                execute(.checkpoint(run: runID, at: kernel.now.timestamp))
+                return execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
+            }
             return execute(.checkpoint(run: runID, at: kernel.now.timestamp), thenSucceed: runID, thenDequeue: true)
         }
         execute(.checkpoint(run: runID, at: kernel.now.timestamp))

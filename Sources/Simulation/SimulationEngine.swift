@@ -58,6 +58,10 @@ struct SimulationEngine {
     var queueMayMove = false
     /// Whether the command being executed started a run.
     var lastCommandStarted = false
+    /// Whether a run's last step and a first text's create go on to their follow-ups in the
+    /// same execute (see ``execute(_:thenSucceed:thenDequeue:)``); tests turn it off to check
+    /// that chaining them changes nothing.
+    var chainsFollowUps = true
     var clientState: ClientState
     /// What the create request being decided is, so its `created` event can be attributed.
     var currentCreate: CreateOrigin?
