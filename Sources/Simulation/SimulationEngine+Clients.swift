@@ -158,7 +158,12 @@ extension SimulationEngine {
             work: work, at: kernel.now.timestamp)
         currentCreate = origin
         drawnSingleStep = work.count == 1 ? work[0] : nil
-        execute(.createRun(request))
+        // A first text's run may start in the same execute: its callers go on to
+        // ``afterAction()`` (an arrival schedules the next one first, at another priority than
+        // a step's, so no tie between them changes). A double text forgets a thread first.
+        var firstText = false
+        if case .firstText = origin { firstText = true }
+        execute(.createRun(request), thenDequeue: firstText && chainsFollowUps)
         drawnSingleStep = nil
         currentCreate = nil
     }

@@ -50,16 +50,25 @@ extension SimulationEngine {
     /// start runs, as the real loop re-polls without sleeping after a dispatch.
     mutating func dequeueEventDriven() {
         guard serverDownUntil == .min else { return }
-        // The queue keeps each pending run's `created_at` beside its id: no run is looked up.
-        while state.freeSlotCount > 0, !state.pendingOrder.isEmpty,
-            state.pendingOrder.createdAt(at: 0) <= kernel.now.timestamp
-        {
+        while eventDrivenDequeueIsDue {
             metrics.pollsIssued += 1
-            // `created_at < snapshot`: a snapshot 1 µs ahead makes runs due now eligible.
-            execute(.dequeue(snapshot: kernel.now.timestamp + Microseconds(1), limit: state.freeSlotCount,
-                             at: kernel.now.timestamp))
+            execute(eventDrivenDequeue)
             guard lastCommandStarted else { return }
         }
+    }
+
+    /// Whether the event-driven queue dequeues now: a slot is free and a run is due.
+    // The queue keeps each pending run's `created_at` beside its id: no run is looked up.
+    @inline(__always)
+    var eventDrivenDequeueIsDue: Bool {
+        state.freeSlotCount > 0 && !state.pendingOrder.isEmpty && state.pendingOrder.createdAt(at: 0) <= kernel.now.timestamp
+    }
+
+    /// The event-driven queue's dequeue now.
+    // `created_at < snapshot`: a snapshot 1 µs ahead makes runs due now eligible.
+    @inline(__always)
+    var eventDrivenDequeue: Command {
+        .dequeue(snapshot: kernel.now.timestamp + Microseconds(1), limit: state.freeSlotCount, at: kernel.now.timestamp)
     }
 
     // MARK: Workers
@@ -102,17 +111,24 @@ extension SimulationEngine {
         }
         let nextStep = duration(of: runID, stepCount: steps.count, firstStep: steps.first, step: stepIndex + 1)
         metrics.executedMicroseconds += Double(stepMicroseconds)
-        execute(.checkpoint(run: runID, at: kernel.now.timestamp))
-        if let nextStep {
-            let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
-            // Looked up again: the checkpoint's events may have moved the run's slot.
-            guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
-            runs.update(at: index) { record in
-                record.worker!.stepStartedAt = now
-                record.worker!.stepItem = item
+        guard let nextStep else {
+            // The last step: its checkpoint, the worker's end and the dequeue of the run that
+            // takes its slot are decided in one execute (one prologue, one integration), as
+            // nothing the engine observes comes of a checkpoint and `perform` goes straight on
+            // to ``afterAction()``.
+            guard chainsFollowUps else {
+                execute(.checkpoint(run: runID, at: kernel.now.timestamp))
+                return execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
             }
-        } else {
-            execute(.finish(run: runID, outcome: .success, at: kernel.now.timestamp))
+            return execute(.checkpoint(run: runID, at: kernel.now.timestamp), thenSucceed: runID, thenDequeue: true)
+        }
+        execute(.checkpoint(run: runID, at: kernel.now.timestamp))
+        let item = schedule(.stepDone(run: runID, worker: token), after: nextStep.count)
+        // Looked up again: the checkpoint's events may have moved the run's slot.
+        guard let index = runs.index(of: runID), runs[index].worker != nil else { return }
+        runs.update(at: index) { record in
+            record.worker!.stepStartedAt = now
+            record.worker!.stepItem = item
         }
     }
 
@@ -132,7 +148,10 @@ extension SimulationEngine {
         let token = nextWorkerToken
         nextWorkerToken &+= 1
         var worker = Worker(token: token, stepStartedAt: now)
-        if let stepIndex = state.runTable.peek(runID, { $0.completedSteps }),
+        // A run's first start has no completed step (a checkpoint needs a running run), so the
+        // state's run table is asked only on later starts (after a retry or a restart).
+        assert(!firstStart || state.runTable.peek(runID, { $0.completedSteps }) == 0, "a first start with completed steps")
+        if let stepIndex = firstStart ? 0 : state.runTable.peek(runID, { $0.completedSteps }),
             let step = duration(of: runID, record: record, step: stepIndex)
         {
             worker.stepItem = schedule(.stepDone(run: runID, worker: token), after: step.count)
