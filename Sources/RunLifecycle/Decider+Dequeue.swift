@@ -63,6 +63,7 @@ extension State {
 
     /// `threadSlot`: the thread's window slot, nil for an outlier thread. Starting a run
     /// changes no slot's position, so the slot stays valid throughout.
+    @inline(__always)  // The common start, inlined into the poll: its call frame was ~30 instructions.
     private mutating func start(_ runID: RunID, thread threadID: ThreadID, threadSlot: Int?, previousAttempt: UInt32, at: Timestamp) {
         let attempt = previousAttempt + 1
         // The common start: a kept thread in the window, a run with no checkpoint yet. The
@@ -75,6 +76,13 @@ extension State {
                     threadSlot: slot, at: at)
             }
         }
+        startInGeneral(runID, thread: threadID, threadSlot: threadSlot, attempt: attempt, at: at)
+    }
+
+    /// ``start(_:thread:threadSlot:previousAttempt:at:)`` on a temporary or outlier thread, a
+    /// retried run, or one out of attempts.
+    @inline(never)
+    private mutating func startInGeneral(_ runID: RunID, thread threadID: ThreadID, threadSlot: Int?, attempt: UInt32, at: Timestamp) {
         emitStarted(pending: runID, thread: threadID, attempt: attempt, threadSlot: threadSlot, at: at)
         // The worker checks the attempt before running the graph.
         guard attempt <= self.maxRetries else {
