@@ -26,7 +26,8 @@ extension State {
     }
 
     /// The create on a thread it creates: empty and already `busy`, so nothing is in flight
-    /// there and no status write would change anything.
+    /// there and no status write would change anything. (Inlined: the common create.)
+    @inline(__always)
     private mutating func createRunOnNewThread(_ request: consuming CreateRun, _ threadID: ThreadID, temporary: Bool, isAbsent: Bool) {
         emitThreadCreated(temporary: temporary, isAbsent: isAbsent, withFirstRun: createdEvent(request, threadID))
     }
