@@ -61,7 +61,8 @@ extension State {
 
     /// `started` and then the run's input checkpoint (step `step`, with `next`) on the thread in
     /// window slot `threadSlot`, applied together: the thread is changed once for its worker
-    /// count and its checkpoint history. (Inlined into the poll's common start, its one caller.)
+    /// count and its checkpoint history. (Marked inline for the poll, its one caller, which the
+    /// compiler still calls it from: the poll is too large for it to inline more.)
     @inline(__always)
     mutating func emitStarted(
         pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, inputCheckpointStep step: Int64, threadSlot: Int,
