@@ -4,31 +4,36 @@ extension State {
     // The request is consumed: its step list moves into the `created` event, so the request is
     // neither copied (a value-witness call) nor its list retained and released.
     mutating func createRun(_ request: consuming CreateRun) {
-        let at = request.at
-        guard let threadID = request.threadID else {
-            // A stateless run, on a fresh temporary thread.
-            return createRunOnNewThread(request, self.nextThreadID, temporary: true, isAbsent: false)
-        }
-        guard self.threadTable.contains(threadID) else {
-            switch request.ifNotExists {
-            case .create:
-                return createRunOnNewThread(request, threadID, temporary: false, isAbsent: true)
-            case .reject:
-                return emit(.rejected(thread: threadID, strategy: request.strategy, reason: .threadNotFound, at: at))
+        // The create on a thread it creates (the common create) has one call site, so that the
+        // compiler inlines it here: with two, it kept it out of line (a call frame per create).
+        let threadID: ThreadID, temporary: Bool
+        if let requestedThreadID = request.threadID {
+            guard !self.threadTable.contains(requestedThreadID) else {
+                return createRunOnExistingThread(request, requestedThreadID)
             }
+            guard request.ifNotExists == .create else {
+                return emit(.rejected(thread: requestedThreadID, strategy: request.strategy, reason: .threadNotFound, at: request.at))
+            }
+            (threadID, temporary) = (requestedThreadID, false)
+        } else {
+            // A stateless run, on a fresh temporary thread.
+            (threadID, temporary) = (self.nextThreadID, true)
         }
+        // The thread is empty and already `busy`, so nothing is in flight there and no status
+        // write would change anything. An id the client named was just found absent.
+        emitThreadCreated(temporary: temporary, isAbsent: !temporary, withFirstRun: createdEvent(request, threadID))
+    }
+
+    /// The create on a thread that exists.
+    @inline(never)
+    private mutating func createRunOnExistingThread(_ request: consuming CreateRun, _ threadID: ThreadID) {
+        let at = request.at
         if profile.has(.busyBeforeRejectCheck) { setThreadStatus(threadID, .busy, at: at) }
         if self.hasInFlightRun(on: threadID) {
             return createRunOnBusyThread(request, threadID)
         }
         setThreadStatus(threadID, .busy, at: at)
         insertCreatedRun(request, threadID)
-    }
-
-    /// The create on a thread it creates: empty and already `busy`, so nothing is in flight
-    /// there and no status write would change anything.
-    private mutating func createRunOnNewThread(_ request: consuming CreateRun, _ threadID: ThreadID, temporary: Bool, isAbsent: Bool) {
-        emitThreadCreated(temporary: temporary, isAbsent: isAbsent, withFirstRun: createdEvent(request, threadID))
     }
 
     /// The create on a thread with runs in flight: rejected, or inserted and then cancelling

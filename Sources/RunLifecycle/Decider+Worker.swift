@@ -67,9 +67,14 @@ extension State {
             // worker still counted, the run's own values when it wrote a checkpoint), spelled
             // out on the few fields read in place: passing the 120-byte thread record to that
             // function, which the compiler keeps out of line, copied it twice.
-            let otherRunInFlight = self.runIDNodes.contains(in: self.threadTable[slot: threadSlot].inFlightRunIDs) { inFlight in
-                inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
-            }
+            // A thread whose only run in flight is this one (the common case) is answered without
+            // the walk, whose test the compiler kept out of line (a call per end).
+            let inFlightRunIDs = self.threadTable[slot: threadSlot].inFlightRunIDs
+            let otherRunInFlight =
+                !(inFlightRunIDs.count == 1 && inFlightRunIDs.first == runID)
+                && self.runIDNodes.contains(in: inFlightRunIDs) { inFlight in
+                    inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
+                }
             let otherWorkerExecuting =
                 !profile.has(.cancelledWorkerFreesThreadAtOnce) && self.threadTable[slot: threadSlot].executionCount > 1
                 && self.executions.contains { $0.threadID == threadID && $0.runID != runID }

@@ -23,7 +23,9 @@ extension State {
     /// `threadCreated` (status `busy`) and then `created` for the new thread's first run, applied
     /// together: the thread is stored with the run already in its lists (what ``addRun(_:to:)``
     /// does to an empty thread), so it is not looked up and changed again. The run's id is
-    /// ``nextRunID``, which no run has.
+    /// ``nextRunID``, which no run has. (Inlined into the create, its one caller: its call
+    /// frame was ~30 instructions.)
+    @inline(__always)
     mutating func emitThreadCreated(temporary: Bool, isAbsent: Bool, withFirstRun created: consuming RunCreated) {
         let threadID = created.threadID, at = created.requestedAt
         let executionCount = self.newThreadExecutionCount(threadID)
@@ -59,7 +61,9 @@ extension State {
 
     /// `started` and then the run's input checkpoint (step `step`, with `next`) on the thread in
     /// window slot `threadSlot`, applied together: the thread is changed once for its worker
-    /// count and its checkpoint history.
+    /// count and its checkpoint history. (Marked inline for the poll, its one caller, which the
+    /// compiler still calls it from: the poll is too large for it to inline more.)
+    @inline(__always)
     mutating func emitStarted(
         pending runID: RunID, thread threadID: ThreadID, attempt: UInt32, inputCheckpointStep step: Int64, threadSlot: Int,
         at: Timestamp
