@@ -45,7 +45,7 @@ public struct Kernel<Payload> {
     /// ``schedule(at:priority:_:)`` for an item that is replaced as soon as it pops, such as
     /// the next arrival: it waits beside the agenda's heap (see ``Agenda/insertAside(_:at:priority:)``),
     /// and items pop in the same order.
-    @inlinable
+    @inlinable @inline(__always)
     @discardableResult
     public mutating func scheduleAside(at time: SimulatedTime, priority: Int = 0, _ payload: Payload) -> AgendaHandle {
         precondition(time >= now, "Kernel.schedule: \(time) is before now (\(now)); time never goes back")
