@@ -11,12 +11,14 @@ import Testing
         var succeeded: [UInt32: Int64] = [:]
         var workerStopped: [UInt32: Int64] = [:]
         var started: [UInt32: Int64] = [:]
+        var refusals = 0
 
         mutating func receive(_ event: Event, sequence: UInt64) {
             switch event {
             case .succeeded(let run, _, let at): succeeded[run.rawValue] = at.microsecondsSinceEpoch
             case .workerStopped(let run, _, _, let at): workerStopped[run.rawValue] = at.microsecondsSinceEpoch
             case .started(let run, _, _, let at): started[run.rawValue] = started[run.rawValue] ?? at.microsecondsSinceEpoch
+            case .commandRefused: refusals += 1
             default: break
             }
         }
@@ -25,8 +27,8 @@ import Testing
     @Test(arguments: [[Int64(500)], [Int64(200), Int64(300)]])
     func aRunDeletedUnderItsWorkerFreesTheSlotAtTheStepEnd(steps: [Int64]) {
         // Proves the deleted run's worker stops when its step (one-step run) or its current
-        // step (two-step run) ends, and the queued run takes the only slot then: a worker that
-        // tried to checkpoint the deleted run would hold the slot forever.
+        // step (two-step run) ends, and the queued run takes the only slot then, with nothing
+        // refused: a worker that tried to checkpoint the deleted run would be refused.
         var simulator = Simulator(spec: scriptedSpec(slots: 1, pollMilliseconds: 0), sink: EndSink())
         simulator.inject(create(thread: 1, at: 0, steps: steps))
         simulator.inject(create(thread: 2, at: 50, steps: [300]))
@@ -34,6 +36,7 @@ import Testing
         _ = simulator.run()
         let firstStepEnd = steps[0] * 1_000
         #expect(simulator.sink.succeeded[1] == nil)
+        #expect(simulator.sink.refusals == 0)
         #expect(simulator.sink.workerStopped[1] == firstStepEnd)
         #expect(simulator.sink.started[2] == firstStepEnd)
         #expect(simulator.sink.succeeded[2] == firstStepEnd + 300_000)
