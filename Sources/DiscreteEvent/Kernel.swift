@@ -45,7 +45,7 @@ public struct Kernel<Payload> {
     /// ``schedule(at:priority:_:)`` for an item that is replaced as soon as it pops, such as
     /// the next arrival: it waits beside the agenda's heap (see ``Agenda/insertAside(_:at:priority:)``),
     /// and items pop in the same order.
-    @inlinable
+    @inlinable @inline(__always)
     @discardableResult
     public mutating func scheduleAside(at time: SimulatedTime, priority: Int = 0, _ payload: Payload) -> AgendaHandle {
         precondition(time >= now, "Kernel.schedule: \(time) is before now (\(now)); time never goes back")
@@ -70,7 +70,9 @@ public struct Kernel<Payload> {
 
     /// Pops the next item, advances ``now`` to its time and returns it; nil when nothing is pending
     /// (``now`` then stays where it is).
-    @inlinable
+    // Always inlined, like the pop inside it: left to the optimiser, it became a call of its
+    // own once the pop was inlined into it (40 instructions per step instead of about 30).
+    @inlinable @inline(__always)
     public mutating func step() -> AgendaEntry<Payload>? {
         guard let entry = agenda.popFirst() else { return nil }
         // Cheap, and it guards the one promise the whole simulator rests on.

@@ -80,9 +80,11 @@ extension SimulationEngine {
         metrics.runsCreated += 1
         var user: Int32 = -1
         if case .firstText(let sender)? = currentCreate { user = sender }
-        runs.insert(RunRecord(
-            threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
-            firstStep: created.firstStep, user: user), for: created.runID)
+        runs.insert(for: created.runID) {
+            RunRecord(
+                threadID: created.threadID, createdAt: created.createdAt, stepCount: created.stepCount,
+                firstStep: created.firstStep, user: user)
+        }
         if let work { multiStepWork[created.runID] = work }
         let unsettled = threadAddRun(on: created.threadID)
         metrics.threadQueueDepthMax = max(metrics.threadQueueDepthMax, unsettled)

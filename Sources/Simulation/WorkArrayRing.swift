@@ -12,8 +12,11 @@ import RunLifecycle
 struct WorkArrayRing {
     /// Far more slots than runs created between two deliveries to the sinks (a batch of 256
     /// events spans about 30 runs), so a slot's previous array is normally free again.
-    private static var size: Int { 256 }
-    private var arrays = ContiguousArray<[Microseconds]>(repeating: [], count: Self.size)
+    fileprivate static var size: Int { 256 }
+    // The slots live in a buffer the ring owns (see ``WorkArraySlots``): kept in an array, each
+    // run paid that array's uniqueness check, bounds check and end of mutation (about 20
+    // instructions) before the slot's own array was even reached.
+    private let slots = WorkArraySlots()
     private var next = 0
 
     /// `total` split into `steps` durations, evenly, the remainder going to the last.
@@ -28,34 +31,49 @@ struct WorkArrayRing {
     private mutating func split(total: Int64, steps: Int) -> [Microseconds] {
         let each = total / Int64(steps)
         let last = Microseconds(total - each * Int64(steps - 1))
-        let slot = next
+        let slot = slots.base + next
         next = (next + 1) & (Self.size - 1)
-        return arrays.withUnsafeMutableBufferPointer { ring in
-            if ring[slot].count != steps {
-                ring[slot] = [Microseconds](repeating: Microseconds(each), count: steps)
-            }
-            // Writes in place when unique; copies (allocates) first while something holds it.
-            ring[slot].withUnsafeMutableBufferPointer { work in
-                for index in 0..<(steps - 1) { work[index] = Microseconds(each) }
-                work[steps - 1] = last
-            }
-            return ring[slot]
+        if slot.pointee.count != steps {
+            slot.pointee = [Microseconds](repeating: Microseconds(each), count: steps)
         }
+        // Writes in place when unique; copies (allocates) first while something holds it.
+        slot.pointee.withUnsafeMutableBufferPointer { work in
+            for index in 0..<(steps - 1) { work[index] = Microseconds(each) }
+            work[steps - 1] = last
+        }
+        return slot.pointee
     }
 
     /// ``work(total:steps:)`` for one step, the usual case: the slot's one-element array is
-    /// written through the ring's own subscript, with no division, loop or buffer closure
-    /// (about half the ring's cost per run).
+    /// written through its own subscript, with no division, loop or buffer closure (about half
+    /// the ring's cost per run).
     @inline(__always)
     private mutating func single(_ total: Int64) -> [Microseconds] {
-        let slot = next
+        let slot = slots.base + next
         next = (next + 1) & (Self.size - 1)
-        if arrays[slot].count == 1 {
+        if slot.pointee.count == 1 {
             // Writes in place when unique; copies (allocates) first while something holds it.
-            arrays[slot][0] = Microseconds(total)
+            slot.pointee[0] = Microseconds(total)
         } else {
-            arrays[slot] = [Microseconds(total)]
+            slot.pointee = [Microseconds(total)]
         }
-        return arrays[slot]
+        return slot.pointee
+    }
+}
+
+/// The ring's slots: a fixed buffer of arrays, allocated and freed with its owner. A class, so
+/// that the buffer is freed once; copies of a ring share it, which changes no value handed out
+/// (each call writes its slot's array, copy-on-write, before handing it out).
+private final class WorkArraySlots {
+    let base: UnsafeMutablePointer<[Microseconds]>
+
+    init() {
+        base = .allocate(capacity: WorkArrayRing.size)
+        base.initialize(repeating: [], count: WorkArrayRing.size)
+    }
+
+    deinit {
+        base.deinitialize(count: WorkArrayRing.size)
+        base.deallocate()
     }
 }
