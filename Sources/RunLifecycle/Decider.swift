@@ -48,18 +48,85 @@ public enum Decider {
     /// The same as ``handle(_:_:)``, for a hot loop: the caller keeps one outbox and empties it
     /// (keeping its capacity) between commands, so a decision allocates nothing of its own.
     /// The command is consumed, so a create's step list moves into its `created` event.
+    ///
+    /// The four commands of every run's life are dispatched by one switch that also checks
+    /// their time: reading the time first was a switch over the command of its own (an
+    /// indirect jump), before the switch on its kind. The others take the general path.
     public static func handle(_ command: consuming Command, _ state: inout State, into events: inout EventOutbox) {
+        // A late command goes to the general path, which refuses it. (A `where` clause on the
+        // time instead copied the command, retaining the create's step list, for the case
+        // the clause turns down.)
+        let latest = state.latestEventAt
+        switch consume command {
+        case .createRun(let request):
+            let at = request.at
+            guard at >= latest else { return handleAny(.createRun(consume request), &state, into: &events) }
+            state.openDecision(into: &events)
+            state.createRun(consume request)
+            state.closeDecision(at: at, into: &events)
+        case .dequeue(let snapshot, let limit, let at):
+            guard at >= latest else { return handleAny(.dequeue(snapshot: snapshot, limit: limit, at: at), &state, into: &events) }
+            state.openDecision(into: &events)
+            state.dequeue(snapshot: snapshot, limit: limit, at: at)
+            state.closeDecision(at: at, into: &events)
+        case .checkpoint(let runID, let at):
+            guard at >= latest else { return handleAny(.checkpoint(run: runID, at: at), &state, into: &events) }
+            state.openDecision(into: &events)
+            state.checkpoint(runID, at: at)
+            state.closeDecision(at: at, into: &events)
+        case .finish(let runID, let outcome, let at):
+            guard at >= latest else { return handleAny(.finish(run: runID, outcome: outcome, at: at), &state, into: &events) }
+            state.openDecision(into: &events)
+            state.finish(runID, outcome: outcome, at: at)
+            state.closeDecision(at: at, into: &events)
+        // The others, each rebuilt for the general path: a catch-all `case let command` made
+        // the switch copy the command (a create's step list retained and released).
+        case .retry(let runID, let at): handleAny(.retry(run: runID, at: at), &state, into: &events)
+        case .cancel(let runID, let action, let wait, let at):
+            handleAny(.cancel(run: runID, action: action, wait: wait, at: at), &state, into: &events)
+        case .bulkCancel(let selection, let action, let at):
+            handleAny(.bulkCancel(selection, action: action, at: at), &state, into: &events)
+        case .join(let runID, let at): handleAny(.join(run: runID, at: at), &state, into: &events)
+        case .subscribe(let runID, let at): handleAny(.subscribe(run: runID, at: at), &state, into: &events)
+        case .unsubscribe(let runID, let at): handleAny(.unsubscribe(run: runID, at: at), &state, into: &events)
+        case .deleteRun(let runID, let at): handleAny(.deleteRun(run: runID, at: at), &state, into: &events)
+        case .workerStopped(let runID, let at): handleAny(.workerStopped(run: runID, at: at), &state, into: &events)
+        case .serverRestart(let at): handleAny(.serverRestart(at: at), &state, into: &events)
+        }
+    }
+
+    /// ``handle(_:_:into:)`` of any command, late ones included.
+    @inline(never)
+    private static func handleAny(_ command: consuming Command, _ state: inout State, into events: inout EventOutbox) {
         guard command.at >= state.latestEventAt else {
             for event in decide(command, state) { events.append(event) }
             return
         }
         // The caller's outbox moves into the state's decision buffer and back (swaps of one
         // reference), and the decision runs on the caller's state in place.
-        swap(&events, &state.decision.events)
-        state.decision.firstEvent = state.decision.events.count
-        state.apply(command)
+        let at = command.at
+        state.openDecision(into: &events)
+        state.dispatch(command)
+        state.closeDecision(at: at, into: &events)
+    }
+}
+
+extension State {
+    /// Starts a decision: the caller's outbox moves into the state's decision buffer (a swap
+    /// of one reference), and the decision then runs on the caller's state in place.
+    @inline(__always)
+    mutating func openDecision(into events: inout EventOutbox) {
+        swap(&events, &decision.events)
+        decision.firstEvent = decision.events.count
+    }
+
+    /// Ends a decision opened by ``openDecision(into:)``: answers the joins it settled and
+    /// gives the outbox back.
+    @inline(__always)
+    mutating func closeDecision(at: Timestamp, into events: inout EventOutbox) {
         // (`answerBlockedJoins` frees the vanished waiters: a decision that has any goes there.)
-        swap(&events, &state.decision.events)
+        answerSettledJoins(at: at)
+        swap(&events, &decision.events)
     }
 }
 
@@ -85,10 +152,17 @@ struct DecisionBuffer: Sendable {
 }
 
 extension State {
-    /// Decides `command` (its time already checked against the state's clock). Inlined into
-    /// its two callers: the dispatch is per command, so its call frame was a measurable part.
+    /// Decides `command` (its time already checked against the state's clock).
     @inline(__always)
     mutating func apply(_ command: consuming Command) {
+        let at = command.at
+        dispatch(command)
+        answerSettledJoins(at: at)
+    }
+
+    /// Decides `command` without answering the joins it settles (see ``apply(_:)``).
+    @inline(__always)
+    mutating func dispatch(_ command: consuming Command) {
         let at = command.at
         switch consume command {
         case .createRun(let request): createRun(request)
@@ -105,7 +179,6 @@ extension State {
         case .workerStopped(let runID, _): stopWorker(runID, at: at)
         case .serverRestart: serverRestart(at: at)
         }
-        answerSettledJoins(at: at)
     }
 
     mutating func emit(_ event: Event) {

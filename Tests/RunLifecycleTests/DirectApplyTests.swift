@@ -42,6 +42,41 @@ func checkEachCommandAgainstEvolve(_ steps: [Step], profile: BehaviourProfile, s
         }
     }
 
+    // `handle` checks the time inside its switch on the command, and rebuilds the rare commands
+    // for the general path: a late command of every kind is refused as `decide` says and
+    // changes nothing, and one on time is decided as `decide` says.
+    @Test func everyKindOfCommandLateOrOnTimeMatchesDecide() {
+        var started = State.initial(profile: .documented, slots: 2)
+        Decider.handle(create(1, at: 0, steps: 2), &started)
+        Decider.handle(create(2, at: 0, steps: 2), &started)
+        Decider.handle(.dequeue(snapshot: ms(1), limit: 1, at: ms(5)), &started)
+        #expect(started.latestEventAt == ms(5), "the dequeue started a run: commands at 2 ms are late")
+        let (run, thread) = (RunID(1), ThreadID(1))
+        let commands: [(Timestamp) -> Command] = [
+            { create(3, at: $0.microsecondsSinceEpoch / 1_000) }, { .dequeue(snapshot: $0, limit: 2, at: $0) },
+            { .checkpoint(run: run, at: $0) }, { .finish(run: run, outcome: .success, at: $0) },
+            { .retry(run: run, at: $0) }, { .cancel(run: run, action: .interrupt, wait: false, at: $0) },
+            { .bulkCancel(.runs(thread, [run, RunID(2)]), action: .rollback, at: $0) }, { .join(run: run, at: $0) },
+            { .subscribe(run: run, at: $0) }, { .unsubscribe(run: run, at: $0) }, { .deleteRun(run: RunID(2), at: $0) },
+            { .workerStopped(run: run, at: $0) }, { .serverRestart(at: $0) },
+        ]
+        for make in commands {
+            for at in [ms(2), ms(9)] {
+                let command = make(at)
+                var state = started
+                let events = Decider.handle(command, &state)
+                #expect(events == Decider.decide(command, started), "\(command)")
+                #expect(state == Decider.fold(events, from: started), "\(command)")
+                if at < started.latestEventAt {
+                    #expect(events == [.commandRefused(run: command.runID, command: command.kind, reason: .clockWentBackwards, at: at)])
+                    #expect(state == started)
+                } else {
+                    #expect(events.allSatisfy { if case .commandRefused(_, _, .clockWentBackwards, _) = $0 { false } else { true } })
+                }
+            }
+        }
+    }
+
     // The check above can fail: a state that missed one event's effect is told apart.
     @Test func aMissedEffectIsCaught() {
         var state = State.initial(profile: .documented, slots: 1)
