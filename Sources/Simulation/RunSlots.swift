@@ -8,83 +8,84 @@
 import RunLifecycle
 
 /// Unsettled runs by id: O(1) lookup without hashing, memory bounded by the span of live ids.
+///
+/// Not copy-on-write: the slots live in a buffer this value owns (``RunSlotTable``), and a copy
+/// shares it, like the engine's ``EventOutbox``. The engine is the only holder and never copies
+/// it while playing; held in a `ContiguousArray`, every change of a slot (about four per run:
+/// created, started, a step done, ended) paid the array's uniqueness check, a runtime call, and
+/// its bounds check again.
 struct RunSlots {
-    /// Slot `i` holds run `base + i`, nil once it settled (or for an id never created).
-    private(set) var slots: ContiguousArray<RunRecord?> = []
-    private var base: UInt32 = 0
-    /// Slots before this one are empty.
-    private var head = 0
+    private let table = RunSlotTable()
+
     /// Runs held.
-    private(set) var count = 0
+    var count: Int { table.count }
 
     /// Where run `id` is, if it is held. The index stays valid until the next insert or removal.
     @inline(__always)
     func index(of id: RunID) -> Int? {
-        let offset = Int(id.rawValue) - Int(base)
-        guard offset >= 0, offset < slots.count, slots[offset] != nil else { return nil }
+        let table = table
+        let offset = Int(id.rawValue) &- Int(table.base)
+        guard offset >= 0, offset < table.length, table.slots[offset] != nil else { return nil }
         return offset
     }
 
     /// The run at `index` (from ``index(of:)``). Changed in place: with a setter, writing one
     /// field copied the whole record out and back.
     subscript(index: Int) -> RunRecord {
-        @inline(__always) get { slots[index]! }
-        @inline(__always) _modify { yield &slots[index]! }
+        @inline(__always) get { table.slot(index)! }
+        @inline(__always) nonmutating _modify { yield &table.slotPointer(index).pointee! }
     }
 
-    /// Runs `body` on the run at `index` (from ``index(of:)``) in one access: changing several
-    /// fields one by one checked the table's uniqueness, bounds and the slot's presence each time.
+    /// Runs `body` on the run at `index` (from ``index(of:)``) in one access.
     @inline(__always)
-    mutating func update<Result>(at index: Int, _ body: (inout RunRecord) -> Result) -> Result {
-        body(&slots[index]!)
+    func update<Result>(at index: Int, _ body: (inout RunRecord) -> Result) -> Result {
+        body(&table.slotPointer(index).pointee!)
     }
 
     /// Holds the record `make` builds for `id`, replacing what it held.
     // Built by a closure, in each branch: built by the caller, the record was written to the
     // stack for the rare branch and then again into the slot (about 17 instructions per run).
     @inline(__always)
-    mutating func insert(for id: RunID, _ make: () -> RunRecord) {
+    func insert(for id: RunID, _ make: () -> RunRecord) {
+        let table = table
         // The usual case, a run past every run held: appended as it is, where making an empty
         // slot first and then filling it moved the large record twice.
-        if count > 0, id.rawValue >= base, Int(id.rawValue - base) == slots.count {
-            slots.append(make())
-            count += 1
+        if table.count > 0, id.rawValue >= table.base, Int(id.rawValue &- table.base) == table.length,
+            table.length < table.capacity
+        {
+            (table.slots + table.length).initialize(to: make())
+            table.length &+= 1
+            table.count &+= 1
         } else {
             insertAnywhere(make(), for: id)
         }
     }
 
-    /// ``insert(_:for:)`` for any id.
-    private mutating func insertAnywhere(_ record: RunRecord, for id: RunID) {
-        if count == 0 {
+    /// ``insert(for:_:)`` for any id, or when the buffer is full.
+    @inline(never)
+    private func insertAnywhere(_ record: RunRecord, for id: RunID) {
+        if table.count == 0 {
             // An empty window can move anywhere: restart it at this id.
-            slots.removeAll(keepingCapacity: true)
-            base = id.rawValue
-            head = 0
-        } else if id.rawValue < base {
+            table.removeAll()
+            table.base = id.rawValue
+            table.head = 0
+        } else if id.rawValue < table.base {
             // Not from the state's counter (ids only grow there); kept correct, not fast.
-            let shift = Int(base - id.rawValue)
-            slots.insert(contentsOf: repeatElement(nil, count: shift), at: 0)
-            base = id.rawValue
-            head = 0
+            table.prepend(emptySlots: Int(table.base - id.rawValue))
+            table.base = id.rawValue
+            table.head = 0
         }
-        let offset = Int(id.rawValue - base)
-        if offset >= slots.count {
-            if offset == slots.count {
-                slots.append(nil)
-            } else {
-                slots.append(contentsOf: repeatElement(nil, count: offset + 1 - slots.count))
-            }
-        }
-        if slots[offset] == nil { count += 1 }
-        slots[offset] = record
-        if offset < head { head = offset }
+        let offset = Int(id.rawValue - table.base)
+        if offset >= table.length { table.append(emptySlots: offset + 1 - table.length) }
+        if table.slot(offset) == nil { table.count += 1 }
+        table.slotPointer(offset).pointee = record
+        if offset < table.head { table.head = offset }
     }
 
     /// Removes the run at `index` (from ``index(of:)``). Returns nothing: copying the large
     /// record out cost more than reading the few fields the caller needs before.
-    mutating func remove(at index: Int) {
-        slots[index] = nil
+    func remove(at index: Int) {
+        table.slotPointer(index).pointee = nil
         didEmpty(index)
     }
 
@@ -92,7 +93,7 @@ struct RunSlots {
     /// away if `releasingWorker`, and removes it if it is then settled (no worker left), all in
     /// one access: ending and then settling checked the table's uniqueness twice and copied
     /// the whole record out to read four fields.
-    mutating func end(at index: Int, outcome: RunOutcome, releasingWorker: Bool) -> RunEnd {
+    func end(at index: Int, outcome: RunOutcome, releasingWorker: Bool) -> RunEnd {
         let end = update(slot: index) { slot -> RunEnd in
             slot!.ended = true
             slot!.outcome = outcome
@@ -111,30 +112,111 @@ struct RunSlots {
     }
 
     @inline(__always)
-    private mutating func update<Result>(slot index: Int, _ body: (inout RunRecord?) -> Result) -> Result {
-        body(&slots[index])
+    private func update<Result>(slot index: Int, _ body: (inout RunRecord?) -> Result) -> Result {
+        body(&table.slotPointer(index).pointee)
     }
 
     /// Counts the slot at `index`, just emptied, out, and slides the window past empty slots.
-    private mutating func didEmpty(_ index: Int) {
-        count -= 1
-        if count == 0 {
-            slots.removeAll(keepingCapacity: true)
-            head = 0
-        } else if index == head {
-            while slots[head] == nil { head += 1 }
+    @inline(__always)
+    private func didEmpty(_ index: Int) {
+        let table = table
+        table.count -= 1
+        if table.count == 0 {
+            table.removeAll()
+            table.head = 0
+        } else if index == table.head {
+            var head = table.head
+            while table.slot(head) == nil { head += 1 }
+            table.head = head
             // Drop the settled prefix once it is large, in amortised O(1) per run.
-            if head >= 1024, head * 2 >= slots.count {
-                slots.removeSubrange(0..<head)
-                base &+= UInt32(head)
-                head = 0
-            }
+            if head >= 1024, head * 2 >= table.length { table.dropSettledPrefix() }
         }
     }
 
     /// The indices of held runs, ascending by id.
     var occupiedIndices: [Int] {
-        (head..<slots.count).filter { slots[$0] != nil }
+        (table.head..<table.length).filter { table.slot($0) != nil }
+    }
+}
+
+/// The buffer of ``RunSlots``: slot `i` holds run `base + i`, nil once it settled (or for an id
+/// never created). A class, so that the buffer is freed once; its slots are reached through a
+/// pointer with no uniqueness or bounds check (``RunSlots`` checks an id's offset once, in
+/// ``RunSlots/index(of:)``, and its indices are valid by contract).
+private final class RunSlotTable {
+    private(set) var slots: UnsafeMutablePointer<RunRecord?>
+    /// Slots initialized (the window's width).
+    var length = 0
+    private(set) var capacity: Int
+    /// The id of slot 0.
+    var base: UInt32 = 0
+    /// Slots before this one are empty.
+    var head = 0
+    /// Runs held.
+    var count = 0
+
+    init() {
+        capacity = 64
+        slots = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        slots.deinitialize(count: length)
+        slots.deallocate()
+    }
+
+    @inline(__always)
+    func slot(_ index: Int) -> RunRecord? {
+        assert(index >= 0 && index < length, "RunSlots: index \(index) outside 0..<\(length)")
+        return slots[index]
+    }
+
+    @inline(__always)
+    func slotPointer(_ index: Int) -> UnsafeMutablePointer<RunRecord?> {
+        assert(index >= 0 && index < length, "RunSlots: index \(index) outside 0..<\(length)")
+        return slots + index
+    }
+
+    /// Forgets every slot, keeping the capacity.
+    func removeAll() {
+        slots.deinitialize(count: length)
+        length = 0
+    }
+
+    /// Appends `count` empty slots.
+    func append(emptySlots count: Int) {
+        reserve(length + count)
+        (slots + length).initialize(repeating: nil, count: count)
+        length += count
+    }
+
+    /// Inserts `count` empty slots before the first.
+    func prepend(emptySlots count: Int) {
+        reserve(length + count)
+        (slots + count).moveInitialize(from: slots, count: length)
+        slots.initialize(repeating: nil, count: count)
+        length += count
+        head += count
+    }
+
+    /// Removes the empty slots before ``head``, moving the window's base past them.
+    func dropSettledPrefix() {
+        slots.deinitialize(count: head)
+        slots.moveInitialize(from: slots + head, count: length - head)
+        length -= head
+        base &+= UInt32(head)
+        head = 0
+    }
+
+    /// Makes room for `minimum` slots, doubling the capacity.
+    func reserve(_ minimum: Int) {
+        guard minimum > capacity else { return }
+        let newCapacity = max(minimum, capacity * 2)
+        let newSlots = UnsafeMutablePointer<RunRecord?>.allocate(capacity: newCapacity)
+        newSlots.moveInitialize(from: slots, count: length)
+        slots.deallocate()
+        slots = newSlots
+        capacity = newCapacity
     }
 }
 
