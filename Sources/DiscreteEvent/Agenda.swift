@@ -91,7 +91,10 @@ public struct Agenda<Payload> {
     ///
     /// - Precondition: `priority` is in ``AgendaEntry/priorities``.
     /// - Returns: the item's handle, for ``cancel(_:)``.
-    @inlinable
+    // Never inlined (specialised all the same): with its sifts inlined into it, it grew every
+    // caller that schedules, and inlined at the simulator's rarer scheduling sites it made the
+    // engine's event loop spill its index (five instructions more per event).
+    @inlinable @inline(never)
     @discardableResult
     public mutating func insert(_ payload: Payload, at time: SimulatedTime, priority: Int = 0) -> AgendaHandle {
         precondition(AgendaEntry<Payload>.priorities.contains(priority), "Agenda.insert: priority \(priority) is outside -128...127")

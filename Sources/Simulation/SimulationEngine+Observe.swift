@@ -29,13 +29,26 @@ extension SimulationEngine {
             } else {
                 runCreated(run, readingStepsOfEventAt: index)
             }
-        case .rejected:
-            metrics.runsRejected += 1
-            if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
         case .started(let runID, let threadID, let attempt):
             workerStarted(runID, thread: threadID, attempt: attempt)
         case .ended(let runID, let threadID, let outcome):
             ended(runID, thread: threadID, outcome: outcome)
+        case .rejected, .retried, .interrupted, .rolledBack, .deleted, .workerStopped, .serverRestarted:
+            observeRarely(observation)
+        }
+    }
+
+    /// ``observe(_:at:)`` for the observations of runs that do not simply start and end:
+    /// kept out of line, so that the loop of ``execute(_:thenSucceed:thenDequeue:)``, which
+    /// inlines ``observe(_:at:)``, stays small enough to keep its index in a register.
+    @inline(never)
+    private mutating func observeRarely(_ observation: Observation) {
+        switch observation {
+        case .none, .created, .started, .ended:
+            preconditionFailure("observed out of line: \(observation)")
+        case .rejected:
+            metrics.runsRejected += 1
+            if case .firstText(let user)? = currentCreate, user >= 0 { userDone(user) }
         case .retried(let runID, let threadID):
             metrics.retries += 1
             guard let index = runs.index(of: runID) else { break }
