@@ -170,9 +170,16 @@ struct SimulationEngine {
         // inlined here once.
         while true {
             let end = outbox.count
-            eventSequence += UInt64(end - first)
+            // Wrapping: `end >= first`, and 2^64 events are out of reach.
+            eventSequence &+= UInt64(truncatingIfNeeded: end &- first)
             // Observing never executes a command: the events read stay where they are.
-            for index in first..<end { observe(observation(at: index), at: index) }
+            // A `while` over `index < end`, not a `for` over `first..<end`: a range's loop
+            // stops at `index == end`, so each event's read checked `index < end` again.
+            var index = first
+            while index < end {
+                observe(observation(at: index), at: index)
+                index &+= 1
+            }
             precondition(outbox.count == end, "an event's observer executed a command")
             // What ``afterAction()`` checks first (with no restart pending, which it would
             // cancel first); then ``dequeueEventDriven()``'s loop, ending as ``afterAction()``
