@@ -180,8 +180,9 @@ struct WaitTotals {
 /// recorders checked their own table's uniqueness and bounds each time, and the usual start
 /// (no wait behind the thread's own runs) counts the same value twice.
 struct StartWaitRecorder {
-    /// Three counts per bucket index: queue wait, own-thread wait, slot wait.
-    private var counts: [UInt64] = []
+    /// Three counts per bucket index: queue wait, own-thread wait, slot wait. Not
+    /// copy-on-write (see ``CountBuffer``): the engine's recorder is never copied while it counts.
+    private let counts = CountBuffer()
     private(set) var queueTotals = WaitTotals()
     private(set) var ownThreadTotals = WaitTotals()
     private(set) var slotTotals = WaitTotals()
@@ -200,15 +201,14 @@ struct StartWaitRecorder {
             // Usual (always, for fresh threads): the slot wait is the queue wait, and the own
             // wait is 0, which changes only its count (see ``WaitRecorder/recordZero()``).
             reserveBuckets(through: waitIndex)
-            let mirrored = slotMirrorsQueue
-            counts.withUnsafeMutableBufferPointer { counts in
-                counts[3 * waitIndex] &+= 1
-                counts[1] &+= 1
-                if !mirrored { counts[3 * waitIndex + 2] &+= 1 }
-            }
+            // In range: reserved through `waitIndex` (and bucket 0 with it).
+            let counts = counts.base
+            counts[3 * waitIndex] &+= 1
+            counts[1] &+= 1
+            if !slotMirrorsQueue { counts[3 * waitIndex + 2] &+= 1 }
             queueTotals.add(waitValue)
             ownThreadTotals.count += 1
-            if !mirrored { slotTotals.add(waitValue) }
+            if !slotMirrorsQueue { slotTotals.add(waitValue) }
             return
         }
         if slotMirrorsQueue { stopMirroring() }
@@ -216,11 +216,10 @@ struct StartWaitRecorder {
         let slotValue = UInt64(max(0, wait - own))
         let ownIndex = WaitBuckets.index(of: ownValue), slotIndex = WaitBuckets.index(of: slotValue)
         reserveBuckets(through: max(waitIndex, ownIndex, slotIndex))
-        counts.withUnsafeMutableBufferPointer { counts in
-            counts[3 * waitIndex] &+= 1
-            counts[3 * ownIndex + 1] &+= 1
-            counts[3 * slotIndex + 2] &+= 1
-        }
+        let counts = counts.base
+        counts[3 * waitIndex] &+= 1
+        counts[3 * ownIndex + 1] &+= 1
+        counts[3 * slotIndex + 2] &+= 1
         queueTotals.add(waitValue)
         ownThreadTotals.add(ownValue)
         slotTotals.add(slotValue)
@@ -236,7 +235,7 @@ struct StartWaitRecorder {
     /// Grows the table to hold bucket `index` of every column.
     @inline(__always)
     private mutating func reserveBuckets(through index: Int) {
-        if 3 * index + 3 > counts.count { counts.append(contentsOf: repeatElement(0, count: 3 * index + 3 - counts.count)) }
+        counts.reserve(3 * index + 3)
     }
 
     /// Column `column` (0 queue, 1 own thread, 2 slot) as a recorder.
