@@ -227,8 +227,7 @@ extension State {
     }
 
     /// Removes the worker at `index`, keeping the others' order (the digest and a restart see
-    /// it). The few later slots move down by hand: `Array.remove(at:)` was a generic call that
-    /// cost about twice as much for these ten-odd plain values.
+    /// it): the later slots move down in ``WorkerList/remove(at:)``, one uniqueness check.
     @inline(__always)
     private mutating func removeExecution(at index: Int, threadSlot: Int? = nil) {
         if let threadSlot {
@@ -242,14 +241,7 @@ extension State {
     /// ``removeExecution(at:threadSlot:)`` but for the thread's worker count, which the caller keeps.
     @inline(__always)
     mutating func removeWorker(at index: Int) {
-        executions.withUnsafeMutableBufferPointer { workers in
-            var position = index
-            while position + 1 < workers.count {
-                workers[position] = workers[position + 1]
-                position += 1
-            }
-        }
-        executions.removeLast()
+        executions.remove(at: index)
     }
 
     /// The run's own part of ending its execution. The run stays in its thread's in-flight
@@ -276,18 +268,10 @@ extension State {
         if let index = executionIndex(of: runID) { removeExecution(at: index) }
     }
 
-    /// The position in ``executions`` of the run's worker (there is at most one). A plain scan
-    /// of the buffer: `firstIndex(where:)` checked each index and its overflow, twice the work.
+    /// The position in ``executions`` of the run's worker (there is at most one), by a plain scan.
     @inline(__always)
     func executionIndex(of runID: RunID) -> Int? {
-        executions.withUnsafeBufferPointer { workers in
-            var index = 0
-            while index < workers.count {
-                if workers[index].runID == runID { return index }
-                index &+= 1
-            }
-            return nil
-        }
+        executions.index(ofRun: runID)
     }
 
     private mutating func signalExecution(of runID: RunID, _ action: CancelAction) {

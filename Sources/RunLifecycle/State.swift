@@ -28,7 +28,7 @@ public struct State: Sendable {
     /// Pending runs in dispatch order: by `createdAt`, ties by id (the store's insertion order).
     public internal(set) var pendingOrder: PendingOrder
     /// Workers occupying slots, in the order they started.
-    public internal(set) var executions: [Execution]
+    public internal(set) var executions: WorkerList
     /// The id the next created run gets; every smaller id was used once.
     public internal(set) var nextRunID: RunID
     /// The id the next stateless run's thread gets; above every thread id seen so far.
@@ -86,7 +86,7 @@ public struct State: Sendable {
     /// The worker executing this run, if any (it may outlive the run's `running` status).
     @inline(__always)
     public func execution(of runID: RunID) -> Execution? {
-        executions.first { $0.runID == runID }
+        executions.index(ofRun: runID).map { executions[$0] }
     }
 
     /// The existing runs of a thread, ascending by id.
