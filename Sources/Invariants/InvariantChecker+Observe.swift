@@ -38,6 +38,9 @@ extension InvariantChecker {
     @inline(never) private mutating func reportBatchSequenceGap(
         after last: UInt64, firstEvent: UnsafePointer<Event>, firstSequence: UInt64
     ) {
+        // A note of the previous event's run holds for the next sequence number only; after a
+        // gap (a sequence seen again, say) that number may name another event.
+        recentRunNextSequence = .max
         reportSequenceGap(after: last, EventReference(sequence: firstSequence, at: firstEvent.pointee.at))
     }
 

@@ -16,6 +16,40 @@ extension InvariantChecker {
         return reportNotLive(runID, event(), reference, allowTerminal: allowTerminal)
     }
 
+    /// ``liveRun(_:_:_:allowTerminal:)`` for an event that may follow another of its run: when
+    /// the event just before noted this run (``noteRecentRun``), its slot is that note's, with
+    /// the same checks; otherwise the run is looked up.
+    @inline(__always) mutating func liveRecentRun(
+        _ runID: RunID, _ event: @autoclosure () -> Event, _ reference: EventReference
+    ) -> Int? {
+        if recentRunNextSequence == reference.sequence && recentRunID == runID {
+            let slot = Int(recentRunSlot)
+            if !runs[slot].deleted && !runs[slot].status.isTerminal { return slot }
+        }
+        return liveRun(runID, event(), reference)
+    }
+
+    /// ``threadSlot(ofRun:)`` for the run `liveRecentRun` just answered: the noted thread's
+    /// slot when the note named that run.
+    @inline(__always) mutating func recentThreadSlot(ofRun run: Int, _ reference: EventReference) -> Int {
+        if recentRunNextSequence == reference.sequence && recentRunSlot == Int32(truncatingIfNeeded: run) {
+            return Int(recentThreadSlot)
+        }
+        return threadSlot(ofRun: run)
+    }
+
+    /// Notes that the event at `reference` left the run `runID` (in `slot`) live on its thread,
+    /// whose record is in `thread` and which has something in flight or executing, for the next
+    /// event only. Nothing between two events moves either record: runs are forgotten and
+    /// threads dropped only by observers, and the boundary that may come first evicts only quiet
+    /// threads (an active one is not evictable), so the note holds for the next event.
+    @inline(__always) mutating func noteRecentRun(_ runID: RunID, slot: Int, thread: Int, _ reference: EventReference) {
+        recentRunID = runID
+        recentRunSlot = Int32(truncatingIfNeeded: slot)
+        recentThreadSlot = Int32(truncatingIfNeeded: thread)
+        recentRunNextSequence = reference.sequence &+ 1
+    }
+
     /// ``liveRun(_:_:_:allowTerminal:)``'s failure path: reports why `event` may not name the run.
     @inline(never) private mutating func reportNotLive(
         _ runID: RunID, _ event: @autoclosure () -> Event, _ reference: EventReference, allowTerminal: Bool

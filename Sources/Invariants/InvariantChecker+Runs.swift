@@ -67,6 +67,8 @@ extension InvariantChecker {
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
         markDirty(record.pointee.id, slot: thread)
+        // The thread has the new run in flight; its start usually comes next.
+        noteRecentRun(runID, slot: slot, thread: thread, reference)
     }
 
     mutating func observeRejected(
@@ -123,7 +125,7 @@ extension InvariantChecker {
     // MARK: Dequeue (rules 1, 3, 7, 9)
 
     mutating func observeStarted(_ runID: RunID, _ threadID: ThreadID, attempt: UInt32, _ reference: EventReference) {
-        guard let slot = liveRun(runID, .started(run: runID, thread: threadID, attempt: attempt, at: reference.at), reference)
+        guard let slot = liveRecentRun(runID, .started(run: runID, thread: threadID, attempt: attempt, at: reference.at), reference)
         else { return }
         guard runs[slot].status == .pending else {
             report(
@@ -146,7 +148,7 @@ extension InvariantChecker {
                 expected: "\(runID) to start at or after its created_at \(createdAt)",
                 observed: "started at \(reference.at)")
         }
-        let thread = threadSlot(ofRun: slot)
+        let thread = recentThreadSlot(ofRun: slot, reference)
         let wasActive = threads[thread].isActive
         let first = threads[thread].pending.head
         if first >= 0, runs[Int(first)].id != runID {
@@ -211,13 +213,15 @@ extension InvariantChecker {
         if executingCount == configuration.slotCount { coverage.slotsFilled += 1 }
         record.pointee.commit(wasActive: wasActive)
         markDirty(record.pointee.id, slot: thread)
+        // The thread has the run executing; its input checkpoint usually comes next.
+        noteRecentRun(runID, slot: slot, thread: thread, reference)
     }
 
     // MARK: Checkpoints
 
     mutating func observeCheckpointed(_ checkpointed: Checkpointed, _ reference: EventReference) {
         let runID = checkpointed.runID
-        guard let slot = liveRun(runID, .checkpointed(checkpointed), reference) else { return }
+        guard let slot = liveRecentRun(runID, .checkpointed(checkpointed), reference) else { return }
         // The records are reached through pointers, one bounds check each (no run or thread is
         // held anew below once the thread's slot is known).
         let run = runs.record(slot)
@@ -230,7 +234,7 @@ extension InvariantChecker {
                 observed: "checkpointed(\(runID)) on \(checkpointed.threadID) while \(run.pointee.status)")
             return
         }
-        let thread = threadSlot(ofRun: slot)
+        let thread = recentThreadSlot(ofRun: slot, reference)
         let record = threads.record(thread)
         let wasActive = record.pointee.isActive
         let workCount = run.pointee.workCount
@@ -280,6 +284,10 @@ extension InvariantChecker {
         record.pointee.lastCause = .other
         record.pointee.commit(wasActive: wasActive)
         markDirty(record.pointee.id, slot: thread)
+        // The run's end (or its next checkpoint) usually comes next. A thread record made
+        // anew for the run (its thread was dropped under it) holds none of its runs and may be
+        // evicted at the next boundary, so only an active thread is noted.
+        if record.pointee.isActive { noteRecentRun(runID, slot: slot, thread: thread, reference) }
     }
 
     /// A checkpoint step that does not continue the surviving history: after a rollback a
@@ -317,7 +325,7 @@ extension InvariantChecker {
             default: .failed(run: runID, thread: ThreadID(0), cause: cause ?? .graphError, at: reference.at)
             }
         }
-        guard let slot = liveRun(runID, event, reference) else { return }
+        guard let slot = liveRecentRun(runID, event, reference) else { return }
         // The run's record through one pointer, one bounds check (no run is inserted below).
         let run = runs.record(slot)
         guard run.pointee.status == .running, run.pointee.executing, run.pointee.signal == nil else {
@@ -340,7 +348,7 @@ extension InvariantChecker {
             reportBrokenObligation(obligation, run: run.pointee, observed: "ended \(status)", reference)
             run.pointee.obligation = nil
         }
-        let thread = threadSlot(ofRun: slot)
+        let thread = recentThreadSlot(ofRun: slot, reference)
         let wasActive = threads[thread].isActive
         run.pointee.status = status
         run.pointee.executing = false

@@ -73,6 +73,16 @@ public struct InvariantChecker: Sendable {
     /// checkpoints, status writes and cached values (see the dispatch); every other event
     /// forgets it.
     var freeHeadRun: Int32 = -1
+    /// The run the previous event left live on an active thread, with its record's slot and its
+    /// thread's, valid for the event at ``recentRunNextSequence`` only (see ``noteRecentRun``).
+    /// A run's events come in pairs (created then started, started then its input checkpoint,
+    /// its last checkpoint then its end): the second one skips the id lookup and the thread
+    /// slot check.
+    var recentRunID = RunID(0)
+    var recentRunSlot: Int32 = -1
+    var recentThreadSlot: Int32 = -1
+    /// The sequence the next event must carry for the note to hold; `max` for no note.
+    var recentRunNextSequence = UInt64.max
     var finished = false
 
     /// The profile's quirks, a bit per raw value: asked on hot paths, where copying the profile
@@ -95,6 +105,7 @@ public struct InvariantChecker: Sendable {
     /// Accounts for a record at `sequence` that is not an event (a journal's header or name
     /// definition), so that the event sequence numbers the checker reports are the log's own.
     public mutating func observeNonEvent(sequence: UInt64) {
+        recentRunNextSequence = .max
         lastSequenceValue = sequence
         hasLastSequence = true
     }
