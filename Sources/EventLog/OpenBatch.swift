@@ -178,7 +178,12 @@ struct OpenBatch: ~Copyable {
                     break
                 }
                 let length = end - position
-                precondition(UInt(bitPattern: length) <= UInt(bitPattern: maximumBytes), "record outside its room")
+                // The record must lie in its room. A short entry's test (length below 0x80) proves
+                // it for a room of 0x7F bytes or more (the journal's, a constant: then this test
+                // folds away); a negative length, as a long one, takes the long entry's path,
+                // where it is tested. One check per record, out of the common paths.
+                precondition(maximumBytes >= 0x7F || UInt(bitPattern: length) <= UInt(bitPattern: maximumBytes),
+                             "record outside its room")
                 if timestamp < lastTimestamp {
                     (refusal, refusedTimestamp) = (2, timestamp)
                     break
@@ -198,15 +203,18 @@ struct OpenBatch: ~Copyable {
                         of: UInt16(truncatingIfNeeded: lengthBits | delta << 8).littleEndian, as: UInt16.self)
                     side += 2
                 } else if lengthBits | delta >> 14 < 0x80 {
-                    // Below 2^21, the delta is three bytes exactly when adding 2^21 - 2^14 carries
-                    // into bit 21: that bit, moved to bit 23, is the second byte's continuation.
-                    let carry = delta &+ 0x1F_C000
-                    let entry = lengthBits | 0x8000 | (delta << 8 & 0x7F00) | (delta << 9 & 0x7F_0000)
-                        | (delta << 10 & 0xFF00_0000) | (carry << 2 & 0x80_0000)
+                    // The delta is in 0x80 ..< 2^21: its groups spread to byte boundaries
+                    // (``spreadVarintGroups(_:)``). It is three bytes exactly when adding
+                    // 2^21 - 2^14 carries into bit 21: that bit, moved to bit 23, is the second
+                    // byte's continuation.
+                    let three = (delta &+ 0x1F_C000) >> 21
+                    let spread = UInt64(spreadVarintGroups(UInt32(truncatingIfNeeded: delta)))
+                    let entry = lengthBits | spread << 8 | 0x8000 | three << 23
                     UnsafeMutableRawPointer(side).storeBytes(
                         of: UInt32(truncatingIfNeeded: entry).littleEndian, as: UInt32.self)
-                    side += 3 &+ Int(truncatingIfNeeded: carry >> 21)
+                    side += 3 &+ Int(truncatingIfNeeded: three)
                 } else {
+                    precondition(UInt(bitPattern: length) <= UInt(bitPattern: maximumBytes), "record outside its room")
                     side = Self.appendSideEntry(length: lengthBits, delta: delta, at: side)
                 }
                 position = end

@@ -7,20 +7,18 @@ extension ByteSink {
     /// Appends an id (or other 32-bit value) as a varint: the bytes of ``appendVarint(_:)-UInt64``,
     /// tested in another order. Ids count up, so most ids of a long journal take three bytes;
     /// testing for two bytes or fewer first takes two comparisons to reach three bytes, not
-    /// three, and one more for a one-byte id.
+    /// three, and one more for a one-byte id. Two or three bytes are spread into place and
+    /// written as one store (``spreadVarintGroups(_:)``).
     @inline(__always)
     mutating func appendVarint(_ value: UInt32) {
         if value < 1 << 14 {
             if value < 1 << 7 {
                 append(UInt8(truncatingIfNeeded: value))
             } else {
-                append(UInt8(truncatingIfNeeded: value) | 0x80)
-                append(UInt8(truncatingIfNeeded: value >> 7))
+                appendLowBytes(value &+ (value & ~0x7F) | 0x80, count: 2)
             }
         } else if value < 1 << 21 {
-            append(UInt8(truncatingIfNeeded: value) | 0x80)
-            append(UInt8(truncatingIfNeeded: value >> 7) | 0x80)
-            append(UInt8(truncatingIfNeeded: value >> 14))
+            appendLowBytes(spreadVarintGroups(value) | 0x8080, count: 3)
         } else {
             appendLongVarint(UInt64(value))
         }

@@ -65,11 +65,14 @@ extension JournalCodec {
             buffer.append(0)
             return
         }
-        let wholeMilliseconds = step.count % 1_000 == 0
+        // Not negative (every step passed the check before encoding): its bits are the value,
+        // and unsigned division by 1,000 needs no correction for the sign.
+        let microseconds = UInt64(truncatingIfNeeded: step.count)
+        let milliseconds = microseconds / 1_000
+        let wholeMilliseconds = milliseconds &* 1_000 == microseconds
         let header: UInt64 = 1 << 2 | (wholeMilliseconds ? 1 : 0)
         buffer.appendVarint(header)
-        // Not negative (every step passed the check before encoding): its bits are the value.
-        buffer.appendVarint(UInt64(truncatingIfNeeded: wholeMilliseconds ? step.count / 1_000 : step.count))
+        buffer.appendVarint(wholeMilliseconds ? milliseconds : microseconds)
     }
 
     static func decodeWork(_ cursor: inout RecordCursor) throws(JournalError) -> [Microseconds] {

@@ -20,9 +20,11 @@ public final class JournalWriter {
     private var buffer: [UInt8] = []
 
     /// The room each event is encoded in: as much as any valid event can take (about 640 KiB,
-    /// for a run of 65,536 steps), so that no event needs a size check. The batch is allocated
-    /// that much larger once; the bytes written do not depend on it.
-    private static var roomBytes: Int { JournalCodec.largestBodyBytes }
+    /// for a run of 65,536 steps), so that no event needs a size check, and the two bytes an
+    /// unchecked writer may store past its last one (a varint of two or three bytes is one
+    /// four-byte store). The batch is allocated that much larger once; the bytes written do not
+    /// depend on it.
+    private static var roomBytes: Int { JournalCodec.largestBodyBytes + 2 }
 
     /// Creates a journal in the empty (or missing) log directory `directory` and writes `header`.
     /// `origin` stamps the header; no event may be earlier.
