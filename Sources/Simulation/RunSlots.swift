@@ -25,21 +25,21 @@ struct RunSlots {
     func index(of id: RunID) -> Int? {
         let table = table
         let offset = Int(id.rawValue) &- Int(table.base)
-        guard offset >= 0, offset < table.length, table.slots[offset] != nil else { return nil }
+        guard offset >= 0, offset < table.length, table.slots[offset].held else { return nil }
         return offset
     }
 
     /// The run at `index` (from ``index(of:)``). Changed in place: with a setter, writing one
     /// field copied the whole record out and back.
     subscript(index: Int) -> RunRecord {
-        @inline(__always) get { table.slot(index)! }
-        @inline(__always) nonmutating _modify { yield &table.slotPointer(index).pointee! }
+        @inline(__always) get { table.slotPointer(index).pointee }
+        @inline(__always) nonmutating _modify { yield &table.slotPointer(index).pointee }
     }
 
     /// Runs `body` on the run at `index` (from ``index(of:)``) in one access.
     @inline(__always)
     func update<Result>(at index: Int, _ body: (inout RunRecord) -> Result) -> Result {
-        body(&table.slotPointer(index).pointee!)
+        body(&table.slotPointer(index).pointee)
     }
 
     /// Holds the record `make` builds for `id`, replacing what it held.
@@ -77,7 +77,7 @@ struct RunSlots {
         }
         let offset = Int(id.rawValue - table.base)
         if offset >= table.length { table.append(emptySlots: offset + 1 - table.length) }
-        if table.slot(offset) == nil { table.count += 1 }
+        if !table.slotPointer(offset).pointee.held { table.count += 1 }
         table.slotPointer(offset).pointee = record
         if offset < table.head { table.head = offset }
     }
@@ -85,35 +85,28 @@ struct RunSlots {
     /// Removes the run at `index` (from ``index(of:)``). Returns nothing: copying the large
     /// record out cost more than reading the few fields the caller needs before.
     func remove(at index: Int) {
-        table.slotPointer(index).pointee = nil
+        table.slotPointer(index).pointee.held = false
         didEmpty(index)
     }
 
     /// Marks the run at `index` (from ``index(of:)``) ended with `outcome`, takes its worker
     /// away if `releasingWorker`, and removes it if it is then settled (no worker left), all in
     /// one access: ending and then settling checked the table's uniqueness twice and copied
-    /// the whole record out to read four fields.
+    /// the whole record out to read four fields. The slot is reached once, with no presence
+    /// check per field (slots are plain records, not optionals: see ``RunSlotTable``).
     func end(at index: Int, outcome: RunOutcome, releasingWorker: Bool) -> RunEnd {
-        let end = update(slot: index) { slot -> RunEnd in
-            slot!.ended = true
-            slot!.outcome = outcome
-            var leaving: Worker?
-            if releasingWorker, let worker = slot!.worker {
-                slot!.worker = nil
-                leaving = worker
-            }
-            guard slot!.worker == nil else { return RunEnd(leavingWorker: leaving, settled: nil) }
-            let settled = SettledRun(slot!)
-            slot = nil
-            return RunEnd(leavingWorker: leaving, settled: settled)
+        let record = table.slotPointer(index)
+        record.pointee.ended = true
+        record.pointee.outcome = outcome
+        var leaving: Worker?
+        if releasingWorker, let worker = record.pointee.worker {
+            record.pointee.worker = nil
+            leaving = worker
         }
-        if end.settled != nil { didEmpty(index) }
-        return end
-    }
-
-    @inline(__always)
-    private func update<Result>(slot index: Int, _ body: (inout RunRecord?) -> Result) -> Result {
-        body(&table.slotPointer(index).pointee)
+        guard record.pointee.worker == nil else { return RunEnd(leavingWorker: leaving, settled: nil) }
+        record.pointee.held = false
+        didEmpty(index)
+        return RunEnd(leavingWorker: leaving, settled: SettledRun(record.pointee))
     }
 
     /// Counts the slot at `index`, just emptied, out, and slides the window past empty slots.
@@ -126,7 +119,7 @@ struct RunSlots {
             table.head = 0
         } else if index == table.head {
             var head = table.head
-            while table.slot(head) == nil { head += 1 }
+            while !table.slotPointer(head).pointee.held { head += 1 }
             table.head = head
             // Drop the settled prefix once it is large, in amortised O(1) per run.
             if head >= 1024, head * 2 >= table.length { table.dropSettledPrefix() }
@@ -139,12 +132,15 @@ struct RunSlots {
     }
 }
 
-/// The buffer of ``RunSlots``: slot `i` holds run `base + i`, nil once it settled (or for an id
-/// never created). A class, so that the buffer is freed once; its slots are reached through a
+/// The buffer of ``RunSlots``: slot `i` holds run `base + i`; a slot whose run settled (or whose
+/// id was never created) is not ``RunRecord/held``. Plain records, not optionals: an optional's
+/// absence was marked inside the record's own bytes, so each field written through an optional
+/// slot checked its presence again, and emptying a slot wrote the whole record (about 25
+/// instructions per settled run); marking it not held is one store. A class, so that the buffer is freed once; its slots are reached through a
 /// pointer with no uniqueness or bounds check (``RunSlots`` checks an id's offset once, in
 /// ``RunSlots/index(of:)``, and its indices are valid by contract).
 private final class RunSlotTable {
-    private(set) var slots: UnsafeMutablePointer<RunRecord?>
+    private(set) var slots: UnsafeMutablePointer<RunRecord>
     /// Slots initialized (the window's width).
     var length = 0
     private(set) var capacity: Int
@@ -168,11 +164,11 @@ private final class RunSlotTable {
     @inline(__always)
     func slot(_ index: Int) -> RunRecord? {
         assert(index >= 0 && index < length, "RunSlots: index \(index) outside 0..<\(length)")
-        return slots[index]
+        return slots[index].held ? slots[index] : nil
     }
 
     @inline(__always)
-    func slotPointer(_ index: Int) -> UnsafeMutablePointer<RunRecord?> {
+    func slotPointer(_ index: Int) -> UnsafeMutablePointer<RunRecord> {
         assert(index >= 0 && index < length, "RunSlots: index \(index) outside 0..<\(length)")
         return slots + index
     }
@@ -186,7 +182,7 @@ private final class RunSlotTable {
     /// Appends `count` empty slots.
     func append(emptySlots count: Int) {
         reserve(length + count)
-        (slots + length).initialize(repeating: nil, count: count)
+        (slots + length).initialize(repeating: .vacant, count: count)
         length += count
     }
 
@@ -194,7 +190,7 @@ private final class RunSlotTable {
     func prepend(emptySlots count: Int) {
         reserve(length + count)
         (slots + count).moveInitialize(from: slots, count: length)
-        slots.initialize(repeating: nil, count: count)
+        slots.initialize(repeating: .vacant, count: count)
         length += count
         head += count
     }
@@ -212,7 +208,7 @@ private final class RunSlotTable {
     func reserve(_ minimum: Int) {
         guard minimum > capacity else { return }
         let newCapacity = max(minimum, capacity * 2)
-        let newSlots = UnsafeMutablePointer<RunRecord?>.allocate(capacity: newCapacity)
+        let newSlots = UnsafeMutablePointer<RunRecord>.allocate(capacity: newCapacity)
         newSlots.moveInitialize(from: slots, count: length)
         slots.deallocate()
         slots = newSlots

@@ -317,6 +317,13 @@ struct RunRecord {
     var ended = false
     /// Its worker, while one holds a slot for it.
     var worker: Worker?
+    /// Whether ``RunSlots`` holds it: false in a slot whose run settled (or was never created).
+    var held = true
+
+    /// What an empty slot of ``RunSlots`` holds.
+    static var vacant: RunRecord {
+        RunRecord(threadID: ThreadID(0), createdAt: 0, stepCount: 0, firstStep: Microseconds(0), user: -1, held: false)
+    }
 }
 
 /// Per-thread bookkeeping for queue-wait attribution and depth.
