@@ -96,17 +96,20 @@ struct RunSlots {
     /// check per field (slots are plain records, not optionals: see ``RunSlotTable``).
     func end(at index: Int, outcome: RunOutcome, releasingWorker: Bool) -> RunEnd {
         let record = table.slotPointer(index)
-        record.pointee.ended = true
-        record.pointee.outcome = outcome
-        var leaving: Worker?
-        if releasingWorker, let worker = record.pointee.worker {
-            record.pointee.worker = nil
-            leaving = worker
+        let worker = record.pointee.worker
+        guard worker == nil || releasingWorker else {
+            // Its worker stays: the run waits for it, ended.
+            record.pointee.ended = true
+            record.pointee.outcome = outcome
+            return RunEnd(leavingWorker: nil, settled: nil)
         }
-        guard record.pointee.worker == nil else { return RunEnd(leavingWorker: leaving, settled: nil) }
+        // No worker is left: it settles. The slot is only marked not held (its fields, ended or
+        // not, are never read again), where writing the outcome, the end and the worker's
+        // absence first cost about ten stores per run.
+        let settled = SettledRun(record.pointee, outcome: outcome)
         record.pointee.held = false
         didEmpty(index)
-        return RunEnd(leavingWorker: leaving, settled: SettledRun(record.pointee))
+        return RunEnd(leavingWorker: worker, settled: settled)
     }
 
     /// Counts the slot at `index`, just emptied, out, and slides the window past empty slots.
@@ -231,10 +234,10 @@ struct SettledRun {
     var outcome: RunOutcome
 
     @inline(__always)
-    init(_ record: RunRecord) {
+    init(_ record: RunRecord, outcome: RunOutcome? = nil) {
         threadID = record.threadID
         user = record.user
         stepCount = record.stepCount
-        outcome = record.outcome
+        self.outcome = outcome ?? record.outcome
     }
 }
