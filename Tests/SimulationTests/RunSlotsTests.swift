@@ -82,4 +82,29 @@ import Testing
         }
         Self.expectSame(slots, model, probes: [2_000, 2_001, 3_050, 3_100, 3_101], "after appending again")
     }
+
+    /// A run whose worker stays ends but is kept, with its outcome; one whose worker is released
+    /// (or that has none) settles with the outcome given, hands back its worker and leaves.
+    @Test func anEndKeepsARunOnlyWhileItsWorkerStays() {
+        let slots = RunSlots()
+        for id in UInt32(1)...3 {
+            slots.insert(for: RunID(id)) { Self.record(id) }
+            slots[slots.index(of: RunID(id))!].worker = Worker(token: id, stepStartedAt: 0)
+        }
+        let kept = slots.end(at: slots.index(of: RunID(1))!, outcome: .interrupted, releasingWorker: false)
+        #expect(kept.leavingWorker == nil && kept.settled == nil)
+        let index = slots.index(of: RunID(1))
+        #expect(index != nil)
+        if let index {
+            #expect(slots[index].ended && slots[index].outcome == .interrupted && slots[index].worker?.token == 1)
+        }
+        let released = slots.end(at: slots.index(of: RunID(2))!, outcome: .failed, releasingWorker: true)
+        #expect(released.leavingWorker?.token == 2)
+        #expect(released.settled?.outcome == .failed && released.settled?.threadID == ThreadID(2))
+        #expect(slots.index(of: RunID(2)) == nil && slots.count == 2)
+        slots[slots.index(of: RunID(3))!].worker = nil
+        let bare = slots.end(at: slots.index(of: RunID(3))!, outcome: .succeeded, releasingWorker: false)
+        #expect(bare.leavingWorker == nil && bare.settled?.outcome == .succeeded)
+        #expect(slots.index(of: RunID(3)) == nil && slots.occupiedIndices.count == 1)
+    }
 }
