@@ -27,9 +27,9 @@ struct RunTable {
         var member = false
     }
 
+    /// Records in slots, held or free (``ShadowRun/isTracked``: a flag in the record, not a
+    /// buffer of its own, so tracking and forgetting a run write no second buffer).
     private var pool = UniqueBuffer<ShadowRun>()
-    /// Whether a slot holds a tracked run.
-    private var live = UniqueBuffer<Bool>()
     /// `RunListKind.count` links per slot.
     private var links = UniqueBuffer<Link>()
     private var freeSlots = UniqueBuffer<Int32>()
@@ -41,7 +41,6 @@ struct RunTable {
     mutating func makeUnique() {
         pool.makeUnique()
         links.makeUnique()
-        live.makeUnique()
         freeSlots.makeUnique()
         map.makeUnique()
     }
@@ -71,12 +70,11 @@ struct RunTable {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = Int(free)
+            // The record written is tracked (``ShadowRun/isTracked`` starts true).
             pool.pointer(to: slot).pointee = run
-            live[slot] = true
         } else {
             slot = pool.count
             pool.append(run)
-            live.append(true)
             for _ in 0..<RunListKind.count { links.append(Link()) }
         }
         map.insert(run.id.rawValue, slot: slot)
@@ -91,14 +89,15 @@ struct RunTable {
         for kind in 0..<RunListKind.count {
             precondition(!slotLinks[kind].member, "forgotten run \(pool[slot].id) still listed")
         }
-        map.remove(pool[slot].id.rawValue)
-        live[slot] = false
+        let record = pool.pointer(to: slot)
+        map.remove(record.pointee.id.rawValue)
+        record.pointee.isTracked = false
         freeSlots.append(Int32(slot))
     }
 
     /// The tracked slots whose run satisfies `isIncluded`, ascending by run id.
     func slotsByID(where isIncluded: (ShadowRun) -> Bool = { _ in true }) -> [Int] {
-        pool.indices.filter { live[$0] && isIncluded(pool[$0]) }.sorted { pool[$0].id < pool[$1].id }
+        pool.indices.filter { pool[$0].isTracked && isIncluded(pool[$0]) }.sorted { pool[$0].id < pool[$1].id }
     }
 
     // MARK: Lists

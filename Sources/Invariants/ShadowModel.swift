@@ -29,6 +29,9 @@ struct ShadowRun {
     /// Whether a worker holds a slot for it (it can outlive the `running` status).
     var executing = false
     var signal: CancelAction?
+    /// Whether the ``RunTable`` tracks this record: false once its slot is freed. In the
+    /// padding after `signal`, so the record keeps its size.
+    var isTracked = true
     var workerEvent: EventReference?
     /// The event that cancelled or deleted it, if any.
     var endEvent: EventReference?

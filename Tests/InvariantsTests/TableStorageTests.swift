@@ -43,6 +43,11 @@ import Testing
         #expect(MemoryLayout<ShadowThread>.stride <= 176)
     }
 
+    // A run's record is built whole at its creation; its tracked flag sits in padding.
+    @Test func runRecordStaysSmall() {
+        #expect(MemoryLayout<ShadowRun>.stride <= 192)
+    }
+
     // The rare fields live in a side table by slot: a thread that reuses a slot must not see
     // what the slot's earlier thread left there (cancel marks, settled temporary runs).
     @Test func slotReuseStartsWithoutExtras() {
