@@ -69,10 +69,9 @@ extension State {
             // function, which the compiler keeps out of line, copied it twice.
             // A thread whose only run in flight is this one (the common case) is answered without
             // the walk, whose test the compiler kept out of line (a call per end).
-            let inFlightRunIDs = self.threadTable[slot: threadSlot].inFlightRunIDs
             let otherRunInFlight =
-                !(inFlightRunIDs.count == 1 && inFlightRunIDs.first == runID)
-                && self.runIDNodes.contains(in: inFlightRunIDs) { inFlight in
+                !self.threadTable[slot: threadSlot].inFlightIsOnly(runID)
+                && self.runIDNodes.contains(in: self.threadTable[slot: threadSlot].inFlightRunIDs) { inFlight in
                     inFlight != runID && self.runTable.peek(inFlight, { $0.status.isInFlight }) == true
                 }
             let otherWorkerExecuting =
