@@ -42,8 +42,8 @@ func command(for step: Step, in state: State, now: Int64) -> Command {
     }
 }
 
-/// Runs the steps through the real domain, drains, and returns every violation.
-func check(_ steps: [Step], profile: BehaviourProfile, slots: Int) -> (violations: [Violation], coverage: Coverage) {
+/// Runs the steps through the real domain and drains it.
+func drainedHarness(_ steps: [Step], profile: BehaviourProfile, slots: Int) -> Harness {
     var harness = Harness(profile, slots: slots)
     var now: Int64 = 0
     for step in steps {
@@ -51,6 +51,12 @@ func check(_ steps: [Step], profile: BehaviourProfile, slots: Int) -> (violation
         harness.apply(command(for: step, in: harness.state, now: now))
     }
     harness.drain()
+    return harness
+}
+
+/// Runs the steps through the real domain, drains, and returns every violation.
+func check(_ steps: [Step], profile: BehaviourProfile, slots: Int) -> (violations: [Violation], coverage: Coverage) {
+    var harness = drainedHarness(steps, profile: profile, slots: slots)
     return (harness.finish(), harness.checker.coverage)
 }
 

@@ -11,14 +11,7 @@ import Testing
 
 /// The journal of random steps through the real domain, drained.
 private func journal(_ steps: [Step], profile: BehaviourProfile, slots: Int) -> [Event] {
-    var harness = Harness(profile, slots: slots)
-    var now: Int64 = 0
-    for step in steps {
-        now += Int64(step.advanceMillis)
-        harness.apply(command(for: step, in: harness.state, now: now))
-    }
-    harness.drain()
-    return harness.journal
+    drainedHarness(steps, profile: profile, slots: slots).journal
 }
 
 /// Breaks a journal the way `damage` selects: drop an event, repeat one or swap two neighbours;
