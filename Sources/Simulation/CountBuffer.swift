@@ -29,12 +29,7 @@ final class CountBuffer {
 
     private func grow(to minimum: Int) {
         if minimum > capacity {
-            let newCapacity = max(minimum, capacity * 2)
-            let newBase = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
-            newBase.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = newBase
-            capacity = newCapacity
+            (base, capacity) = grownAllocation(base, count: count, capacity: capacity, toHold: minimum)
         }
         (base + count).initialize(repeating: 0, count: minimum - count)
         count = minimum

@@ -210,12 +210,7 @@ private final class RunSlotTable {
     /// Makes room for `minimum` slots, doubling the capacity.
     func reserve(_ minimum: Int) {
         guard minimum > capacity else { return }
-        let newCapacity = max(minimum, capacity * 2)
-        let newSlots = UnsafeMutablePointer<RunRecord>.allocate(capacity: newCapacity)
-        newSlots.moveInitialize(from: slots, count: length)
-        slots.deallocate()
-        slots = newSlots
-        capacity = newCapacity
+        (slots, capacity) = grownAllocation(slots, count: length, capacity: capacity, toHold: minimum)
     }
 }
 
